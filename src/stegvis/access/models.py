@@ -1,0 +1,58 @@
+"""Role grants per förbund."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from stegvis.access.roles import NATIONAL_ROLES, Role
+from stegvis.associations.models import Association
+
+ROLE_LABELS = {
+    Role.SYSTEM_ADMIN: _("Systemadministratör"),
+    Role.ASSOCIATION_ADMIN: _("Förbundsadministratör"),
+    Role.INTERVENTION_MANAGER: _("Insatsansvarig"),
+    Role.PARTICIPANT_OFFICER: _("Deltagaransvarig"),
+    Role.REPORT_READER: _("Rapportläsare"),
+    Role.AUDITOR: _("Granskare"),
+}
+ROLE_CHOICES = [(role.value, ROLE_LABELS[role]) for role in Role]
+
+
+class RoleGrant(models.Model):
+    """``user`` holds ``role`` in ``association``; a national grant has no association."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_grants"
+    )
+    role = models.CharField(_("roll"), max_length=30, choices=ROLE_CHOICES)
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, null=True, blank=True, related_name="role_grants"
+    )
+    granted_at = models.DateTimeField(_("tilldelad"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["association__name", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "association"], name="role_grant_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(association__isnull=True),
+                name="role_grant_unique_national",
+            ),
+            models.CheckConstraint(
+                condition=Q(association__isnull=False)
+                | Q(role__in=[r.value for r in NATIONAL_ROLES]),
+                name="role_grant_national_roles_only",
+            ),
+        ]
+        verbose_name = _("roll")
+        verbose_name_plural = _("roller")
+
+    def __str__(self) -> str:
+        where = self.association or _("hela landet")
+        return f"{self.get_role_display()} – {where}"

@@ -1,0 +1,55 @@
+"""Writing audit events. Callers run inside their own transaction; the event joins it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from stegvis.audit import context
+from stegvis.audit.models import Action, AuditEvent
+from stegvis.audit.redaction import assert_no_identifiers
+
+
+def record_event(
+    *,
+    actor: Any,
+    action: Action | str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    association: Any = None,
+    reason: str = "",
+    details: dict[str, Any] | None = None,
+    username: str = "",
+) -> AuditEvent:
+    """Append one audit event. ``details`` must not hold personal identifiers."""
+    details = details or {}
+    assert_no_identifiers(details)
+    assert_no_identifiers({"reason": reason})
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+    authenticated = getattr(actor, "is_authenticated", False)
+    return AuditEvent.objects.create(
+        actor=actor if authenticated else None,
+        actor_username=(actor.get_username() if authenticated else username)[:150],
+        action=str(action),
+        object_type=object_type,
+        object_id=str(object_id) if object_id != "" else "",
+        association_id=getattr(association, "pk", association),
+        reason=reason[:500],
+        request_id=context.request_id.get(),
+        details=details,
+    )
+
+
+def record_permission_denied(*, actor: Any, capability: str, association: Any) -> AuditEvent:
+    return record_event(
+        actor=actor,
+        action=Action.PERMISSION_DENIED,
+        association=association,
+        object_type="associations.association" if association is not None else "",
+        object_id=getattr(association, "pk", "") or "",
+        details={"capability": capability},
+    )

@@ -1,0 +1,270 @@
+"""One environment-driven settings module.
+
+Every value comes from the environment; a secret may also come from ``NAME_FILE``. In
+development (``STEGVIS_ENV=dev``, the default) missing secrets are generated once into
+``./var/dev-secrets.json`` so that the demo runs with no configuration. In production
+(``STEGVIS_ENV=production``) a missing secret stops start-up.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent
+VAR_DIR = Path(os.environ.get("STEGVIS_VAR_DIR", Path.cwd() / "var")).resolve()
+
+STEGVIS_ENV = os.environ.get("STEGVIS_ENV", "dev")
+if STEGVIS_ENV not in {"dev", "test", "production"}:
+    raise ImproperlyConfigured("STEGVIS_ENV must be dev, test or production")
+PRODUCTION = STEGVIS_ENV == "production"
+
+
+def env(name: str, default: str | None = None) -> str | None:
+    """Read ``name`` from the environment, or the file named by ``name_FILE``."""
+    file_name = os.environ.get(f"{name}_FILE")
+    if file_name:
+        return Path(file_name).read_text().strip()
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _dev_secrets() -> dict[str, str]:
+    """Secrets for development and tests, generated once and kept under ./var/."""
+    path = VAR_DIR / "dev-secrets.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    generated = {
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "STEGVIS_IDENTITY_KEYS": Fernet.generate_key().decode(),
+        "STEGVIS_BLIND_INDEX_KEY": secrets.token_urlsafe(32),
+    }
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(generated, indent=2))
+    path.chmod(0o600)
+    return generated
+
+
+def secret(name: str) -> str:
+    value = env(name)
+    if value:
+        return value
+    if PRODUCTION:
+        raise ImproperlyConfigured(f"{name} (or {name}_FILE) must be set in production")
+    return _dev_secrets()[name]
+
+
+SECRET_KEY = secret("SECRET_KEY")
+# Identity encryption keys: a comma-separated Fernet key ring, newest first (MultiFernet).
+STEGVIS_IDENTITY_KEYS = [k.strip() for k in secret("STEGVIS_IDENTITY_KEYS").split(",") if k.strip()]
+# Key of the HMAC-SHA256 blind index used to find a person by personnummer.
+STEGVIS_BLIND_INDEX_KEY = secret("STEGVIS_BLIND_INDEX_KEY")
+
+DEBUG = env_bool("STEGVIS_DEBUG", False)
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in (env("STEGVIS_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver") or "").split(",")
+    if h.strip()
+]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in (env("STEGVIS_CSRF_TRUSTED_ORIGINS", "") or "").split(",") if o.strip()
+]
+
+# Marks a demo deployment in the UI and allows the demo command to create known sign-ins.
+STEGVIS_DEMO = env_bool("STEGVIS_DEMO", not PRODUCTION)
+# Cells with 1 <= n < threshold are suppressed in every aggregate shown outside own staff.
+STEGVIS_SUPPRESSION_THRESHOLD = int(env("STEGVIS_SUPPRESSION_THRESHOLD", "5") or 5)
+# Where users report accessibility problems (tillgänglighetsredogörelse).
+STEGVIS_ACCESSIBILITY_CONTACT = env("STEGVIS_ACCESSIBILITY_CONTACT", "tillganglighet@stegvis.example")
+# Roles whose users must have two-factor authentication before they may do anything.
+STEGVIS_MFA_REQUIRED_ROLES = [
+    r.strip()
+    for r in (env("STEGVIS_MFA_REQUIRED_ROLES", "deltagaransvarig") or "").split(",")
+    if r.strip()
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rules.apps.AutodiscoverRulesConfig",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "axes",
+    "django_htmx",
+    "csp",
+    "stegvis.reference",
+    "stegvis.associations",
+    "stegvis.access",
+    "stegvis.interventions",
+    "stegvis.participants",
+    "stegvis.audit",
+    "stegvis.web",
+    "stegvis.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "stegvis.audit.middleware.RequestIdMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "stegvis.access.middleware.RequireTwoFactorMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "stegvis.urls"
+WSGI_APPLICATION = "stegvis.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "stegvis.web.context_processors.stegvis",
+            ],
+        },
+    },
+]
+
+DATABASE_URL = env("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'stegvis.sqlite3'}"
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+    "rules.permissions.ObjectPermissionBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "account_login"
+
+# django-allauth: username sign-in, no self-service sign-up (accounts are created by admins).
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
+ACCOUNT_ADAPTER = "stegvis.access.adapters.AccountAdapter"
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_RATE_LIMITS = False  # lockout is django-axes' job; allauth's cache limits would double it
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Stegvis"
+MFA_ADAPTER = "stegvis.access.adapters.MFAAdapter"
+
+# django-axes: lock the username after repeated failures.
+AXES_FAILURE_LIMIT = int(env("STEGVIS_LOCKOUT_FAILURES", "5") or 5)
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "access/locked_out.html"
+AXES_USERNAME_FORM_FIELD = "login"
+AXES_VERBOSE = False
+# Lockout is per account by design: staff of one organisation often share one address, and
+# an attacker rotating addresses must still not get more guesses at one account.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Sessions expire after inactivity; the page warns before it happens.
+SESSION_COOKIE_AGE = int(env("STEGVIS_SESSION_IDLE_SECONDS", "1800") or 1800)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_SSL_REDIRECT = env_bool("STEGVIS_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+
+LANGUAGE_CODE = "sv"
+LANGUAGES = [("sv", _("Svenska"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Stockholm"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = not PRODUCTION
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("STEGVIS_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Request lines would carry query strings; Stegvis never puts identities in URLs,
+        # but the access log is left to the front web server.
+        "django.server": {"level": "WARNING"},
+    },
+}

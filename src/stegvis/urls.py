@@ -1,0 +1,15 @@
+from django.urls import include, path
+
+from stegvis.api.api import api
+
+urlpatterns = [
+    path("", include("stegvis.web.urls")),
+    path("forbund/", include("stegvis.associations.urls")),
+    path("insatser/", include("stegvis.interventions.urls")),
+    path("deltagare/", include("stegvis.participants.urls")),
+    path("granskning/", include("stegvis.audit.urls")),
+    path("kodlistor/", include("stegvis.reference.urls")),
+    path("konto/", include("stegvis.access.urls")),
+    path("konto/", include("allauth.urls")),
+    path("api/v1/", api.urls),
+]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WebConfig(AppConfig):
+    name = "stegvis.web"
+    default_auto_field = "django.db.models.BigAutoField"

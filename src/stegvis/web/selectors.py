@@ -1,0 +1,42 @@
+"""What the start page shows: the user's roles, per förbund, with the links each role needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from stegvis.access import scope
+from stegvis.access.models import ROLE_LABELS
+from stegvis.access.roles import Role
+from stegvis.associations.models import Association
+
+
+@dataclass(frozen=True)
+class StartEntry:
+    association: Association | None  # None: national role
+    roles: list[str]
+    role_keys: frozenset[Role]
+
+
+def start_page(*, user: Any) -> list[StartEntry]:
+    g = scope.grants(user)
+    entries: list[StartEntry] = []
+    if g.national:
+        entries.append(
+            StartEntry(
+                association=None,
+                roles=[str(ROLE_LABELS[r]) for r in sorted(g.national)],
+                role_keys=g.national,
+            )
+        )
+    associations = Association.objects.filter(pk__in=g.by_association).order_by("name")
+    for association in associations:
+        roles = g.by_association[association.pk]
+        entries.append(
+            StartEntry(
+                association=association,
+                roles=[str(ROLE_LABELS[r]) for r in sorted(roles)],
+                role_keys=roles,
+            )
+        )
+    return entries

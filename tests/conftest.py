@@ -1,0 +1,71 @@
+"""Personas shared by every test: two förbund (A, B) and a user for each role.
+
+- ``admin_a`` förbundsadministratör in A, ``manager_a`` insatsansvarig in A,
+  ``officer_a`` deltagaransvarig in A, ``reader_a`` rapportläsare in A, ``auditor_a`` granskare in A
+- ``admin_b`` förbundsadministratör in B (the outsider for everything in A), ``officer_b``
+- ``sysadmin`` systemadministratör (national), ``national_reader`` rapportläsare (national)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import AbstractBaseUser
+
+from stegvis.access.roles import Role
+from stegvis.associations.models import Association
+from tests import factories
+
+PASSWORD = "korrekt-hast-batteri-42"
+
+
+@dataclass
+class Personas:
+    a: Association
+    b: Association
+    admin_a: AbstractBaseUser
+    manager_a: AbstractBaseUser
+    officer_a: AbstractBaseUser
+    reader_a: AbstractBaseUser
+    auditor_a: AbstractBaseUser
+    admin_b: AbstractBaseUser
+    officer_b: AbstractBaseUser
+    sysadmin: AbstractBaseUser
+    national_reader: AbstractBaseUser
+
+
+@pytest.fixture
+def personas(db) -> Personas:
+    a = factories.association("Samordningsförbundet Alfa", ["0180", "0136"], "Region Stockholm")
+    b = factories.association("Samordningsförbundet Beta", ["1480"], "Västra Götalandsregionen")
+
+    def user(name: str, role: Role, association: Association | None) -> AbstractBaseUser:
+        u = factories.UserFactory(username=name)
+        factories.grant(u, role.value, association)
+        return u
+
+    return Personas(
+        a=a,
+        b=b,
+        admin_a=user("admin_a", Role.ASSOCIATION_ADMIN, a),
+        manager_a=user("manager_a", Role.INTERVENTION_MANAGER, a),
+        officer_a=user("officer_a", Role.PARTICIPANT_OFFICER, a),
+        reader_a=user("reader_a", Role.REPORT_READER, a),
+        auditor_a=user("auditor_a", Role.AUDITOR, a),
+        admin_b=user("admin_b", Role.ASSOCIATION_ADMIN, b),
+        officer_b=user("officer_b", Role.PARTICIPANT_OFFICER, b),
+        sysadmin=user("sysadmin", Role.SYSTEM_ADMIN, None),
+        national_reader=user("national_reader", Role.REPORT_READER, None),
+    )
+
+
+@pytest.fixture
+def client_for(client):
+    """Sign a test client in as a persona (two-factor is marked done for the session)."""
+
+    def sign_in(user: AbstractBaseUser):
+        client.force_login(user)
+        return client
+
+    return sign_in
