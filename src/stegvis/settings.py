@@ -203,6 +203,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "access/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "login"
+AXES_USERNAME_CALLABLE = "stegvis.access.lockout.attempted_username"
 AXES_VERBOSE = False
 # Lockout is per account by design: staff of one organisation often share one address, and
 # an attacker rotating addresses must still not get more guesses at one account.

@@ -46,7 +46,7 @@ class RoleGrant(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(association__isnull=False)
-                | Q(role__in=[r.value for r in NATIONAL_ROLES]),
+                | Q(role__in=sorted(r.value for r in NATIONAL_ROLES)),
                 name="role_grant_national_roles_only",
             ),
         ]
@@ -56,3 +56,29 @@ class RoleGrant(models.Model):
     def __str__(self) -> str:
         where = self.association or _("hela landet")
         return f"{self.get_role_display()} – {where}"
+
+
+class ApiToken(models.Model):
+    """A personal API key: ``<prefix>.<secret>``; only the SHA-256 of the secret is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("namn"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True)
+    hashed_secret = models.CharField(_("hashad nyckel"), max_length=64)
+    created = models.DateTimeField(_("skapad"), auto_now_add=True)
+    last_used = models.DateTimeField(_("senast använd"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("återkallad"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("API-nyckel")
+        verbose_name_plural = _("API-nycklar")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

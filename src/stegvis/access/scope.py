@@ -146,3 +146,24 @@ def deny(user: Any, capability: Capability, association: Association | None) -> 
 
     record_permission_denied(actor=user, capability=capability.value, association=association)
     raise PermissionDenied
+
+
+def assigned_intervention_ids(user: Any) -> set[int]:
+    """Ids of insatser ``user`` is assigned to AND holds deltagaransvarig in the insats's förbund.
+
+    The gate for every read of personal data: an assignment alone is not enough (the role may
+    have been withdrawn), nor is the role alone (only assigned insatser are visible).
+    """
+    g = grants(user)
+    officer_in = {
+        aid for aid, roles in g.by_association.items() if Role.PARTICIPANT_OFFICER in roles
+    }
+    if not officer_in:
+        return set()
+    from stegvis.interventions.models import InterventionAssignment
+
+    return set(
+        InterventionAssignment.objects.filter(
+            user=user, intervention__association_id__in=officer_in
+        ).values_list("intervention_id", flat=True)
+    )

@@ -48,3 +48,11 @@ def load_population(population_model: Any) -> None:
         if int(row["year"]) not in years_loaded
     ]
     population_model.objects.bulk_create(batch, batch_size=2000)
+
+
+def reload_reference_data() -> None:
+    """Load every shipped reference table again (after a test flush; idempotent)."""
+    from stegvis.reference.models import County, Municipality, PopulationByAge
+
+    load_geography(County, Municipality)
+    load_population(PopulationByAge)

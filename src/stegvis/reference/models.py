@@ -60,6 +60,9 @@ class PopulationByAge(models.Model):
         verbose_name = _("befolkning per ålder")
         verbose_name_plural = _("befolkning per ålder")
 
+    def __str__(self) -> str:
+        return f"{self.municipality_id} {self.year} {self.age}"
+
 
 class CodeList(models.TextChoices):
     """The versioned code lists of domain.md §3 (stable keys)."""
@@ -86,7 +89,9 @@ class ActivityCategory(models.TextChoices):
 
 class CodeQuerySet(models.QuerySet["Code"]):
     def valid_on(self, day: dt.date) -> CodeQuerySet:
-        return self.filter(valid_from__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        return self.filter(valid_from__lte=day).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
 
 
 class Code(models.Model):
