@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 
 from stegvis.access.roles import Role
@@ -43,6 +44,8 @@ def personas(db) -> Personas:
     def user(name: str, role: Role, association: Association | None) -> AbstractBaseUser:
         u = factories.UserFactory(username=name)
         factories.grant(u, role.value, association)
+        if role.value in settings.STEGVIS_MFA_REQUIRED_ROLES:
+            factories.totp(u)  # two-factor is required for this role
         return u
 
     return Personas(

@@ -76,3 +76,16 @@ def association(name: str, kommunkoder: list[str], region_name: str) -> Associat
 
 def grant(user, role: str, association: Association | None = None) -> RoleGrant:
     return RoleGrant.objects.create(user=user, role=role, association=association)
+
+
+# A fixed TOTP secret for test users who need two-factor (deltagaransvarig).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp(user, secret: str = TOTP_SECRET):
+    """Give ``user`` a TOTP authenticator (allauth.mfa) with a known secret."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    existing = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    return existing or TOTP.activate(user, secret).instance

@@ -1,10 +1,23 @@
+"""allauth adapters: no self sign-up, audit of sign-in events, two-factor kept where required.
+
+Sign-in events are audited from allauth's adapter hooks rather than from signals (the house
+rule keeps domain writes out of signals): ``login`` runs once every stage of a sign-in
+(password, then two-factor) is complete, ``authentication_failed`` after a wrong user name or
+password. Wrong two-factor codes are audited by ``stegvis.access.views.MfaAuthenticateView``.
+Tests that use ``Client.force_login`` therefore produce no LOGIN events.
+"""
+
 from __future__ import annotations
 
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
 from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
 from django.http import HttpRequest
+
+from stegvis.access import services
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -13,7 +26,28 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
 
+    def login(self, request: HttpRequest, user: Any) -> None:
+        super().login(request, user)
+        methods = sorted(
+            {str(r.get("method", "")) for r in get_authentication_records(request, user)} - {""}
+        )
+        services.login_record(user=user, method="+".join(methods) or "password")
+
+    def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
+        username = credentials.get("username") or credentials.get("login")
+        services.login_failed_record(username=username, stage="password")
+
 
 class MFAAdapter(DefaultMFAAdapter):
     def get_totp_label(self, user: Any) -> str:
         return user.get_username()
+
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        """A user whose role requires two-factor may not switch off the authenticator app."""
+        from stegvis.access.middleware import needs_two_factor
+
+        if authenticator.type == Authenticator.Type.TOTP and needs_two_factor(
+            authenticator.user
+        ):
+            return False
+        return super().can_delete_authenticator(authenticator)

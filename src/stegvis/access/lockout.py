@@ -13,7 +13,9 @@ from typing import Any
 from django.http import HttpRequest
 
 
-def attempted_username(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str | None:
+def attempted_username(
+    request: HttpRequest | None, credentials: dict[str, Any] | None
+) -> str | None:
     """The username of an attempt: from the credentials, else from the posted form."""
     for source in (credentials or {}, getattr(request, "POST", None) or {}):
         for key in ("username", "login"):

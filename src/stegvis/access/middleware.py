@@ -1,21 +1,37 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from stegvis.access import scope
 
-# Paths a user without two-factor may still reach: sign-in, sign-out, two-factor setup, assets.
-_OPEN_PREFIXES = ("/konto/", "/static/", "/tillganglighet/")
+# Paths a user without two-factor may still reach: sign-in and sign-out, confirming the
+# password again, setting up two-factor, assets and the accessibility statement. Everything
+# else under /konto/ (user administration, API keys) needs two-factor too.
+_OPEN_PREFIXES = (
+    "/konto/login/",
+    "/konto/logout/",
+    "/konto/reauthenticate/",
+    "/konto/inactive/",
+    "/konto/2fa/",
+    "/static/",
+    "/tillganglighet/",
+)
 
 
 class RequireTwoFactorMiddleware:
-    """Users holding a role that can see personal data must set up TOTP before anything else."""
+    """Users holding a role that can see personal data must set up TOTP before anything else.
+
+    allauth then asks for the code at every sign-in of a user who has TOTP, so "has TOTP"
+    means "signed in with two factors" (Django's admin sign-in is not mounted).
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -26,12 +42,27 @@ class RequireTwoFactorMiddleware:
             user.is_authenticated
             and not request.path.startswith(_OPEN_PREFIXES)
             and needs_two_factor(user)
-            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+            and not has_totp(user)
         ):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {
+                        "code": "two_factor_required",
+                        "message": _(
+                            "Din roll kräver tvåfaktorsautentisering. Aktivera en "
+                            "autentiseringsapp innan du använder API:et."
+                        ),
+                    },
+                    status=403,
+                )
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
 
 
-def needs_two_factor(user: object) -> bool:
+def has_totp(user: Any) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def needs_two_factor(user: Any) -> bool:
     required = set(settings.STEGVIS_MFA_REQUIRED_ROLES)
     return any(role.value in required for role in scope.grants(user).all_roles())

@@ -1,4 +1,19 @@
 from django.urls import path
 
+from stegvis.access import views
+
 app_name = "access"
-urlpatterns: list = []
+urlpatterns = [
+    # Replaces allauth's two-factor step at the same address (this module is included first):
+    # wrong codes count towards the lockout.
+    path("2fa/authenticate/", views.mfa_authenticate, name="mfa_authenticate"),
+    path("forbund/<int:association_id>/anvandare/", views.association_users,
+         name="association_users"),
+    path("forbund/<int:association_id>/anvandare/ny/", views.user_create, name="user_create"),
+    path("forbund/<int:association_id>/anvandare/<int:user_id>/", views.association_user,
+         name="association_user"),
+    path("forbund/<int:association_id>/anvandare/<int:user_id>/ta-bort-roll/",
+         views.role_revoke, name="role_revoke"),
+    path("api-nycklar/", views.api_tokens, name="api_tokens"),
+    path("api-nycklar/<int:pk>/aterkalla/", views.api_token_revoke, name="api_token_revoke"),
+]

@@ -128,6 +128,10 @@ class Membership(models.Model):
         verbose_name = _("medlemskap")
         verbose_name_plural = _("medlemskap")
 
+    def __str__(self) -> str:
+        until = self.valid_to.isoformat() if self.valid_to else ""
+        return f"{self.organisation} {self.valid_from.isoformat()}–{until}"
+
 
 class FundingShare(models.Model):
     """A kommun's (or, with several regions, a region's) share, in percent, of its quarter."""
@@ -150,3 +154,6 @@ class FundingShare(models.Model):
         ]
         verbose_name = _("fördelningsandel")
         verbose_name_plural = _("fördelningsnyckel")
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.share_pct} %"

@@ -142,6 +142,9 @@ class BudgetLine(models.Model):
         verbose_name = _("budgetrad")
         verbose_name_plural = _("budgetrader")
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.budget} kr"
+
 
 class InterventionAssignment(models.Model):
     """A deltagaransvarig assigned to an insats: they see its participants."""
@@ -163,6 +166,9 @@ class InterventionAssignment(models.Model):
         ]
         verbose_name = _("tilldelad deltagaransvarig")
         verbose_name_plural = _("tilldelade deltagaransvariga")
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.intervention}"
 
 
 class VolumeCount(models.Model):
@@ -188,6 +194,9 @@ class VolumeCount(models.Model):
         verbose_name = _("volymräkning")
         verbose_name_plural = _("volymräkningar")
 
+    def __str__(self) -> str:
+        return f"{self.period_start}–{self.period_end}: {self.total}"
+
 
 class AnonymousCount(models.Model):
     """Anonymous follow-up: women and men who started in ``start_year``."""
@@ -209,3 +218,6 @@ class AnonymousCount(models.Model):
         ]
         verbose_name = _("anonym räkning")
         verbose_name_plural = _("anonyma räkningar")
+
+    def __str__(self) -> str:
+        return f"{self.start_year}: {self.women} K, {self.men} M"

@@ -1,4 +1,21 @@
 from django.urls import path
 
+from stegvis.interventions import views
+
 app_name = "interventions"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("forbund/<int:association_id>/", views.association_list, name="list"),
+    path("forbund/<int:association_id>/ny/", views.create, name="create"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/andra/", views.edit, name="edit"),
+    path("<int:pk>/budget/", views.year, name="year"),
+    path("<int:pk>/deltagaransvariga/", views.assignments, name="assignments"),
+    path(
+        "<int:pk>/deltagaransvariga/<int:user_id>/ta-bort/",
+        views.assignment_remove,
+        name="assignment_remove",
+    ),
+    path("<int:pk>/volym/", views.volume, name="volume"),
+    path("<int:pk>/anonyma/", views.anonymous, name="anonymous"),
+]

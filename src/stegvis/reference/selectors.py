@@ -12,19 +12,23 @@ from stegvis.reference.codelists_seed import PRECISE_ORIENTATION_PREFIXES
 from stegvis.reference.models import Code, CodeList
 
 
-def _today() -> dt.date:
+def today() -> dt.date:
     return timezone.localdate()
 
 
 def codes(list: str, on: dt.date | None = None) -> QuerySet[Code]:
     """Codes of ``list`` valid on ``on`` (default today), in their sort order."""
-    day = on or _today()
+    day = on or today()
     return Code.objects.filter(list=list).valid_on(day).order_by("sort_order", "key")
 
 
 def code_get(list: str, key: str) -> Code | None:
     """A code by its stable key, valid or retired (``None`` if there is none)."""
     return Code.objects.filter(list=list, key=key).first()
+
+
+def code_by_pk(pk: int) -> Code | None:
+    return Code.objects.filter(pk=pk).first()
 
 
 def precise_orientations(orientation: str, on: dt.date | None = None) -> QuerySet[Code]:
@@ -43,7 +47,7 @@ class CodeListOverview:
 
 def code_lists_overview(on: dt.date | None = None) -> list[CodeListOverview]:
     """Every code list with all its codes (valid and retired), for the code list pages."""
-    day = on or _today()
+    day = on or today()
     by_list: dict[str, list[Code]] = {value: [] for value in CodeList.values}
     for code in Code.objects.order_by("list", "sort_order", "key"):
         by_list.setdefault(code.list, []).append(code)

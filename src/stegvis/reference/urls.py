@@ -1,4 +1,10 @@
 from django.urls import path
 
+from stegvis.reference import views
+
 app_name = "reference"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.code_lists, name="code_lists"),
+    path("<slug:code_list>/ny/", views.code_add, name="code_add"),
+    path("kod/<int:pk>/avsluta/", views.code_retire, name="code_retire"),
+]

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from stegvis.access.models import ROLE_LABELS
+from stegvis.access.roles import Role
+
+# Roles a förbund's users can hold in it (systemadministratör is national only).
+ASSOCIATION_ROLE_CHOICES = [
+    (role.value, ROLE_LABELS[role]) for role in Role if role != Role.SYSTEM_ADMIN
+]
+
+
+class UserCreateForm(forms.Form):
+    username = forms.CharField(
+        label=_("Användarnamn"),
+        max_length=150,
+        help_text=_("Används vid inloggning. Inga personnummer."),
+    )
+    first_name = forms.CharField(label=_("Förnamn"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Efternamn"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-postadress"), required=False)
+    password = forms.CharField(
+        label=_("Tillfälligt lösenord"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Minst 12 tecken. Lämna lösenordet till användaren på ett säkert sätt."),
+    )
+    role = forms.ChoiceField(label=_("Roll i förbundet"), choices=ASSOCIATION_ROLE_CHOICES)
+
+
+class RoleGrantForm(forms.Form):
+    role = forms.ChoiceField(label=_("Roll"), choices=ASSOCIATION_ROLE_CHOICES)
+
+
+class ExistingUserGrantForm(forms.Form):
+    username = forms.CharField(label=_("Användarnamn på befintligt konto"), max_length=150)
+    role = forms.ChoiceField(label=_("Roll"), choices=ASSOCIATION_ROLE_CHOICES)
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Namn på nyckeln"),
+        max_length=100,
+        help_text=_("Till exempel vilket system som ska använda nyckeln."),
+    )
+
+
+def add_service_errors(form: forms.Form, error: Any) -> None:
+    """Put a service's ValidationError on the form's fields (or the form if no such field)."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            target = field if field in form.fields else None
+            for message in messages:
+                form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)

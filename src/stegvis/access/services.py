@@ -1,0 +1,387 @@
+"""Writes of the access app: users, role grants, two-factor set-up, API keys, sign-in events.
+
+Every function validates its input, raises ``ValidationError`` with Swedish messages naming the
+field, writes, and records an audit event in the same transaction.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from stegvis.access import scope
+from stegvis.access.models import ROLE_LABELS, ApiToken, RoleGrant
+from stegvis.access.roles import NATIONAL_ROLES, Capability, Role
+from stegvis.associations.models import Association
+from stegvis.audit.models import Action
+from stegvis.audit.redaction import contains_identifier
+from stegvis.audit.services import record_event
+
+User = get_user_model()
+
+# Shown instead of an attempted user name that looks like a personnummer.
+HIDDEN_USERNAME = "(dolt)"
+API_TOKEN_PREFIX = "stg_"
+
+
+# --- authorisation helpers -------------------------------------------------------------------
+
+
+def is_system_admin(user: Any) -> bool:
+    return scope.has_role(user, Role.SYSTEM_ADMIN)
+
+
+def _require_manage(actor: Any, association: Association | None) -> None:
+    """The actor may manage users of ``association`` (``None``: national grants)."""
+    if association is None:
+        if not is_system_admin(actor):
+            raise PermissionDenied
+        return
+    scope.require(actor, Capability.MANAGE_ASSOCIATION, association)
+
+
+def _parse_role(role: Role | str) -> Role:
+    try:
+        return Role(role)
+    except ValueError:
+        raise ValidationError({"role": _("Roll: okänd roll.")}) from None
+
+
+def _check_grantable(actor: Any, role: Role, association: Association | None) -> None:
+    """Validation and authorisation shared by grant and revoke."""
+    if association is None and role not in NATIONAL_ROLES:
+        raise ValidationError(
+            {"association": _("Förbund: rollen %(role)s måste gälla ett förbund.")
+             % {"role": ROLE_LABELS[role]}}
+        )
+    if association is not None and role == Role.SYSTEM_ADMIN:
+        raise ValidationError(
+            {"role": _("Roll: systemadministratör kan bara tilldelas för hela landet.")}
+        )
+    _require_manage(actor, association)
+
+
+# --- users and roles -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: Any,
+    username: str,
+    password: str | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    association: Association | None = None,
+    role: Role | str | None = None,
+) -> Any:
+    """Create a user account, optionally with a first role in ``association``.
+
+    A systemadministratör may create any account; a förbundsadministratör only together with a
+    role in their own förbund (otherwise the account would be invisible to them). Without a
+    password the account cannot sign in with a password until one is set.
+    """
+    username = (username or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not username:
+        errors.setdefault("username", []).append(_("Användarnamn: fyll i ett användarnamn."))
+    elif len(username) > 150:
+        errors.setdefault("username", []).append(
+            _("Användarnamn: högst 150 tecken.")
+        )
+    elif contains_identifier(username):
+        errors.setdefault("username", []).append(
+            _("Användarnamn: får inte innehålla ett personnummer.")
+        )
+    elif User.objects.filter(username__iexact=username).exists():
+        errors.setdefault("username", []).append(
+            _("Användarnamn: det finns redan en användare med det namnet.")
+        )
+    parsed_role = None
+    if role:
+        try:
+            parsed_role = _parse_role(role)
+        except ValidationError as e:
+            errors.setdefault("role", []).extend(e.message_dict["role"])
+    if not is_system_admin(actor) and (association is None or parsed_role is None):
+        if association is None:
+            raise PermissionDenied
+        if "role" not in errors:
+            errors.setdefault("role", []).append(_("Roll: välj en roll i förbundet."))
+    if association is not None:
+        _require_manage(actor, association)
+    elif not is_system_admin(actor):
+        raise PermissionDenied
+    if password:
+        candidate = User(username=username, first_name=first_name, last_name=last_name,
+                         email=email)
+        try:
+            validate_password(password, candidate)
+        except ValidationError as e:
+            errors.setdefault("password", []).extend(
+                [_("Lösenord: %(message)s") % {"message": m} for m in e.messages]
+            )
+    if errors:
+        raise ValidationError(errors)
+
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    record_event(
+        actor=actor,
+        action=Action.CREATE,
+        obj=user,
+        object_type="auth.user",
+        association=association,
+        details={"username": username},
+    )
+    if association is not None and parsed_role is not None:
+        role_grant(actor=actor, user=user, role=parsed_role, association=association)
+    return user
+
+
+@transaction.atomic
+def role_grant(
+    *, actor: Any, user: Any, role: Role | str, association: Association | None
+) -> RoleGrant:
+    """Give ``user`` ``role`` in ``association`` (``None``: nationally).
+
+    systemadministratör: any grant. förbundsadministratör: only in förbund where they are
+    administrator, and never national grants or systemadministratör.
+    """
+    parsed = _parse_role(role)
+    _check_grantable(actor, parsed, association)
+    if not user.is_active:
+        raise ValidationError({"user": _("Användare: kontot är avstängt.")})
+    exists = RoleGrant.objects.filter(user=user, role=parsed.value, association=association)
+    if exists.exists():
+        raise ValidationError(
+            {"role": _("Roll: %(user)s har redan rollen %(role)s här.")
+             % {"user": user.get_username(), "role": ROLE_LABELS[parsed]}}
+        )
+    grant = RoleGrant.objects.create(user=user, role=parsed.value, association=association)
+    record_event(
+        actor=actor,
+        action=Action.CREATE,
+        obj=grant,
+        association=association,
+        details={"user": user.get_username(), "role": parsed.value},
+    )
+    scope.forget(user)
+    scope.forget(actor)
+    return grant
+
+
+@transaction.atomic
+def role_revoke(
+    *, actor: Any, user: Any, role: Role | str, association: Association | None
+) -> None:
+    """Take ``role`` in ``association`` away from ``user`` (same rules as ``role_grant``)."""
+    parsed = _parse_role(role)
+    _check_grantable(actor, parsed, association)
+    grant = RoleGrant.objects.filter(
+        user=user, role=parsed.value, association=association
+    ).first()
+    if grant is None:
+        raise ValidationError(
+            {"role": _("Roll: %(user)s har inte rollen %(role)s här.")
+             % {"user": user.get_username(), "role": ROLE_LABELS[parsed]}}
+        )
+    grant_id = grant.pk
+    grant.delete()
+    record_event(
+        actor=actor,
+        action=Action.DELETE,
+        object_type="access.rolegrant",
+        object_id=grant_id,
+        association=association,
+        details={"user": user.get_username(), "role": parsed.value},
+    )
+    scope.forget(user)
+    scope.forget(actor)
+
+
+# --- two-factor ------------------------------------------------------------------------------
+
+
+def _normalise_totp_secret(secret: str) -> str:
+    cleaned = "".join((secret or "").split()).upper()
+    try:
+        raw = base64.b32decode(cleaned + "=" * (-len(cleaned) % 8))
+    except (binascii.Error, ValueError):
+        raw = b""
+    if len(raw) < 10:
+        raise ValidationError(
+            {"secret": _("Hemlighet: ange minst 16 tecken i base32 (A–Z, 2–7).")}
+        )
+    return cleaned
+
+
+def totp_uri(*, user: Any, secret: str) -> str:
+    """The ``otpauth://`` URI an authenticator app reads (as in the QR code)."""
+    from allauth.mfa.adapter import get_adapter
+
+    return get_adapter().build_totp_url(user, _normalise_totp_secret(secret))
+
+
+@transaction.atomic
+def totp_enable_with_secret(*, actor: Any, user: Any, secret: str) -> Any:
+    """Give ``user`` a TOTP authenticator with a known secret (for the demo generator).
+
+    ``actor`` is the user, a systemadministratör, or ``None`` for a command run by the
+    operator. Only allowed in a demo deployment unless the actor is the user themself. The
+    secret never enters the audit log.
+    """
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    is_self = actor is not None and getattr(actor, "pk", None) == user.pk
+    if not is_self and not settings.STEGVIS_DEMO:
+        raise PermissionDenied
+    if actor is not None and not is_self and not is_system_admin(actor):
+        raise PermissionDenied
+    cleaned = _normalise_totp_secret(secret)
+    if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        raise ValidationError(
+            {"secret": _("Hemlighet: användaren har redan en autentiseringsapp.")}
+        )
+    authenticator = TOTP.activate(user, cleaned).instance
+    record_event(
+        actor=actor,
+        action=Action.CREATE,
+        obj=authenticator,
+        object_type="mfa.authenticator",
+        details={"user": user.get_username(), "type": "totp"},
+        username="" if actor is not None else "system",
+    )
+    return authenticator
+
+
+# --- API keys --------------------------------------------------------------------------------
+
+
+def _hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, actor: Any, name: str) -> tuple[ApiToken, str]:
+    """Create an API key for ``actor``; returns the token and the key, shown only once."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Namn: ge nyckeln ett namn.")})
+    if len(name) > 100:
+        raise ValidationError({"name": _("Namn: högst 100 tecken.")})
+    prefix = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=actor, name=name, prefix=prefix, hashed_secret=_hash_secret(secret)
+    )
+    record_event(actor=actor, action=Action.CREATE, obj=token, details={"name": name})
+    return token, f"{API_TOKEN_PREFIX}{prefix}.{secret}"
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+    """Revoke one of the actor's own API keys."""
+    if token.user_id != getattr(actor, "pk", None):
+        raise PermissionDenied
+    if token.revoked_at is not None:
+        raise ValidationError({"token": _("Nyckel: nyckeln är redan återkallad.")})
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    record_event(actor=actor, action=Action.UPDATE, obj=token, details={"revoked": True})
+    return token
+
+
+def api_token_authenticate(*, key: str) -> Any | None:
+    """The active user owning the API key ``key``, or ``None``.
+
+    Touching ``last_used`` (at most once a minute) is bookkeeping and deliberately not
+    audited: the API calls themselves are audited where they read personal data.
+    """
+    if not key or not key.startswith(API_TOKEN_PREFIX):
+        return None
+    prefix, _sep, secret = key[len(API_TOKEN_PREFIX):].partition(".")
+    if not prefix or not secret:
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(prefix=prefix, revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not secrets.compare_digest(token.hashed_secret, _hash_secret(secret)):
+        return None
+    if not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used is None or (now - token.last_used).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used=now)
+    return token.user
+
+
+# --- sign-in events --------------------------------------------------------------------------
+
+
+def safe_username(username: str | None) -> str:
+    """An attempted user name fit for the audit log (never something like a personnummer)."""
+    value = (username or "").strip()[:150]
+    return HIDDEN_USERNAME if contains_identifier(value) else value
+
+
+@transaction.atomic
+def login_record(*, user: Any, method: str) -> None:
+    """Audit a completed sign-in (after every stage, two-factor included)."""
+    record_event(actor=user, action=Action.LOGIN, details={"method": method})
+
+
+@transaction.atomic
+def login_failed_record(*, username: str | None, stage: str) -> None:
+    """Audit a failed sign-in. The attempted name goes into actor_username only; never the
+    password or code."""
+    record_event(
+        actor=None,
+        action=Action.LOGIN_FAILED,
+        username=safe_username(username),
+        details={"stage": stage},
+    )
+
+
+@transaction.atomic
+def system_admin_bootstrap(*, username: str, password: str) -> Any:
+    """Create the first systemadministratör (operator's command or demo; no acting user yet).
+
+    Refused once any systemadministratör exists: later ones are created by an existing one.
+    """
+    if RoleGrant.objects.filter(role=Role.SYSTEM_ADMIN.value, association=None).exists():
+        raise PermissionDenied
+    user = User(username=username.strip())
+    validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    grant = RoleGrant.objects.create(user=user, role=Role.SYSTEM_ADMIN.value, association=None)
+    record_event(
+        actor=None,
+        username="system",
+        action=Action.CREATE,
+        obj=grant,
+        details={"user": user.get_username(), "role": Role.SYSTEM_ADMIN.value},
+    )
+    return user

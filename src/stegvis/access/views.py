@@ -1,0 +1,239 @@
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.internal.stagekit import clear_login
+from allauth.mfa.base.views import AuthenticateView
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_lockout_response
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from stegvis.access import selectors, services
+from stegvis.access.forms import (
+    ApiTokenForm,
+    ExistingUserGrantForm,
+    RoleGrantForm,
+    UserCreateForm,
+    add_service_errors,
+)
+from stegvis.access.models import ROLE_LABELS
+from stegvis.access.roles import Role
+
+# --- two-factor step of sign-in --------------------------------------------------------------
+
+
+class MfaAuthenticateView(AuthenticateView):
+    """allauth's two-factor step, with wrong codes counted by django-axes and audited.
+
+    A wrong code is a failed sign-in: it is audited and counts towards the account's lockout.
+    Once the account is locked, the half-finished sign-in is dropped and the lockout page shown.
+    """
+
+    def _credentials(self) -> dict[str, str]:
+        return {"username": self.stage.login.user.get_username()}
+
+    def _locked_out(self, request: HttpRequest) -> HttpResponse:
+        credentials = self._credentials()
+        clear_login(request)
+        return get_lockout_response(request, credentials=credentials)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not AxesProxyHandler.is_allowed(request, self._credentials()):
+            return self._locked_out(request)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        credentials = self._credentials()
+        services.login_failed_record(username=credentials["username"], stage="totp")
+        user_login_failed.send(sender=__name__, credentials=credentials, request=self.request)
+        if not AxesProxyHandler.is_allowed(self.request, credentials):
+            return self._locked_out(self.request)
+        return super().form_invalid(form)
+
+
+mfa_authenticate = MfaAuthenticateView.as_view()
+
+
+# --- users and roles of a förbund ------------------------------------------------------------
+
+
+def _role_label(value: str) -> str:
+    return str(ROLE_LABELS[Role(value)])
+
+
+@login_required
+def association_users(request: HttpRequest, association_id: int) -> HttpResponse:
+    """A förbund's users and their roles; add a role to an existing account."""
+    association, members = selectors.association_members(
+        user=request.user, association_id=association_id
+    )
+    form = ExistingUserGrantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        target = selectors.user_by_username(
+            user=request.user,
+            association_id=association.pk,
+            username=form.cleaned_data["username"],
+        )
+        if target is None:
+            form.add_error("username", _("Användarnamn: det finns ingen sådan användare."))
+        else:
+            try:
+                services.role_grant(
+                    actor=request.user,
+                    user=target,
+                    role=form.cleaned_data["role"],
+                    association=association,
+                )
+            except ValidationError as e:
+                add_service_errors(form, e)
+            else:
+                messages.success(
+                    request,
+                    _("%(user)s har fått rollen %(role)s.")
+                    % {"user": target.get_username(),
+                       "role": _role_label(form.cleaned_data["role"])},
+                )
+                return redirect("access:association_users", association_id=association.pk)
+    return render(
+        request,
+        "access/association_users.html",
+        {"association": association, "members": members, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def user_create(request: HttpRequest, association_id: int) -> HttpResponse:
+    association = selectors.managed_association(
+        user=request.user, association_id=association_id
+    )
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_create(actor=request.user, association=association,
+                                        **form.cleaned_data)
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(
+                request, _("Användaren %(user)s är skapad.") % {"user": user.get_username()}
+            )
+            return redirect(
+                "access:association_user", association_id=association.pk, user_id=user.pk
+            )
+    return render(
+        request,
+        "access/user_create.html",
+        {"association": association, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def association_user(request: HttpRequest, association_id: int, user_id: int) -> HttpResponse:
+    """One user's roles in the förbund: grant another, revoke one."""
+    association, member = selectors.association_member(
+        user=request.user, association_id=association_id, user_id=user_id
+    )
+    form = RoleGrantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.role_grant(
+                actor=request.user,
+                user=member.user,
+                role=form.cleaned_data["role"],
+                association=association,
+            )
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(
+                request,
+                _("%(user)s har fått rollen %(role)s.")
+                % {"user": member.user.get_username(),
+                   "role": _role_label(form.cleaned_data["role"])},
+            )
+            return redirect(
+                "access:association_user", association_id=association.pk, user_id=user_id
+            )
+    return render(
+        request,
+        "access/association_user.html",
+        {"association": association, "member": member, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@login_required
+def role_revoke(request: HttpRequest, association_id: int, user_id: int) -> HttpResponse:
+    association, member = selectors.association_member(
+        user=request.user, association_id=association_id, user_id=user_id
+    )
+    role = request.POST.get("role", "")
+    try:
+        services.role_revoke(
+            actor=request.user, user=member.user, role=role, association=association
+        )
+    except ValidationError as e:
+        for message in e.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Rollen %(role)s är borttagen för %(user)s.")
+            % {"role": _role_label(role), "user": member.user.get_username()},
+        )
+    if len(member.grants) > 1:
+        return redirect(
+            "access:association_user", association_id=association.pk, user_id=user_id
+        )
+    return redirect("access:association_users", association_id=association.pk)
+
+
+# --- API keys --------------------------------------------------------------------------------
+
+
+@login_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """The user's API keys; a new key is shown once, right after it is created."""
+    form = ApiTokenForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, new_key = services.api_token_create(
+                actor=request.user, name=form.cleaned_data["name"]
+            )
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            form = ApiTokenForm()
+    response = render(
+        request,
+        "access/api_tokens.html",
+        {"tokens": selectors.api_tokens(user=request.user), "form": form, "new_key": new_key},
+        status=400 if form.errors else 200,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@login_required
+def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = selectors.api_token_get(user=request.user, pk=pk)
+    try:
+        services.api_token_revoke(actor=request.user, token=token)
+    except ValidationError as e:
+        for message in e.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Nyckeln %(name)s är återkallad.") % {"name": token.name})
+    return redirect("access:api_tokens")

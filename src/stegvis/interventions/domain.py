@@ -1,0 +1,133 @@
+"""Pure rules for insatser. No Django imports: plain values in, Swedish messages out.
+
+Each function returns a list of ``RuleError`` (empty when the input is fine); the service layer
+turns them into ``ValidationError`` keyed by field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+# Party kinds (must match associations.models.PartyKind values).
+FK, AF, REGION, KOMMUN = "FK", "AF", "REGION", "KOMMUN"
+
+# The fields fixed when an insats is created, with their Swedish names and the reason.
+IMMUTABLE_FIELDS: dict[str, str] = {
+    "orientation": "Inriktning",
+    "follow_up_method": "Uppföljningsmetod",
+    "esf_cofunded": "ESF-medfinansiering",
+}
+IMMUTABLE_REASON = (
+    "kan inte ändras när insatsen väl finns, eftersom uppföljning och statistik redan bygger på "
+    "den. En insats med både individinriktat och strukturövergripande innehåll, eller med en "
+    "annan uppföljningsmetod, registreras som en ny insats."
+)
+
+
+@dataclass(frozen=True)
+class RuleError:
+    field: str
+    message: str
+
+
+def immutable_message(field: str) -> str:
+    return f"{IMMUTABLE_FIELDS[field]} {IMMUTABLE_REASON}"
+
+
+def party_errors(kinds: Iterable[str]) -> list[RuleError]:
+    """At least two parties must take part; all kommuner together are one party (5 §, 7 §).
+
+    FK and AF are different parties; several regions are likewise one party.
+    """
+    distinct = set(kinds)
+    if len(distinct) < 2:
+        return [
+            RuleError(
+                "parties",
+                "Deltagande parter: minst två olika parter måste delta i insatsen "
+                "(Försäkringskassan, Arbetsförmedlingen, region eller kommun). "
+                "Flera kommuner räknas som en part.",
+            )
+        ]
+    return []
+
+
+def date_errors(start: dt.date | None, end: dt.date | None) -> list[RuleError]:
+    if start is None:
+        return [RuleError("start_date", "Startdatum: ange när insatsen börjar.")]
+    if end is not None and end < start:
+        return [RuleError("end_date", "Slutdatum: kan inte vara före startdatum.")]
+    return []
+
+
+def immutable_errors(current: Mapping[str, Any], proposed: Mapping[str, Any]) -> list[RuleError]:
+    """Refuse any change of orientation, follow-up method or ESF co-funding."""
+    return [
+        RuleError(field, immutable_message(field))
+        for field in IMMUTABLE_FIELDS
+        if field in proposed and proposed[field] != current.get(field)
+    ]
+
+
+def year_errors(year: int, start: dt.date, end: dt.date | None) -> list[RuleError]:
+    """A budget year must fall within the insats's running time."""
+    if year < start.year or (end is not None and year > end.year):
+        last = str(end.year) if end is not None else "–"
+        return [
+            RuleError(
+                "year",
+                f"År: insatsen pågår {start.year}–{last}; budget kan bara anges för de åren.",
+            )
+        ]
+    return []
+
+
+def money_errors(field: str, label: str, value: Any, *, required: bool) -> list[RuleError]:
+    """Whole kronor, not negative."""
+    if value is None:
+        return [RuleError(field, f"{label}: ange ett belopp i hela kronor.")] if required else []
+    try:
+        is_whole = value == int(value)
+    except (TypeError, ValueError):
+        return [RuleError(field, f"{label}: ange ett belopp i hela kronor.")]
+    if not is_whole:
+        return [RuleError(field, f"{label}: ange beloppet i hela kronor, utan ören.")]
+    if value < 0:
+        return [RuleError(field, f"{label}: beloppet kan inte vara negativt.")]
+    return []
+
+
+def volume_errors(
+    period_start: dt.date,
+    period_end: dt.date,
+    total: int,
+    women: int | None,
+    men: int | None,
+) -> list[RuleError]:
+    errors: list[RuleError] = []
+    if period_end < period_start:
+        errors.append(
+            RuleError("period_end", "Periodens slut: kan inte vara före periodens början.")
+        )
+    if total < 0:
+        errors.append(RuleError("total", "Antal totalt: kan inte vara negativt."))
+    for field, label, value in (("women", "Varav kvinnor", women), ("men", "Varav män", men)):
+        if value is not None and value < 0:
+            errors.append(RuleError(field, f"{label}: kan inte vara negativt."))
+    if (women or 0) + (men or 0) > total:
+        errors.append(
+            RuleError("total", "Antal totalt: kan inte vara mindre än kvinnor och män tillsammans.")
+        )
+    return errors
+
+
+def count_errors(women: int, men: int) -> list[RuleError]:
+    errors = []
+    if women < 0:
+        errors.append(RuleError("women", "Kvinnor: antalet kan inte vara negativt."))
+    if men < 0:
+        errors.append(RuleError("men", "Män: antalet kan inte vara negativt."))
+    return errors

@@ -1,0 +1,272 @@
+"""Pages for insatser (/insatser/...). Thin: selectors read, forms type input, services write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from stegvis.interventions import domain, forms, selectors, services
+from stegvis.interventions.models import FollowUpMethod, Intervention
+
+PAGE_SIZE = 25
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "interventions/index.html",
+        {
+            "associations": selectors.manageable_associations(user=request.user),
+            "assigned": selectors.assigned_interventions(user=request.user),
+        },
+    )
+
+
+@login_required
+def association_list(request: HttpRequest, association_id: int) -> HttpResponse:
+    association = selectors.association_for_management(
+        user=request.user, association_id=association_id
+    )
+    interventions = selectors.intervention_list(user=request.user, association_id=association.pk)
+    page = Paginator(interventions, PAGE_SIZE).get_page(request.GET.get("sida"))
+    return render(
+        request,
+        "interventions/intervention_list.html",
+        {"association": association, "page": page},
+    )
+
+
+def _choices(request: HttpRequest, association: Any) -> dict[str, Any]:
+    return {
+        "organisations": selectors.member_organisations(user=request.user, association=association),
+        "target_groups": selectors.target_group_codes(),
+        "precise_orientations": selectors.precise_orientation_codes(),
+    }
+
+
+@login_required
+def create(request: HttpRequest, association_id: int) -> HttpResponse:
+    association = selectors.association_for_management(
+        user=request.user, association_id=association_id
+    )
+    form = forms.InterventionCreateForm(
+        request.POST or None, **_choices(request, association)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            intervention = services.intervention_create(
+                actor=request.user, association=association, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("Insatsen är skapad."))
+            return redirect("interventions:detail", pk=intervention.pk)
+    return render(
+        request,
+        "interventions/intervention_form.html",
+        {"form": form, "association": association, "intervention": None},
+    )
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    intervention = selectors.intervention_detail(user=request.user, pk=pk)
+    return render(
+        request,
+        "interventions/intervention_detail.html",
+        {
+            "intervention": intervention,
+            "association": intervention.association,
+            "is_volume": intervention.follow_up_method == FollowUpMethod.VOLUME,
+        },
+    )
+
+
+def _locked(intervention: Intervention) -> list[dict[str, str]]:
+    return [
+        {
+            "label": domain.IMMUTABLE_FIELDS["orientation"],
+            "value": intervention.get_orientation_display(),
+        },
+        {
+            "label": domain.IMMUTABLE_FIELDS["follow_up_method"],
+            "value": intervention.get_follow_up_method_display(),
+        },
+        {
+            "label": domain.IMMUTABLE_FIELDS["esf_cofunded"],
+            "value": _("Ja") if intervention.esf_cofunded else _("Nej"),
+        },
+    ]
+
+
+@login_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    intervention = selectors.intervention_detail(user=request.user, pk=pk)
+    form = forms.InterventionEditForm(
+        request.POST or None,
+        initial=forms.InterventionEditForm.initial_for(intervention),
+        intervention=intervention,
+        **_choices(request, intervention.association),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.intervention_update(
+                actor=request.user, intervention=intervention, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("Ändringarna är sparade."))
+            return redirect("interventions:detail", pk=intervention.pk)
+    return render(
+        request,
+        "interventions/intervention_form.html",
+        {
+            "form": form,
+            "association": intervention.association,
+            "intervention": intervention,
+            "locked": _locked(intervention),
+            "locked_reason": domain.IMMUTABLE_REASON,
+        },
+    )
+
+
+@login_required
+def year(request: HttpRequest, pk: int) -> HttpResponse:
+    intervention = selectors.intervention_get(user=request.user, pk=pk)
+    if request.method == "POST":
+        form = forms.InterventionYearForm(request.POST, esf=intervention.esf_cofunded)
+        if form.is_valid():
+            try:
+                services.intervention_year_set(
+                    actor=request.user,
+                    intervention=intervention,
+                    year=form.cleaned_data["year"],
+                    planned_participants=form.cleaned_data["planned_participants"],
+                    lines=form.lines(),
+                )
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                messages.success(request, _("Budgeten för året är sparad."))
+                return redirect("interventions:detail", pk=intervention.pk)
+    else:
+        try:
+            wanted = int(request.GET.get("ar", ""))
+        except ValueError:
+            wanted = forms.default_year(intervention)
+        existing = selectors.intervention_year(
+            user=request.user, intervention=intervention, year=wanted
+        )
+        initial = (
+            forms.InterventionYearForm.initial_for(existing)
+            if existing
+            else {"year": wanted, "planned_participants": 0}
+        )
+        form = forms.InterventionYearForm(initial=initial, esf=intervention.esf_cofunded)
+    return render(
+        request,
+        "interventions/year_form.html",
+        {"form": form, "intervention": intervention, "association": intervention.association},
+    )
+
+
+@login_required
+def assignments(request: HttpRequest, pk: int) -> HttpResponse:
+    intervention = selectors.intervention_detail(user=request.user, pk=pk)
+    officers = selectors.assignable_officers(user=request.user, intervention=intervention)
+    form = forms.AssignmentForm(request.POST or None, officers=officers)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assignment_add(
+                actor=request.user, intervention=intervention, user=form.cleaned_data["user"]
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("Deltagaransvarig är tilldelad insatsen."))
+            return redirect("interventions:assignments", pk=intervention.pk)
+    return render(
+        request,
+        "interventions/assignments.html",
+        {"form": form, "intervention": intervention, "association": intervention.association},
+    )
+
+
+@login_required
+@require_POST
+def assignment_remove(request: HttpRequest, pk: int, user_id: int) -> HttpResponse:
+    intervention = selectors.intervention_get(user=request.user, pk=pk)
+    officer = selectors.assigned_user(user=request.user, intervention=intervention, user_id=user_id)
+    services.assignment_remove(actor=request.user, intervention=intervention, user=officer)
+    messages.success(request, _("Tilldelningen är borttagen."))
+    return redirect("interventions:assignments", pk=intervention.pk)
+
+
+@login_required
+def volume(request: HttpRequest, pk: int) -> HttpResponse:
+    intervention = selectors.intervention_get(user=request.user, pk=pk)
+    form = forms.VolumeCountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.volume_count_record(
+                actor=request.user, intervention=intervention, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("Volymräkningen är registrerad."))
+            return redirect("interventions:detail", pk=intervention.pk)
+    return render(
+        request,
+        "interventions/count_form.html",
+        {
+            "form": form,
+            "intervention": intervention,
+            "association": intervention.association,
+            "heading": _("Registrera volymräkning"),
+            "intro": _("Ange hur många som deltog under perioden. Kvinnor och män är frivilligt."),
+        },
+    )
+
+
+@login_required
+def anonymous(request: HttpRequest, pk: int) -> HttpResponse:
+    intervention = selectors.intervention_get(user=request.user, pk=pk)
+    form = forms.AnonymousCountForm(
+        request.POST or None, initial={"start_year": forms.default_year(intervention)}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.anonymous_count_set(
+                actor=request.user, intervention=intervention, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("Den anonyma räkningen är sparad."))
+            return redirect("interventions:detail", pk=intervention.pk)
+    return render(
+        request,
+        "interventions/count_form.html",
+        {
+            "form": form,
+            "intervention": intervention,
+            "association": intervention.association,
+            "heading": _("Anonym räkning per startår"),
+            "intro": _(
+                "Ange hur många kvinnor och män som startade i insatsen under året utan att "
+                "registreras med identitet. Ett tidigare värde för samma år ersätts."
+            ),
+        },
+    )

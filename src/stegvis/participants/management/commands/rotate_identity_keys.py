@@ -1,0 +1,24 @@
+"""Re-encrypt every stored identity with the newest key of STEGVIS_IDENTITY_KEYS.
+
+Rotation: put a new key first in STEGVIS_IDENTITY_KEYS (keep the old ones after it), restart,
+run ``stegvis rotate_identity_keys``, then remove the old keys from the ring.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from stegvis.participants.services import rotate_identity_keys
+
+
+class Command(BaseCommand):
+    help = "Krypterar om alla identiteter med den nyaste nyckeln i STEGVIS_IDENTITY_KEYS."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--batch-size", type=int, default=500)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        count = rotate_identity_keys(batch_size=options["batch_size"])
+        self.stdout.write(f"Krypterade om {count} identiteter med den nyaste nyckeln.")

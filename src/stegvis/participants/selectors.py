@@ -1,0 +1,341 @@
+"""Reads of participants. Every function takes the acting user and asks the scoping module.
+
+Only a deltagaransvarig sees personal data, and only of the insatser assigned to them
+(``scope.assigned_intervention_ids``). Anyone else gets an empty list, 404 for a single object,
+or 403 (audited) for pages that exist only for deltagaransvariga. Every read of a participant
+and every search writes an audit event without identity in its details.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from stegvis.access import scope
+from stegvis.access.roles import Capability
+from stegvis.audit.models import Action
+from stegvis.audit.services import record_event, record_permission_denied
+from stegvis.interventions.models import FollowUpMethod, Intervention
+from stegvis.participants import followup, identity
+from stegvis.participants import personnummer as pnr
+from stegvis.participants.models import (
+    Measurement,
+    MeasurementActivity,
+    Occasion,
+    Participation,
+    SupplementaryQuestion,
+)
+from stegvis.reference.models import Municipality
+
+MAX_AUDIT_IDS = 200
+
+
+def _audit(
+    user: Any,
+    action: Action,
+    *,
+    obj: Any = None,
+    association: Any = None,
+    object_type: str = "",
+    details: dict[str, Any],
+) -> None:
+    with transaction.atomic():
+        record_event(
+            actor=user,
+            action=action,
+            obj=obj,
+            object_type=object_type,
+            association=association,
+            details=details,
+        )
+
+
+def require_officer(*, user: Any) -> None:
+    """Pages for deltagaransvariga only: anyone else is refused (403, audited)."""
+    if not scope.can_anywhere(user, Capability.PERSONAL_DATA):
+        record_permission_denied(
+            actor=user, capability=Capability.PERSONAL_DATA.value, association=None
+        )
+        raise PermissionDenied
+
+
+def assigned_interventions(*, user: Any) -> QuerySet[Intervention]:
+    """Insatser assigned to the user (empty for everyone but their deltagaransvariga)."""
+    return (
+        Intervention.objects.filter(pk__in=scope.assigned_intervention_ids(user))
+        .select_related("association")
+        .order_by("association__name", "name")
+    )
+
+
+def intervention_for_participants(*, user: Any, pk: int) -> Intervention:
+    """An insats the user is assigned to (404 otherwise)."""
+    intervention = assigned_interventions(user=user).filter(pk=pk).first()
+    if intervention is None:
+        raise Http404
+    return intervention
+
+
+def registrable_interventions(*, user: Any) -> QuerySet[Intervention]:
+    return assigned_interventions(user=user).filter(
+        follow_up_method=FollowUpMethod.IDENTIFIED
+    )
+
+
+def _scoped(user: Any) -> QuerySet[Participation]:
+    return Participation.objects.filter(
+        intervention_id__in=scope.assigned_intervention_ids(user)
+    ).select_related("intervention__association", "person", "referred_by", "exit_reason",
+                     "residence")
+
+
+def masked_number(participation: Participation) -> str:
+    """``19850101-****`` for a participation with identity, else an empty string."""
+    if participation.person is None:
+        return ""
+    return pnr.mask(identity.decrypt(participation.person.identity_ciphertext))
+
+
+def participation_get(*, user: Any, pk: int, purpose: str = "view") -> Participation:
+    """One participation in the user's assigned insatser (404 otherwise); audited READ."""
+    participation = _scoped(user).filter(pk=pk).first()
+    if participation is None:
+        raise Http404
+    _audit(
+        user,
+        Action.READ,
+        obj=participation,
+        association=participation.intervention.association_id,
+        details={"purpose": purpose, "intervention": participation.intervention_id},
+    )
+    return participation
+
+
+def participation_measurements(*, participation: Participation) -> list[Measurement]:
+    """The measurements of a participation already read through ``participation_get``."""
+    return list(
+        Measurement.objects.filter(participation=participation)
+        .select_related("education_level", "public_support_duration", "step")
+        .prefetch_related(
+            "income_sources",
+            Prefetch(
+                "activities", queryset=MeasurementActivity.objects.select_related("activity")
+            ),
+            "supplementary_answers__question",
+        )
+        .order_by("date", "id")
+    )
+
+
+def measurement_get(*, user: Any, pk: int) -> Measurement:
+    """One measurement of a participation in the user's assigned insatser (404 otherwise)."""
+    m = (
+        Measurement.objects.filter(
+            pk=pk, participation__intervention_id__in=scope.assigned_intervention_ids(user)
+        )
+        .select_related("participation__intervention__association", "participation__person")
+        .prefetch_related("income_sources", "activities__activity", "supplementary_answers")
+        .first()
+    )
+    if m is None:
+        raise Http404
+    _audit(
+        user,
+        Action.READ,
+        obj=m,
+        association=m.participation.intervention.association_id,
+        details={"participation": m.participation_id, "occasion": m.occasion},
+    )
+    return m
+
+
+def person_participations(*, user: Any, participation: Participation) -> list[Participation]:
+    """The same person's participations in insatser assigned to the user (the page's list)."""
+    if participation.person_id is None:
+        return [participation]
+    return list(_scoped(user).filter(person_id=participation.person_id).order_by("-start_date"))
+
+
+def participation_list(
+    *, user: Any, intervention: Intervention | None = None, only_open: bool = False
+) -> list[Participation]:
+    """Participations in the user's assigned insatser (one insats if given); audited READ."""
+    qs = _scoped(user).filter(consent_withdrawn_at__isnull=True)
+    if intervention is not None:
+        qs = qs.filter(intervention=intervention)
+    if only_open:
+        qs = qs.filter(end_date__isnull=True, is_error=False)
+    result = list(qs.order_by("-start_date", "-id")[:500])
+    if result:
+        _audit(
+            user,
+            Action.READ,
+            object_type="participants.participation",
+            association=intervention.association_id if intervention else None,
+            details={
+                "view": "list",
+                "intervention": intervention.pk if intervention else None,
+                "participations": [p.pk for p in result[:MAX_AUDIT_IDS]],
+            },
+        )
+    return result
+
+
+def participant_search(*, user: Any, personnummer: str) -> list[Participation]:
+    """Participations of the person with ``personnummer`` in the user's assigned insatser.
+
+    Always audited as SEARCH (with the number of hits, never the number searched for).
+    Raises ``pnr.PersonnummerError`` for an invalid number.
+    """
+    require_officer(user=user)
+    try:
+        parsed = pnr.parse(personnummer, today=timezone.localdate())
+    except pnr.PersonnummerError:
+        _audit(
+            user,
+            Action.SEARCH,
+            object_type="participants.person",
+            details={"valid": False, "hits": 0},
+        )
+        raise
+    hits = list(
+        _scoped(user)
+        .filter(person__blind_index=identity.blind_index(parsed.normalised))
+        .order_by("-start_date")
+    )
+    _audit(
+        user,
+        Action.SEARCH,
+        object_type="participants.person",
+        details={"valid": True, "hits": len(hits), "participations": [p.pk for p in hits]},
+    )
+    return hits
+
+
+def municipalities_for(*, intervention: Intervention) -> tuple[list[Municipality], list[Municipality]]:
+    """(the förbund's own kommuner, all other kommuner), each sorted by name."""
+    own_codes = set(
+        intervention.association.area.values_list("municipality_id", flat=True)
+    )
+    own: list[Municipality] = []
+    other: list[Municipality] = []
+    for m in Municipality.objects.order_by("short_name"):
+        (own if m.code in own_codes else other).append(m)
+    return own, other
+
+
+def supplementary_questions(
+    *, association_id: int, occasion: str, on: dt.date
+) -> list[SupplementaryQuestion]:
+    from django.db.models import Q
+
+    return list(
+        SupplementaryQuestion.objects.filter(
+            association_id=association_id, occasion=occasion, valid_from__lte=on
+        )
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .order_by("id")
+    )
+
+
+# --- follow-up worklist --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorklistItem:
+    participation: Participation
+    occasion: str
+    occasion_label: str
+    due: dt.date
+    status: str  # followup.DUE or followup.OVERDUE
+    masked: str
+
+
+SORTS = {
+    "due": lambda i: (i.due, i.participation.pk),
+    "-due": lambda i: (-i.due.toordinal(), i.participation.pk),
+    "insats": lambda i: (i.participation.intervention.name, i.due),
+    "status": lambda i: (0 if i.status == followup.OVERDUE else 1, i.due),
+    "occasion": lambda i: (followup.FOLLOW_UP_MONTHS[i.occasion], i.due),
+}
+
+
+def _worklist_items(user: Any, today: dt.date, *, with_masks: bool) -> list[WorklistItem]:
+    # A 12-month follow-up falls due 12 months after the end; older ends are no longer due.
+    horizon = today - dt.timedelta(days=366 + 365)
+    qs = (
+        _scoped(user)
+        .filter(
+            end_date__isnull=False,
+            end_date__gte=horizon,
+            is_error=False,
+            consent_withdrawn_at__isnull=True,
+            consent__scope_follow_up=True,
+            consent__withdrawn_at__isnull=True,
+        )
+        .prefetch_related(
+            Prefetch(
+                "measurements",
+                queryset=Measurement.objects.only("id", "participation_id", "occasion"),
+            )
+        )
+    )
+    labels = dict(Occasion.choices)
+    items: list[WorklistItem] = []
+    for p in qs:
+        done = {m.occasion for m in p.measurements.all()}
+        assert p.end_date is not None
+        for occasion in followup.FOLLOW_UP_MONTHS:
+            if occasion in done:
+                continue
+            due = followup.due_date(p.end_date, occasion)
+            status = followup.status(due, today)
+            if status == followup.UPCOMING:
+                continue
+            items.append(
+                WorklistItem(
+                    participation=p,
+                    occasion=occasion,
+                    occasion_label=str(labels[occasion]),
+                    due=due,
+                    status=status,
+                    masked=masked_number(p) if with_masks else "",
+                )
+            )
+    return items
+
+
+def followup_worklist(
+    *, user: Any, sort: str = "due", today: dt.date | None = None
+) -> list[WorklistItem]:
+    """Follow-ups due and overdue in the user's assigned insatser; audited READ."""
+    require_officer(user=user)
+    items = _worklist_items(user, today or timezone.localdate(), with_masks=True)
+    items.sort(key=SORTS.get(sort, SORTS["due"]))
+    _audit(
+        user,
+        Action.READ,
+        object_type="participants.participation",
+        details={
+            "view": "followup_worklist",
+            "participations": sorted({i.participation.pk for i in items})[:MAX_AUDIT_IDS],
+        },
+    )
+    return items
+
+
+def followup_counts(*, user: Any, today: dt.date | None = None) -> dict[str, int]:
+    """Numbers of due and overdue follow-ups (no personal data: not audited)."""
+    if not scope.assigned_intervention_ids(user):
+        return {"due": 0, "overdue": 0, "total": 0}
+    items = _worklist_items(user, today or timezone.localdate(), with_masks=False)
+    due = sum(1 for i in items if i.status == followup.DUE)
+    overdue = sum(1 for i in items if i.status == followup.OVERDUE)
+    return {"due": due, "overdue": overdue, "total": due + overdue}

@@ -1,0 +1,90 @@
+"""Fixtures for participants: an identified insats in förbund A with officer_a assigned."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Any
+
+import pytest
+
+from stegvis.associations.models import Organisation
+from stegvis.interventions.models import Intervention, InterventionAssignment
+from stegvis.participants import personnummer as pnr
+from stegvis.participants.services import ConsentInput, MeasurementInput
+from tests import factories
+
+_serial = itertools.count(10)
+
+
+def make_pnr(birth: dt.date, *, woman: bool = True, twelve: bool = True, serial: int | None = None) -> str:
+    """A valid personnummer for ``birth`` (the sex digit even for women)."""
+    n = serial if serial is not None else next(_serial) % 100
+    sex_digit = 2 if woman else 3
+    body = f"{birth:%y%m%d}{n:02d}{sex_digit}"
+    check = pnr.check_digit(body)
+    ten = f"{birth:%y%m%d}-{n:02d}{sex_digit}{check}"
+    return f"{birth.year // 100}{ten}" if twelve else ten
+
+
+def start_measurement(**overrides: Any) -> MeasurementInput:
+    values: dict[str, Any] = {
+        "income_sources": ["sjukpenning"],
+        "activities": [("annan_insats", 50)],
+        "education_level": "gymnasial",
+        "public_support_duration": "1_2_ar",
+        "step": "steg_1",
+        "rating_work": 4,
+    }
+    values.update(overrides)
+    return MeasurementInput(**values)
+
+
+def end_measurement(**overrides: Any) -> MeasurementInput:
+    values: dict[str, Any] = {
+        "income_sources": ["lon_eget_foretag"],
+        "activities": [("arbete_osubventionerat", 100)],
+        "education_level": "gymnasial",
+        "step": "steg_6",
+    }
+    values.update(overrides)
+    return MeasurementInput(**values)
+
+
+def consent(day: dt.date, *, follow_up: bool = True) -> ConsentInput:
+    return ConsentInput(date=day, form_version="2024:1", scope_follow_up=follow_up)
+
+
+def make_intervention(association, **overrides: Any) -> Intervention:
+    orgs = list(Organisation.objects.filter(memberships__association=association))
+    values: dict[str, Any] = {
+        "association": association,
+        "name": "Steg till arbete",
+        "orientation": "individual",
+        "follow_up_method": "identified",
+        "organiser": orgs[0],
+        "controller": orgs[0],
+        "start_date": dt.date(2020, 1, 1),
+    }
+    values.update(overrides)
+    intervention = Intervention.objects.create(**values)
+    intervention.parties.set(orgs[:2])
+    return intervention
+
+
+@pytest.fixture
+def insats(personas) -> Intervention:
+    """An identified, individual insats in A with officer_a assigned (and two-factor set up)."""
+    intervention = make_intervention(personas.a)
+    InterventionAssignment.objects.create(intervention=intervention, user=personas.officer_a)
+    for user in (personas.officer_a, personas.officer_b):
+        factories.totp(user)
+    return intervention
+
+
+@pytest.fixture
+def insats_b(personas) -> Intervention:
+    """An insats in B with officer_b assigned."""
+    intervention = make_intervention(personas.b, name="Beta-insatsen")
+    InterventionAssignment.objects.create(intervention=intervention, user=personas.officer_b)
+    return intervention
