@@ -116,6 +116,8 @@ INSTALLED_APPS = [
     "stegvis.access",
     "stegvis.interventions",
     "stegvis.participants",
+    "stegvis.finance",
+    "stegvis.indicators",
     "stegvis.audit",
     "stegvis.web",
     "stegvis.demo",

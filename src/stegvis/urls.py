@@ -7,6 +7,8 @@ urlpatterns = [
     path("forbund/", include("stegvis.associations.urls")),
     path("insatser/", include("stegvis.interventions.urls")),
     path("deltagare/", include("stegvis.participants.urls")),
+    path("rapporter/", include("stegvis.indicators.urls")),
+    path("ekonomi/", include("stegvis.finance.urls")),
     path("granskning/", include("stegvis.audit.urls")),
     path("kodlistor/", include("stegvis.reference.urls")),
     path("konto/", include("stegvis.access.urls")),

@@ -1,0 +1,1 @@
+"""Models: see issue 5."""
