@@ -44,7 +44,7 @@ def create(actor, o, **overrides):
     kwargs = {
         "actor": actor,
         "name": "Samordningsförbundet Gamma",
-        "org_number": "222100-0019",
+        "org_number": "222999-0003",
         "founded": FOUNDED,
         "area": [("0180", ""), ("0184", "")],
         "memberships": [(o[k], FOUNDED, None) for k in ("fk", "af", "region", "sthlm", "solna")],
@@ -77,7 +77,7 @@ def pop_16_64(code: str) -> int:
 def test_sysadmin_creates_forbund_with_population_key(personas):
     o = orgs()
     a = create(personas.sysadmin, o)
-    assert a.org_number == "222100-0019"
+    assert a.org_number == "222999-0003"
     assert a.funding_key_population_year == 2019
     assert {(p.municipality_id, p.district) for p in a.area.all()} == {("0180", ""), ("0184", "")}
     assert a.memberships.count() == 5
@@ -95,16 +95,16 @@ def test_sysadmin_creates_forbund_with_population_key(personas):
 
 
 def test_org_number_normalised_on_create(personas):
-    a = create(personas.sysadmin, orgs(), org_number="2221000019")
-    assert a.org_number == "222100-0019"
+    a = create(personas.sysadmin, orgs(), org_number="2229990003")
+    assert a.org_number == "222999-0003"
 
 
 @pytest.mark.parametrize(
     ("org_number", "fragment"),
     [
-        ("222100-0018", "fel kontrollsiffra"),
+        ("222999-0004", "fel kontrollsiffra"),
         ("12345", "tio siffror"),
-        ("851212-1236", "juridisk person"),
+        ("851212-1230", "juridisk person"),
     ],
 )
 def test_invalid_org_number_refused_nothing_saved(personas, org_number, fragment):
@@ -267,28 +267,28 @@ def test_organisation_create_and_errors(personas):
         actor=personas.sysadmin,
         name="Haninge kommun 2",
         kind=PartyKind.KOMMUN,
-        org_number="2120000142",
+        org_number="2129990004",
         municipality="0114",
     )
-    assert org.org_number == "212000-0142"
+    assert org.org_number == "212999-0004"
     assert AuditEvent.objects.filter(object_type="associations.organisation").count() == 1
     with pytest.raises(ValidationError) as excinfo:
         services.organisation_create(
             actor=personas.sysadmin,
             name="Dubblett",
             kind=PartyKind.KOMMUN,
-            org_number="212000-0142",
+            org_number="212999-0004",
             municipality="0114",
         )
     text = messages(excinfo)
-    assert "redan en medlemsorganisation med organisationsnumret 212000-0142" in text
+    assert "redan en medlemsorganisation med organisationsnumret 212999-0004" in text
     assert "Upplands Väsby har redan en medlemsorganisation" in text
     with pytest.raises(ValidationError) as excinfo:
         services.organisation_create(
             actor=personas.sysadmin,
             name="X",
             kind=PartyKind.KOMMUN,
-            org_number="212000-0143",
+            org_number="212999-0005",
             municipality="0000",
         )
     assert "fel kontrollsiffra" in messages(excinfo)
@@ -298,7 +298,7 @@ def test_organisation_create_and_errors(personas):
             actor=personas.admin_a,
             name="Y",
             kind=PartyKind.REGION,
-            org_number="232100-0016",
+            org_number="232999-0002",
         )
 
 

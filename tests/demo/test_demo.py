@@ -11,28 +11,57 @@ from django.core.management import call_command
 from stegvis.access.totp import current_code
 from stegvis.associations.models import Association, Membership
 from stegvis.demo import generator
+from stegvis.interventions.models import Intervention
+from stegvis.participants.models import Measurement, Participation
 
 pytestmark = pytest.mark.django_db
 
+SMALL = generator.Scale(participants_per_intervention=4)
+
 
 def test_demo_is_lawful_and_idempotent():
-    first = generator.build_demo()
+    first = generator.build_demo(SMALL)
     assert len(first.created_associations) == 3
     counts = (Association.objects.count(), Membership.objects.count(),
-              get_user_model().objects.count())
-    second = generator.build_demo()
+              get_user_model().objects.count(), Intervention.objects.count(),
+              Participation.objects.count(), Measurement.objects.count())
+    second = generator.build_demo(SMALL)
     assert second.created_associations == []
     assert (Association.objects.count(), Membership.objects.count(),
-            get_user_model().objects.count()) == counts
+            get_user_model().objects.count(), Intervention.objects.count(),
+            Participation.objects.count(), Measurement.objects.count()) == counts
     assert all(a.is_demo for a in Association.objects.all())
     gotland = Association.objects.get(name="Samordningsförbundet Gotland")
     kinds = sorted(gotland.memberships.values_list("organisation__kind", flat=True))
     assert kinds == ["AF", "FK", "KOMMUN"]  # Gotland needs no region
 
 
+def test_demo_has_both_orientations_all_follow_up_methods_and_realistic_participants():
+    generator.build_demo(generator.Scale(participants_per_intervention=60))
+    assert set(Intervention.objects.values_list("orientation", flat=True)) == {
+        "individual", "structural"}
+    assert set(Intervention.objects.values_list("follow_up_method", flat=True)) == {
+        "identified", "anonymous", "volume"}
+    participations = Participation.objects.all()
+    women = participations.filter(sex="K").count() / participations.count()
+    assert 0.45 < women < 0.65
+    ended = participations.filter(end_date__isnull=False)
+    to_work_or_studies = ended.filter(
+        measurements__occasion="end",
+        measurements__activities__activity__category__in=["work", "studies"],
+    ).distinct().count() / ended.count()
+    assert 0.18 < to_work_or_studies < 0.42
+    assert Measurement.objects.filter(occasion="followup_12m").exists()
+    start_sources = Measurement.objects.filter(occasion="start").values_list(
+        "income_sources__key", flat=True)
+    dominant = sum(k in {"sjukpenning", "aktivitetsersattning", "forsorjningsstod"}
+                   for k in start_sources)
+    assert dominant / len(start_sources) > 0.6
+
+
 def test_demo_command_prints_every_sign_in(client):
     out = io.StringIO()
-    call_command("demo", "--no-serve", stdout=out)
+    call_command("demo", "--no-serve", "--participants-per-insats", "2", stdout=out)
     text = out.getvalue()
     for username in ["sysadmin", "nationell.analytiker", "sodertorn.forbundsadmin",
                      "nordost.granskare", "sodertorn.deltagaransvarig"]:

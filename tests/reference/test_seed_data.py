@@ -36,7 +36,9 @@ def test_keys_are_lowercase_ascii_slugs():
 
 
 def test_income_source_public_support_flags():
-    flags = dict(Code.objects.filter(list=CodeList.INCOME_SOURCE).values_list("key", "public_support"))
+    flags = dict(
+        Code.objects.filter(list=CodeList.INCOME_SOURCE).values_list("key", "public_support")
+    )
     public = {k for k, v in flags.items() if v}
     assert public == {
         "a_kassa",

@@ -46,14 +46,18 @@ def test_sysadmin_creates_code_with_audit_event(personas):
 
 def test_activity_and_step_codes_keep_their_flags(personas):
     activity = create(
-        personas.sysadmin, list="activity", key="extratjanst", label="Extratjänst",
+        personas.sysadmin,
+        list="activity",
+        key="extratjanst",
+        label="Extratjänst",
         category="work",
     )
-    step = create(
-        personas.sysadmin, list="progression_step", key="steg_7", label="Steg 7", level=7
-    )
+    step = create(personas.sysadmin, list="progression_step", key="steg_7", label="Steg 7", level=7)
     income = create(
-        personas.sysadmin, list="income_source", key="lonegaranti", label="Lönegaranti",
+        personas.sysadmin,
+        list="income_source",
+        key="lonegaranti",
+        label="Lönegaranti",
         public_support=True,
     )
     assert activity.category == "work"

@@ -23,5 +23,6 @@ api = NinjaAPI(
 )
 errors.register(api)
 
+api.add_router("/me/", "stegvis.api.me.router")
 api.add_router("/associations/", "stegvis.associations.api.router")
 api.add_router("/interventions/", "stegvis.interventions.api.router")

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
 
 from stegvis.access import scope
-from stegvis.access.roles import Capability
-from stegvis.associations.models import Association, Membership
+from stegvis.access.roles import Capability, Role
+from stegvis.associations.models import (
+    Association,
+    FundingKeyMethod,
+    Membership,
+    Organisation,
+    PartyKind,
+)
+from stegvis.reference.models import County, Municipality
 
 
 def association_list(*, user: Any) -> QuerySet[Association]:
@@ -32,3 +43,111 @@ def association_get(*, user: Any, pk: int) -> Association:
         )
         .get()
     )
+
+
+def association_for_management(*, user: Any, pk: int) -> Association:
+    """The förbund ``pk`` for editing: 404 for an outsider, 403 (audited) without the right."""
+    return scope.get_association(user, pk, Capability.MANAGE_ASSOCIATION)
+
+
+def can_manage(*, user: Any, association: Association) -> bool:
+    return scope.can(user, Capability.MANAGE_ASSOCIATION, association)
+
+
+def can_create(*, user: Any) -> bool:
+    """Only a systemadministratör creates förbund and member organisations."""
+    return scope.has_role(user, Role.SYSTEM_ADMIN)
+
+
+def require_create(*, user: Any) -> None:
+    if not can_create(user=user):
+        scope.deny(user, Capability.MANAGE_ASSOCIATION, None)
+
+
+def membership_for_management(*, user: Any, association_pk: int, pk: int) -> Membership:
+    association = association_for_management(user=user, pk=association_pk)
+    membership = (
+        Membership.objects.filter(association=association, pk=pk)
+        .select_related("organisation", "association")
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def current_members(*, association: Association, day: dt.date) -> list[Organisation]:
+    """Member organisations of an (already scoped) förbund on ``day``."""
+    rows = (
+        Membership.objects.filter(association=association, valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .select_related("organisation")
+    )
+    return sorted({m.organisation for m in rows}, key=lambda o: (o.kind, o.name))
+
+
+def municipality_options() -> list[Municipality]:
+    """The 290 kommuner with their member organisation (if any), for choosing an area."""
+    return list(Municipality.objects.select_related("organisation").order_by("short_name"))
+
+
+def organisation_options(
+    *, kind: str | None = None, municipality_codes: set[str] | None = None
+) -> QuerySet[Organisation]:
+    """Member organisations (a shared register of public bodies, not tenant data)."""
+    qs = Organisation.objects.select_related("municipality")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if municipality_codes is not None:
+        qs = qs.filter(municipality_id__in=municipality_codes)
+    return qs
+
+
+def county_options() -> QuerySet[County]:
+    return County.objects.all()
+
+
+@dataclass(frozen=True)
+class AreaRow:
+    municipality: Municipality
+    districts: list[str]
+
+
+def area_rows(association: Association) -> list[AreaRow]:
+    """The area grouped per kommun (no districts: the whole kommun)."""
+    grouped: dict[str, AreaRow] = {}
+    for part in association.area.all():
+        row = grouped.setdefault(part.municipality_id, AreaRow(part.municipality, []))
+        if part.district:
+            row.districts.append(part.district)
+    return sorted(grouped.values(), key=lambda r: r.municipality.short_name)
+
+
+@dataclass(frozen=True)
+class ShareRow:
+    organisation: Organisation
+    share_pct: Decimal
+    population: int | None
+
+
+def funding_key_rows(association: Association) -> tuple[list[ShareRow], list[ShareRow]]:
+    """(kommun rows, region rows) of the stored key; kommuner with population 16–64 if used."""
+    from stegvis.associations.services import population_16_64
+
+    shares = list(association.funding_shares.all())
+    population: dict[str, int] = {}
+    year = association.funding_key_population_year
+    if association.funding_key_method == FundingKeyMethod.POPULATION and year:
+        codes = [s.organisation.municipality_id for s in shares if s.organisation.municipality_id]
+        population = population_16_64(codes, year)
+    kommuner = [
+        ShareRow(s.organisation, s.share_pct, population.get(s.organisation.municipality_id or ""))
+        for s in shares
+        if s.organisation.kind == PartyKind.KOMMUN
+    ]
+    regions = [
+        ShareRow(s.organisation, s.share_pct, None)
+        for s in shares
+        if s.organisation.kind == PartyKind.REGION
+    ]
+    return kommuner, regions

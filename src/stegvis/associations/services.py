@@ -19,9 +19,10 @@ population and equal keys automatically, a custom key only from new shares given
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -85,6 +86,37 @@ def _require_system_admin(actor: Any) -> None:
 
 def _require_manage(actor: Any, association: Association) -> None:
     scope.require(actor, Capability.MANAGE_ASSOCIATION, association)
+
+
+def _system_admin_check(kwargs: dict[str, Any]) -> None:
+    _require_system_admin(kwargs["actor"])
+
+
+def _manage_check(kwargs: dict[str, Any]) -> None:
+    _require_manage(kwargs["actor"], kwargs["association"])
+
+
+def _manage_membership_check(kwargs: dict[str, Any]) -> None:
+    _require_manage(kwargs["actor"], kwargs["membership"].association)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _atomic_after(check: Callable[[dict[str, Any]], None]) -> Callable[[F], F]:
+    """Check permission first (so a refusal's audit event is kept), then run in a transaction."""
+
+    def decorate(fn: F) -> F:
+        atomic_fn = transaction.atomic(fn)
+
+        @functools.wraps(fn)
+        def wrapper(**kwargs: Any) -> Any:
+            check(kwargs)
+            return atomic_fn(**kwargs)
+
+        return cast(F, wrapper)
+
+    return decorate
 
 
 # --- Helpers -------------------------------------------------------------------------------
@@ -341,7 +373,7 @@ def _shares_detail(shares: Mapping[int, Decimal]) -> dict[str, str]:
 # --- Organisations -------------------------------------------------------------------------
 
 
-@transaction.atomic
+@_atomic_after(_system_admin_check)
 def organisation_create(
     *,
     actor: Any,
@@ -352,7 +384,6 @@ def organisation_create(
     county: County | str | None = None,
 ) -> Organisation:
     """A new member organisation (systemadministratör only)."""
-    _require_system_admin(actor)
     errors = _Errors()
     name = (name or "").strip()
     if not name:
@@ -406,7 +437,7 @@ def organisation_create(
 # --- Förbund -------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@_atomic_after(_system_admin_check)
 def association_create(
     *,
     actor: Any,
@@ -423,7 +454,6 @@ def association_create(
     is_demo: bool = False,
 ) -> Association:
     """Create a complete, lawful förbund; every problem is reported at once, nothing is saved."""
-    _require_system_admin(actor)
     errors = _Errors()
     name = (name or "").strip()
     if not name:
@@ -584,7 +614,7 @@ def _triples(ms: Iterable[Membership]) -> list[tuple[Organisation, dt.date, dt.d
     return [(m.organisation, m.valid_from, m.valid_to) for m in ms]
 
 
-@transaction.atomic
+@_atomic_after(_manage_check)
 def association_update(
     *,
     actor: Any,
@@ -595,7 +625,6 @@ def association_update(
     dissolved: dt.date | None = None,
 ) -> Association:
     """Change a förbund's name, organisationsnummer and dates."""
-    _require_manage(actor, association)
     association = _locked(association)
     errors = _Errors()
     name = (name or "").strip()
@@ -655,7 +684,7 @@ def association_update(
     return association
 
 
-@transaction.atomic
+@_atomic_after(_manage_check)
 def membership_add(
     *,
     actor: Any,
@@ -667,7 +696,6 @@ def membership_add(
     region_shares: SharesInput = None,
 ) -> Membership:
     """Add a membership period; a kommun organisation's kommun joins the area if not in it."""
-    _require_manage(actor, association)
     association = _locked(association)
     errors = _Errors()
     area, memberships = _current_state(association)
@@ -722,7 +750,7 @@ def membership_add(
     return membership
 
 
-@transaction.atomic
+@_atomic_after(_manage_membership_check)
 def membership_end(
     *,
     actor: Any,
@@ -733,7 +761,6 @@ def membership_end(
 ) -> Membership:
     """End a membership on ``valid_to`` (inclusive). A kommun's kommun leaves the area."""
     association = membership.association
-    _require_manage(actor, association)
     association = _locked(association)
     errors = _Errors()
     if valid_to is None:
@@ -799,7 +826,7 @@ def membership_end(
     return membership
 
 
-@transaction.atomic
+@_atomic_after(_manage_check)
 def area_set(
     *,
     actor: Any,
@@ -808,7 +835,6 @@ def area_set(
     custom_shares: SharesInput = None,
 ) -> Association:
     """Replace the förbund's area (kommuner and kommundelar)."""
-    _require_manage(actor, association)
     association = _locked(association)
     errors = _Errors()
     pairs = _clean_area(errors, area)
@@ -842,7 +868,7 @@ def area_set(
     return association
 
 
-@transaction.atomic
+@_atomic_after(_manage_check)
 def funding_key_set(
     *,
     actor: Any,
@@ -853,7 +879,6 @@ def funding_key_set(
     region_shares: SharesInput = None,
 ) -> Association:
     """Choose how the kommuner's (and regions') quarter is split, and store the shares."""
-    _require_manage(actor, association)
     association = _locked(association)
     errors = _Errors()
     area, memberships = _current_state(association)

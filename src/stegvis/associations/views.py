@@ -1,10 +1,21 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
-from stegvis.associations import selectors
+from stegvis.associations import selectors, services
+from stegvis.associations.forms import (
+    AssociationCreateForm,
+    FundingKeyForm,
+    MembershipAddForm,
+    MembershipEndForm,
+    OrganisationCreateForm,
+)
+from stegvis.associations.models import PartyKind
 
 
 @login_required
@@ -12,11 +23,188 @@ def association_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "associations/association_list.html",
-        {"associations": selectors.association_list(user=request.user)},
+        {
+            "associations": selectors.association_list(user=request.user),
+            "can_create": selectors.can_create(user=request.user),
+        },
     )
 
 
 @login_required
 def association_detail(request: HttpRequest, pk: int) -> HttpResponse:
     association = selectors.association_get(user=request.user, pk=pk)
-    return render(request, "associations/association_detail.html", {"association": association})
+    kommun_shares, region_shares = selectors.funding_key_rows(association)
+    return render(
+        request,
+        "associations/association_detail.html",
+        {
+            "association": association,
+            "area_rows": selectors.area_rows(association),
+            "kommun_shares": kommun_shares,
+            "region_shares": region_shares,
+            "can_manage": selectors.can_manage(user=request.user, association=association),
+        },
+    )
+
+
+@login_required
+def association_create(request: HttpRequest) -> HttpResponse:
+    selectors.require_create(user=request.user)
+    form = AssociationCreateForm(
+        request.POST or None,
+        municipalities=selectors.municipality_options(),
+        regions=selectors.organisation_options(kind=PartyKind.REGION),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        area = form.area()
+        codes = {code for code, _d in area}
+        founded = data["founded"]
+        members = list(selectors.organisation_options(kind=PartyKind.FK)[:1])
+        members += list(selectors.organisation_options(kind=PartyKind.AF)[:1])
+        members += list(data["regions"])
+        members += list(
+            selectors.organisation_options(kind=PartyKind.KOMMUN, municipality_codes=codes)
+        )
+        try:
+            association = services.association_create(
+                actor=request.user,
+                name=data["name"],
+                org_number=data["org_number"],
+                founded=founded,
+                dissolved=data["dissolved"],
+                area=area,
+                memberships=[(org, founded, None) for org in members],
+                funding_key_method=data["funding_key_method"],
+                funding_key_population_year=data["funding_key_population_year"],
+                custom_shares=data["custom_shares"] or None,
+            )
+        except ValidationError as exc:
+            form.apply_service_errors(
+                exc, {"area": "kommuner", "memberships": "regions", "region_shares": "regions"}
+            )
+        else:
+            messages.success(request, _("Samordningsförbundet har skapats."))
+            return redirect("associations:detail", association.pk)
+    return render(request, "associations/association_form.html", {"form": form})
+
+
+@login_required
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    selectors.require_create(user=request.user)
+    form = OrganisationCreateForm(
+        request.POST or None,
+        municipalities=selectors.municipality_options(),
+        counties=selectors.county_options(),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.organisation_create(
+                actor=request.user,
+                name=data["name"],
+                kind=data["kind"],
+                org_number=data["org_number"],
+                municipality=data["municipality"] or None,
+                county=data["county"] or None,
+            )
+        except ValidationError as exc:
+            form.apply_service_errors(exc, {})
+        else:
+            messages.success(request, _("Medlemsorganisationen har lagts till."))
+            return redirect("associations:list")
+    return render(request, "associations/organisation_form.html", {"form": form})
+
+
+@login_required
+def funding_key_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    association = selectors.association_for_management(user=request.user, pk=pk)
+    day = services.key_date(association.founded, association.dissolved)
+    members = selectors.current_members(association=association, day=day)
+    kommuner = [o for o in members if o.kind == PartyKind.KOMMUN]
+    regions = [o for o in members if o.kind == PartyKind.REGION]
+    stored = {s.organisation_id: s.share_pct for s in association.funding_shares.all()}
+    initial = {
+        "method": association.funding_key_method,
+        "population_year": association.funding_key_population_year,
+    }
+    initial.update({f"share_{o.pk}": stored.get(o.pk) for o in kommuner})
+    initial.update({f"region_{o.pk}": stored.get(o.pk) for o in regions})
+    form = FundingKeyForm(request.POST or None, initial=initial, kommuner=kommuner, regions=regions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.funding_key_set(
+                actor=request.user,
+                association=association,
+                method=form.cleaned_data["method"],
+                population_year=form.cleaned_data["population_year"],
+                custom_shares=form.custom_shares(),
+                region_shares=form.region_shares(),
+            )
+        except ValidationError as exc:
+            form.apply_service_errors(
+                exc,
+                {
+                    "funding_key_method": "method",
+                    "funding_key_population_year": "population_year",
+                    "custom_shares": form.kommun_fields[0] if form.kommun_fields else "method",
+                    "region_shares": form.region_fields[0] if form.region_fields else "method",
+                },
+            )
+        else:
+            messages.success(request, _("Fördelningsnyckeln har sparats."))
+            return redirect("associations:detail", association.pk)
+    return render(
+        request,
+        "associations/funding_key_form.html",
+        {"association": association, "form": form},
+    )
+
+
+@login_required
+def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
+    association = selectors.association_for_management(user=request.user, pk=pk)
+    form = MembershipAddForm(request.POST or None, organisations=selectors.organisation_options())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_add(
+                actor=request.user,
+                association=association,
+                organisation=form.cleaned_data["organisation"],
+                valid_from=form.cleaned_data["valid_from"],
+                valid_to=form.cleaned_data["valid_to"],
+            )
+        except ValidationError as exc:
+            form.apply_service_errors(exc, {"memberships": "organisation", "area": "organisation"})
+        else:
+            messages.success(request, _("Medlemskapet har lagts till."))
+            return redirect("associations:detail", association.pk)
+    return render(
+        request,
+        "associations/membership_add_form.html",
+        {"association": association, "form": form},
+    )
+
+
+@login_required
+def membership_end(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    membership = selectors.membership_for_management(
+        user=request.user, association_pk=pk, pk=membership_pk
+    )
+    association = membership.association
+    form = MembershipEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_end(
+                actor=request.user, membership=membership, valid_to=form.cleaned_data["valid_to"]
+            )
+        except ValidationError as exc:
+            form.apply_service_errors(exc, {"memberships": "valid_to", "area": "valid_to"})
+        else:
+            messages.success(request, _("Medlemskapet har avslutats."))
+            return redirect("associations:detail", association.pk)
+    return render(
+        request,
+        "associations/membership_end_form.html",
+        {"association": association, "membership": membership, "form": form},
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 
 from stegvis.audit import context
 from stegvis.audit.models import Action, AuditEvent
@@ -53,3 +53,31 @@ def record_permission_denied(*, actor: Any, capability: str, association: Any) -
         object_id=getattr(association, "pk", "") or "",
         details={"capability": capability},
     )
+
+
+def audit_log_reviewed(
+    *, actor: Any, filters: dict[str, Any], association: Any = None, page: int = 1
+) -> AuditEvent:
+    """Record that ``actor`` looked at the audit log (auditors' reads are logged too)."""
+    with transaction.atomic():
+        return record_event(
+            actor=actor,
+            action=Action.SEARCH,
+            object_type="audit.auditevent",
+            association=association,
+            details={"filter": filters, "page": page},
+        )
+
+
+def audit_log_exported(
+    *, actor: Any, filters: dict[str, Any], association: Any = None, rows: int = 0
+) -> AuditEvent:
+    """Record that ``actor`` exported the filtered audit log."""
+    with transaction.atomic():
+        return record_event(
+            actor=actor,
+            action=Action.EXPORT,
+            object_type="audit.auditevent",
+            association=association,
+            details={"filter": filters, "format": "csv", "rows": rows},
+        )

@@ -11,6 +11,7 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import random
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -23,7 +24,12 @@ from stegvis.access.roles import Role
 from stegvis.associations import services as association_services
 from stegvis.associations.models import Association, FundingKeyMethod, Organisation, PartyKind
 from stegvis.associations.rules_pure import luhn_ok
-from stegvis.reference.models import Municipality
+from stegvis.demo import synthetic
+from stegvis.interventions import services as intervention_services
+from stegvis.interventions.models import FollowUpMethod, Intervention, Orientation
+from stegvis.participants import services as participant_services
+from stegvis.participants.models import Participation
+from stegvis.reference.models import Code, Municipality
 
 DEMO_PASSWORD = "Stegvis-demo-2026"
 SYSTEM_ADMIN = "sysadmin"
@@ -85,10 +91,43 @@ ROLE_DESCRIPTIONS = {
 
 
 @dataclass(frozen=True)
+class DemoIntervention:
+    name: str
+    orientation: str
+    follow_up_method: str
+    precise_orientation: str
+    target_groups: tuple[str, ...]
+    organiser_kind: str
+    party_kinds: tuple[str, ...]
+    yearly_budget: int
+
+
+DEMO_INTERVENTIONS: tuple[DemoIntervention, ...] = (
+    DemoIntervention("Steg till arbete", Orientation.INDIVIDUAL, FollowUpMethod.IDENTIFIED,
+                     "individ_arbetslivsinriktad_rehabilitering",
+                     ("langtidssjukskrivna", "forsorjningsstod"), PartyKind.KOMMUN,
+                     (PartyKind.KOMMUN, PartyKind.AF, PartyKind.FK), 2_400_000),
+    DemoIntervention("Unga vuxna i fokus", Orientation.INDIVIDUAL, FollowUpMethod.IDENTIFIED,
+                     "individ_unga_utanfor", ("unga_aktivitetsersattning", "psykisk_ohalsa"),
+                     PartyKind.AF, (PartyKind.AF, PartyKind.FK, PartyKind.KOMMUN), 1_800_000),
+    DemoIntervention("Samtalsstöd vid psykisk ohälsa", Orientation.INDIVIDUAL,
+                     FollowUpMethod.ANONYMOUS, "individ_forrehabilitering", ("psykisk_ohalsa",),
+                     PartyKind.REGION, (PartyKind.REGION, PartyKind.KOMMUN), 600_000),
+    DemoIntervention("Kompetensutveckling i samverkan", Orientation.STRUCTURAL,
+                     FollowUpMethod.VOLUME, "struktur_kompetensutveckling", ("annan",),
+                     PartyKind.FK, (PartyKind.FK, PartyKind.AF, PartyKind.KOMMUN), 300_000),
+)
+
+
+@dataclass(frozen=True)
 class Scale:
     """How much to generate. The demo is small; ``bench/`` asks for national scale."""
 
     associations: tuple[DemoAssociation, ...] = DEMO_ASSOCIATIONS
+    interventions: tuple[DemoIntervention, ...] = DEMO_INTERVENTIONS
+    participants_per_intervention: int = 70
+    first_year: int = 2024
+    seed: int = 2026
 
 
 @dataclass(frozen=True)
@@ -147,7 +186,136 @@ def build_demo(scale: Scale | None = None) -> DemoResult:
                 result.logins.append(
                     DemoLogin(username, DEMO_PASSWORD, f"{label}, {association.name}", uri)
                 )
+            if not Intervention.objects.filter(association=association).exists():
+                officer = get_user_model().objects.get(username=f"{spec.key}.deltagaransvarig")
+                manager = get_user_model().objects.get(username=f"{spec.key}.insatsansvarig")
+                _interventions(scale, association, manager, officer, spec, result)
     return result
+
+
+def _interventions(
+    scale: Scale,
+    association: Association,
+    manager: object,
+    officer: object,
+    spec: DemoAssociation,
+    result: DemoResult,
+) -> None:
+    """The förbund's insatser with budgets, counts and participants over three years."""
+    rng = random.Random(f"{scale.seed}:{spec.key}")
+    today = dt.date.today()
+    start = dt.date(scale.first_year, 1, 1)
+    members = {m.organisation.kind: m.organisation
+               for m in association.memberships.select_related("organisation")}
+    codes = {(c.list, c.key): c for c in Code.objects.all()}
+    for plan in scale.interventions:
+        parties = [members[k] for k in plan.party_kinds if k in members]
+        if len({o.kind for o in parties}) < 2:
+            continue  # e.g. Gotland has no region: the insats needs two party kinds
+        organiser = members.get(plan.organiser_kind, parties[0])
+        intervention = intervention_services.intervention_create(
+            actor=manager,
+            association=association,
+            name=plan.name,
+            orientation=plan.orientation,
+            follow_up_method=plan.follow_up_method,
+            precise_orientation=codes[("precise_orientation", plan.precise_orientation)],
+            target_groups=[codes[("target_group", k)] for k in plan.target_groups],
+            organiser=organiser,
+            parties=parties,
+            controller=organiser,
+            start_date=start,
+            description=f"Demoinsats: {plan.name.lower()}.",
+        )
+        for year in range(scale.first_year, today.year + 1):
+            budget = plan.yearly_budget
+            actual = None if year == today.year else round(budget * rng.uniform(0.8, 1.05))
+            intervention_services.intervention_year_set(
+                actor=manager,
+                intervention=intervention,
+                year=year,
+                planned_participants=scale.participants_per_intervention // 3,
+                lines=[("insatskostnad", budget, actual)],
+            )
+            if plan.follow_up_method == FollowUpMethod.ANONYMOUS:
+                intervention_services.anonymous_count_set(
+                    actor=manager, intervention=intervention, start_year=year,
+                    women=rng.randint(8, 20), men=rng.randint(5, 15),
+                )
+            elif plan.follow_up_method == FollowUpMethod.VOLUME:
+                women, men = rng.randint(20, 60), rng.randint(10, 40)
+                intervention_services.volume_count_record(
+                    actor=manager, intervention=intervention,
+                    period_start=dt.date(year, 1, 1),
+                    period_end=min(dt.date(year, 12, 31), today),
+                    total=women + men, women=women, men=men,
+                )
+        if plan.follow_up_method == FollowUpMethod.IDENTIFIED:
+            intervention_services.assignment_add(
+                actor=manager, intervention=intervention, user=officer
+            )
+            residences = [code for code, _d in spec.area]
+            for _ in range(scale.participants_per_intervention):
+                person = synthetic.participant(
+                    rng, earliest=start, latest=today - dt.timedelta(days=20), today=today
+                )
+                register(officer, intervention, person, rng.choice(residences))
+
+
+def _measurement(plan: synthetic.MeasurementPlan) -> participant_services.MeasurementInput:
+    return participant_services.MeasurementInput(
+        date=plan.date,
+        income_sources=plan.income_sources,
+        activities=list(plan.activities),
+        education_level=plan.education_level,
+        public_support_duration=plan.public_support_duration,
+        step=plan.step,
+        rating_work=plan.rating_work,
+    )
+
+
+FOLLOW_UP_OCCASION = {3: "followup_3m", 6: "followup_6m", 12: "followup_12m"}
+
+
+def register(
+    officer: object, intervention: Intervention, plan: synthetic.ParticipantPlan, residence: str
+) -> Participation | None:
+    """Register one synthetic participant through the services: start, end, follow-ups."""
+    if Participation.objects.filter(
+        intervention=intervention, start_date=plan.start_date, sex=plan.sex,
+        end_date__isnull=True,
+    ).exists() and plan.end_date is None:
+        return None
+    participation = participant_services.participation_start(
+        actor=officer,
+        intervention=intervention,
+        personnummer=plan.personnummer,
+        consent=participant_services.ConsentInput(
+            date=plan.start_date, form_version="2024:1", scope_follow_up=plan.consent_follow_up
+        ),
+        protected_identity=False,
+        referred_by=plan.referred_by,
+        start_date=plan.start_date,
+        residence=residence,
+        measurement=_measurement(plan.start),
+        confirm_young=True,
+    )
+    if plan.end_date is not None and plan.end is not None:
+        participant_services.participation_end(
+            actor=officer,
+            participation=participation,
+            end_date=plan.end_date,
+            exit_reason=plan.exit_reason,
+            measurement=_measurement(plan.end),
+        )
+        for months, follow_up in plan.follow_ups:
+            participant_services.measurement_record(
+                actor=officer,
+                participation=participation,
+                occasion=FOLLOW_UP_OCCASION[months],
+                measurement=_measurement(follow_up),
+            )
+    return participation
 
 
 def _system_admin(result: DemoResult) -> object:

@@ -116,10 +116,12 @@ def _outcome(rng: random.Random, day: dt.date, start: MeasurementPlan, success: 
                   "lon_eget_foretag", "studier": "studiemedel"}[activity]
         sources = [income] if rng.random() < 0.7 else [income, start.income_sources[0]]
         return MeasurementPlan(day, sources, [(activity, rng.choice((50, 75, 100, 100)))],
+                               education_level=start.education_level,
                                step=f"steg_{rng.choice((5, 6, 6))}", rating_work=rng.randint(6, 10))
     activity = rng.choice(("aktivt_arbetssokande", "annan_insats", "ingen", "annan_insats"))
     extent = 0 if activity == "ingen" else rng.choice((25, 50, 75))
     return MeasurementPlan(day, list(start.income_sources), [(activity, extent)],
+                           education_level=start.education_level,
                            step=f"steg_{rng.choice((1, 2, 3, 4, 4))}", rating_work=rng.randint(2, 7))
 
 

@@ -43,9 +43,7 @@ class CodeCreateForm(forms.Form):
         widget=DateInput(),
         help_text=_("Lämna tomt om koden gäller tills vidare. Format ÅÅÅÅ-MM-DD."),
     )
-    public_support = forms.BooleanField(
-        label=_("Räknas som offentlig försörjning"), required=False
-    )
+    public_support = forms.BooleanField(label=_("Räknas som offentlig försörjning"), required=False)
     category = forms.ChoiceField(
         label=_("Huvudkategori"),
         choices=[("", _("Välj huvudkategori")), *ActivityCategory.choices],

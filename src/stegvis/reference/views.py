@@ -38,9 +38,7 @@ def code_add(request: HttpRequest, code_list: str) -> HttpResponse:
     form = CodeCreateForm(request.POST or None, code_list=code_list)
     if request.method == "POST" and form.is_valid():
         try:
-            code = services.code_create(
-                actor=request.user, list=code_list, **form.service_kwargs()
-            )
+            code = services.code_create(actor=request.user, list=code_list, **form.service_kwargs())
         except ValidationError as exc:
             form.add_service_error(exc)
         else:

@@ -17,12 +17,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--no-serve", action="store_true", help="Förbered bara, starta inte.")
         parser.add_argument("--port", type=int, default=8000, help="Port (standard 8000).")
+        parser.add_argument(
+            "--participants-per-insats",
+            type=int,
+            default=generator.Scale.participants_per_intervention,
+            help="Antal deltagare per insats med identifierad uppföljning.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.STEGVIS_DEMO:
             raise CommandError("Demodata får bara skapas när STEGVIS_DEMO är på (aldrig i produktion).")
         call_command("migrate", interactive=False, verbosity=0)
-        result = generator.build_demo()
+        result = generator.build_demo(
+            generator.Scale(participants_per_intervention=options["participants_per_insats"])
+        )
         self.stdout.write(self.style.SUCCESS(result.summary()))
         self.stdout.write("")
         self.stdout.write("Demoinloggningar (användarnamn / lösenord / roll):")

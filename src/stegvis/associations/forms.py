@@ -1,0 +1,276 @@
+"""Forms for förbund pages. They collect input; the services validate and write."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from stegvis.associations.models import FundingKeyMethod, Organisation, PartyKind
+from stegvis.reference.models import County, Municipality
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class AccessibleForm(forms.Form):
+    """Marks fields with errors (aria-invalid, aria-describedby to the error and hint)."""
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)
+        for name in self.errors:
+            if name in self.fields:
+                bound = self[name]
+                attrs = self.fields[name].widget.attrs
+                attrs["aria-invalid"] = "true"
+                ids = [f"{bound.auto_id}_error"]
+                if self.fields[name].help_text:
+                    ids.append(f"{bound.auto_id}_helptext")
+                attrs["aria-describedby"] = " ".join(ids)
+
+    def apply_service_errors(self, exc: ValidationError, field_map: Mapping[str, str]) -> None:
+        """Show a service's ValidationError on the matching fields (others at the top)."""
+        if not hasattr(exc, "error_dict"):
+            self.add_error(None, exc)
+            return
+        for service_field, errors in exc.error_dict.items():
+            target = field_map.get(service_field, service_field)
+            self.add_error(target if target in self.fields else None, errors)
+
+
+def _municipality_label(m: Municipality) -> str:
+    org = getattr(m, "organisation", None)
+    if org is None:
+        return gettext("%(name)s (%(code)s) – medlemsorganisation saknas") % {
+            "name": m.short_name,
+            "code": m.code,
+        }
+    return f"{m.short_name} ({m.code}) – {org.name}"
+
+
+def _parse_lines(text: str, field_label: str) -> list[tuple[str, str]]:
+    """Lines of the form ``kod: värde`` (or ``kod värde``)."""
+    result = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        code, sep, value = line.partition(":")
+        if not sep:
+            code, _sep, value = line.partition(" ")
+        code, value = code.strip(), value.strip()
+        if not code or not value:
+            raise ValidationError(
+                gettext("Rad %(number)d i ”%(field)s” ska ha formen ”kommunkod: värde”.")
+                % {"number": number, "field": field_label}
+            )
+        result.append((code, value))
+    return result
+
+
+class AssociationCreateForm(AccessibleForm):
+    name = forms.CharField(label=_("Namn"), max_length=200)
+    org_number = forms.CharField(
+        label=_("Organisationsnummer"), max_length=20, help_text=_("Tio siffror: NNNNNN-NNNN.")
+    )
+    founded = forms.DateField(label=_("Bildat"), widget=DateInput())
+    dissolved = forms.DateField(label=_("Upplöst"), required=False, widget=DateInput())
+    kommuner = forms.MultipleChoiceField(
+        label=_("Kommuner i området"),
+        help_text=_(
+            "Välj en eller flera kommuner. Håll ned Ctrl (Cmd på Mac) för att välja flera. "
+            "Saknas kommunens medlemsorganisation, lägg först till den som ny medlemsorganisation."
+        ),
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+    )
+    districts = forms.CharField(
+        label=_("Kommundelar"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Om förbundet bara omfattar delar av en kommun: en rad per kommundel, "
+            "till exempel ”1480: Hisingen”. Kommunen ingår då bara med de delarna."
+        ),
+    )
+    regions = forms.ModelMultipleChoiceField(
+        label=_("Regioner som är medlemmar"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Försäkringskassan och Arbetsförmedlingen blir alltid medlemmar."),
+    )
+    funding_key_method = forms.ChoiceField(
+        label=_("Fördelning av kommunernas fjärdedel"),
+        choices=FundingKeyMethod.choices,
+        initial=FundingKeyMethod.POPULATION,
+        widget=forms.RadioSelect,
+    )
+    funding_key_population_year = forms.IntegerField(
+        label=_("Befolkningsår"),
+        required=False,
+        min_value=1968,
+        max_value=2100,
+        help_text=_("Gäller fördelning efter befolkning 16–64 år. Tomt: senaste året som finns."),
+    )
+    custom_shares = forms.CharField(
+        label=_("Egen fördelning"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Gäller egen fördelning: en rad per kommun, till exempel ”0180: 62,5”."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        municipalities: Sequence[Municipality],
+        regions: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kommuner"].choices = [(m.code, _municipality_label(m)) for m in municipalities]
+        self.fields["regions"].queryset = regions
+
+    def clean_districts(self) -> list[tuple[str, str]]:
+        return _parse_lines(self.cleaned_data.get("districts", ""), str(_("Kommundelar")))
+
+    def clean_custom_shares(self) -> dict[str, str]:
+        return dict(
+            _parse_lines(self.cleaned_data.get("custom_shares", ""), str(_("Egen fördelning")))
+        )
+
+    def area(self) -> list[tuple[str, str]]:
+        districts = self.cleaned_data["districts"]
+        with_districts = {code for code, _d in districts}
+        whole = [(c, "") for c in self.cleaned_data["kommuner"] if c not in with_districts]
+        return whole + list(districts)
+
+
+class OrganisationCreateForm(AccessibleForm):
+    name = forms.CharField(label=_("Namn"), max_length=200)
+    kind = forms.ChoiceField(label=_("Typ av part"), choices=PartyKind.choices)
+    org_number = forms.CharField(
+        label=_("Organisationsnummer"), max_length=20, help_text=_("Tio siffror: NNNNNN-NNNN.")
+    )
+    municipality = forms.ChoiceField(
+        label=_("Kommun"), required=False, help_text=_("Anges bara för en kommun.")
+    )
+    county = forms.ChoiceField(
+        label=_("Län"), required=False, help_text=_("Anges bara för en region (frivilligt).")
+    )
+
+    def __init__(
+        self, *args: Any, municipalities: Sequence[Municipality], counties: Any, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].choices = [("", "–")] + [
+            (m.code, f"{m.short_name} ({m.code})") for m in municipalities
+        ]
+        self.fields["county"].choices = [("", "–")] + [
+            (c.code, c.name) for c in counties if isinstance(c, County)
+        ]
+
+
+class FundingKeyForm(AccessibleForm):
+    method = forms.ChoiceField(
+        label=_("Fördelning av kommunernas fjärdedel"),
+        choices=FundingKeyMethod.choices,
+        widget=forms.RadioSelect,
+    )
+    population_year = forms.IntegerField(
+        label=_("Befolkningsår"),
+        required=False,
+        min_value=1968,
+        max_value=2100,
+        help_text=_("Gäller fördelning efter befolkning 16–64 år. Tomt: senaste året som finns."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        kommuner: Sequence[Organisation],
+        regions: Sequence[Organisation],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.kommun_fields: list[str] = []
+        self.region_fields: list[str] = []
+        for org in kommuner:
+            name = f"share_{org.pk}"
+            self.fields[name] = forms.DecimalField(
+                label=gettext("Andel för %(name)s (%%)") % {"name": org.name},
+                required=False,
+                min_value=0,
+                max_value=100,
+                decimal_places=4,
+                localize=True,
+            )
+            self.kommun_fields.append(name)
+        if len(regions) > 1:
+            for org in regions:
+                name = f"region_{org.pk}"
+                self.fields[name] = forms.DecimalField(
+                    label=gettext("Andel för %(name)s (%%)") % {"name": org.name},
+                    required=False,
+                    min_value=0,
+                    max_value=100,
+                    decimal_places=4,
+                    localize=True,
+                    help_text=_("Tomt för alla regioner: lika delar."),
+                )
+                self.region_fields.append(name)
+
+    def kommun_bound_fields(self) -> list[forms.BoundField]:
+        return [self[n] for n in self.kommun_fields]
+
+    def region_bound_fields(self) -> list[forms.BoundField]:
+        return [self[n] for n in self.region_fields]
+
+    def custom_shares(self) -> dict[int, Any] | None:
+        if self.cleaned_data.get("method") != FundingKeyMethod.CUSTOM:
+            return None
+        return {
+            int(n.split("_")[1]): self.cleaned_data.get(n)
+            for n in self.kommun_fields
+            if self.cleaned_data.get(n) is not None
+        }
+
+    def region_shares(self) -> dict[int, Any] | None:
+        given = {
+            int(n.split("_")[1]): self.cleaned_data.get(n)
+            for n in self.region_fields
+            if self.cleaned_data.get(n) is not None
+        }
+        return given or None
+
+
+class MembershipAddForm(AccessibleForm):
+    organisation = forms.ModelChoiceField(
+        label=_("Medlemsorganisation"), queryset=Organisation.objects.none()
+    )
+    valid_from = forms.DateField(label=_("Medlem från"), widget=DateInput())
+    valid_to = forms.DateField(
+        label=_("Medlem till"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Sista dagen som medlem. Tomt: tills vidare."),
+    )
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+
+class MembershipEndForm(AccessibleForm):
+    valid_to = forms.DateField(
+        label=_("Sista dag som medlem"),
+        widget=DateInput(),
+        help_text=_("När en kommun lämnar förbundet tas kommunen också bort ur området."),
+    )

@@ -1,0 +1,157 @@
+"""Keeping the fact table current: recompute the rows of given participations.
+
+:func:`refresh_participation_facts` runs inside the caller's transaction (the participant
+services call it just before they return, inside their ``transaction.atomic`` block), so a
+registration is visible in the indicators as soon as it is committed — and never before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Prefetch
+
+from stegvis.indicators import maths, periods
+from stegvis.indicators.models import FOLLOW_UP_MONTHS, ParticipationFact
+from stegvis.participants.models import (
+    Consent,
+    Measurement,
+    MeasurementActivity,
+    Occasion,
+    Participation,
+)
+
+CHUNK = 1000
+_FOLLOW_UP_OCCASION = {3: Occasion.FOLLOWUP_3M, 6: Occasion.FOLLOWUP_6M, 12: Occasion.FOLLOWUP_12M}
+
+
+def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
+def _measurement_facts(m: Measurement) -> maths.MeasurementFacts:
+    return maths.measurement_facts(
+        [(a.activity.category, a.extent_pct) for a in m.activities.all()],
+        [(c.key, c.public_support) for c in m.income_sources.all()],
+        m.step.level if m.step is not None else None,
+    )
+
+
+def _key(code: Any) -> str:
+    return code.key if code is not None else ""
+
+
+def build_fact(p: Participation, measurements: list[Measurement]) -> ParticipationFact | None:
+    """The fact row of ``p`` (None when it must not be counted at all: withdrawn consent)."""
+    if p.consent_withdrawn_at is not None or p.start_date is None:
+        return None
+    by_occasion = {m.occasion: m for m in measurements if m.occasion != Occasion.INTERIM}
+    start_m = by_occasion.get(Occasion.START)
+    end_m = by_occasion.get(Occasion.END)
+    start = _measurement_facts(start_m) if start_m else None
+    end = _measurement_facts(end_m) if end_m else None
+    consent: Consent | None = getattr(p, "consent", None)
+    fact = ParticipationFact(
+        participation_id=p.pk,
+        association_id=p.intervention.association_id,
+        intervention_id=p.intervention_id,
+        person_key=p.person_id,
+        sex=p.sex,
+        age_group=periods.age_group(p.age_at_start),
+        residence_id=p.residence_id,
+        start_date=p.start_date,
+        end_date=p.end_date,
+        is_error=p.is_error,
+        exit_reason=_key(p.exit_reason),
+        referred_by=_key(p.referred_by),
+        education_level=_key(start_m.education_level) if start_m else "",
+        public_support_duration=_key(start_m.public_support_duration) if start_m else "",
+        duration_days=(p.end_date - p.start_date).days if p.end_date else None,
+        has_start=start is not None,
+        has_end=end is not None,
+        complete=start is not None and end is not None,
+        follow_up_consent=bool(
+            consent is not None and consent.scope_follow_up and consent.withdrawn_at is None
+        ),
+    )
+    for prefix, mf in (("start", start), ("end", end)):
+        if mf is None:
+            continue
+        setattr(fact, f"{prefix}_work_or_studies", mf.work_or_studies)
+        setattr(fact, f"{prefix}_no_public_support", mf.no_public_support)
+        setattr(fact, f"{prefix}_extent", mf.extent)
+        setattr(fact, f"{prefix}_step", mf.step)
+        setattr(fact, f"{prefix}_categories", maths.join_keys(mf.categories))
+        setattr(fact, f"{prefix}_income", maths.join_keys(mf.income_keys))
+    for k in FOLLOW_UP_MONTHS:
+        if p.end_date is not None:
+            setattr(fact, f"fu{k}_date", maths.add_months(p.end_date, k))
+        fm = by_occasion.get(_FOLLOW_UP_OCCASION[k])
+        if fm is not None:
+            mf = _measurement_facts(fm)
+            setattr(fact, f"fu{k}_measured", True)
+            setattr(fact, f"fu{k}_work_or_studies", mf.work_or_studies)
+            setattr(fact, f"fu{k}_no_public_support", mf.no_public_support)
+    return fact
+
+
+def _compute(ids: list[int]) -> list[ParticipationFact]:
+    participations = (
+        Participation.objects.filter(pk__in=ids)
+        .select_related("intervention", "exit_reason", "referred_by", "consent")
+        .order_by()
+    )
+    measurements: dict[int, list[Measurement]] = {}
+    qs = (
+        Measurement.objects.filter(participation_id__in=ids)
+        .exclude(occasion=Occasion.INTERIM)
+        .select_related("step", "education_level", "public_support_duration")
+        .prefetch_related(
+            "income_sources",
+            Prefetch(
+                "activities", queryset=MeasurementActivity.objects.select_related("activity")
+            ),
+        )
+        .order_by()
+    )
+    for m in qs:
+        measurements.setdefault(m.participation_id, []).append(m)
+    facts = []
+    for p in participations:
+        fact = build_fact(p, measurements.get(p.pk, []))
+        if fact is not None:
+            facts.append(fact)
+    return facts
+
+
+def refresh_participation_facts(participation_ids: Iterable[int]) -> int:
+    """Recompute the fact rows of ``participation_ids`` in the caller's transaction.
+
+    Returns the number of rows written. Safe to call for ids whose participation no longer
+    counts (its row is removed).
+    """
+    ids = sorted({int(i) for i in participation_ids if i is not None})
+    written = 0
+    with transaction.atomic():
+        for chunk in _chunks(ids, CHUNK):
+            facts = _compute(chunk)
+            ParticipationFact.objects.filter(participation_id__in=chunk).delete()
+            ParticipationFact.objects.bulk_create(facts, batch_size=CHUNK)
+            written += len(facts)
+    return written
+
+
+def rebuild_all_facts() -> int:
+    """Rebuild the whole fact table atomically (readers see the old table until commit)."""
+    with transaction.atomic():
+        ParticipationFact.objects.all().delete()
+        ids = list(Participation.objects.order_by("pk").values_list("pk", flat=True))
+        written = 0
+        for chunk in _chunks(ids, CHUNK):
+            facts = _compute(chunk)
+            ParticipationFact.objects.bulk_create(facts, batch_size=CHUNK)
+            written += len(facts)
+    return written

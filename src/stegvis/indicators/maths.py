@@ -1,0 +1,212 @@
+"""Indicator definitions and their maths over fact rows (indicators.md). Pure: no Django.
+
+The reports compute the same figures in SQL (``selectors.py``); :func:`headline_from_facts`
+is the reference implementation over plain rows, used by tests and for small sets.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Final
+
+FOLLOW_UP_MONTHS: Final = (3, 6, 12)
+
+# Headline keys in report order: (key, kind, Swedish label). Kinds: count, rate, median, amount.
+HEADLINE: Final[tuple[tuple[str, str, str], ...]] = (
+    ("participants_active", "count", "Aktiva deltaganden"),
+    ("persons_active", "count", "Aktiva personer"),
+    ("participants_started", "count", "Påbörjade deltaganden"),
+    ("participants_ended", "count", "Avslutade deltaganden"),
+    ("anonymous_started", "count", "Anonyma deltagare (startår i perioden)"),
+    ("volume_count", "count", "Volymräkning"),
+    ("work_or_studies_before", "rate", "I arbete eller studier före"),
+    ("work_or_studies_after", "rate", "I arbete eller studier efter"),
+    ("no_public_support_before", "rate", "Utan offentlig försörjning före"),
+    ("no_public_support_after", "rate", "Utan offentlig försörjning efter"),
+    ("started_or_increased_extent", "rate", "Påbörjat eller ökat omfattning av arbete/studier"),
+    ("step_progress", "rate", "Förflyttat sig uppåt på stegen"),
+    ("median_days_in_intervention", "median", "Mediantid i insatsen (dagar)"),
+    *(
+        item
+        for k in FOLLOW_UP_MONTHS
+        for item in (
+            (f"followup_{k}m_response", "rate", f"Uppföljning {k} mån: svarsandel"),
+            (
+                f"followup_{k}m_work_or_studies",
+                "rate",
+                f"Uppföljning {k} mån: i arbete eller studier",
+            ),
+            (
+                f"followup_{k}m_no_public_support",
+                "rate",
+                f"Uppföljning {k} mån: utan offentlig försörjning",
+            ),
+        )
+    ),
+    ("cost_per_participant", "amount", "Kostnad per deltagare (kr)"),
+)
+HEADLINE_KEYS: Final = tuple(k for k, _, _ in HEADLINE)
+HEADLINE_KIND: Final = {k: kind for k, kind, _ in HEADLINE}
+HEADLINE_LABEL: Final = {k: label for k, _, label in HEADLINE}
+
+WORK_OR_STUDIES: Final = frozenset({"work", "studies"})
+CATEGORIES: Final = ("work", "studies", "job_seeking", "other")
+CATEGORY_LABELS: Final = {
+    "work": "Förvärvsarbete",
+    "studies": "Studier",
+    "job_seeking": "Aktivt arbetssökande",
+    "other": "Övrigt",
+}
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus ``months`` calendar months (31 Jan + 1 month = 28/29 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def join_keys(keys: Iterable[str]) -> str:
+    """Multi-valued keys stored as ``,a,b,`` so that ``contains(',a,')`` finds exactly ``a``."""
+    items = sorted(set(keys))
+    return "," + ",".join(items) + "," if items else ""
+
+
+def split_keys(text: str) -> set[str]:
+    return {k for k in (text or "").split(",") if k}
+
+
+@dataclass
+class MeasurementFacts:
+    """What the indicators read from one measurement."""
+
+    categories: set[str] = field(default_factory=set)
+    income_keys: set[str] = field(default_factory=set)
+    no_public_support: bool = True
+    extent: int = 0
+    step: int | None = None
+
+    @property
+    def work_or_studies(self) -> bool:
+        return bool(self.categories & WORK_OR_STUDIES)
+
+
+def measurement_facts(
+    activities: Iterable[tuple[str, int]],
+    income: Iterable[tuple[str, bool]],
+    step: int | None,
+) -> MeasurementFacts:
+    """From (category, extent %) pairs and (income key, is public support) pairs."""
+    acts = list(activities)
+    inc = list(income)
+    return MeasurementFacts(
+        categories={c for c, _ in acts if c},
+        income_keys={k for k, _ in inc},
+        no_public_support=not any(public for _, public in inc),
+        extent=sum(pct for c, pct in acts if c in WORK_OR_STUDIES),
+        step=step,
+    )
+
+
+@dataclass
+class Fact:
+    """One participation as the indicators see it (mirrors ``models.ParticipationFact``)."""
+
+    sex: str
+    start_date: dt.date
+    end_date: dt.date | None = None
+    person: int | None = None
+    is_error: bool = False
+    start: MeasurementFacts | None = None
+    end: MeasurementFacts | None = None
+    follow_up_consent: bool = False
+    follow_ups: dict[int, MeasurementFacts] = field(default_factory=dict)
+
+    def follow_up_date(self, k: int) -> dt.date | None:
+        return add_months(self.end_date, k) if self.end_date else None
+
+
+@dataclass
+class Figure:
+    numerator: int | None = None
+    denominator: int | None = None
+    value: float | None = None
+
+
+def _rate(num: int, den: int) -> Figure:
+    return Figure(num, den, num / den if den else None)
+
+
+def median(values: list[int]) -> float | None:
+    return float(statistics.median(values)) if values else None
+
+
+def headline_from_facts(
+    facts: Iterable[Fact],
+    start: dt.date,
+    end: dt.date,
+    today: dt.date,
+) -> dict[tuple[str, str], Figure]:
+    """Headline figures from identified participations only (no anonymous/volume/cost)."""
+    out: dict[tuple[str, str], Figure] = {}
+    rows = [f for f in facts if not f.is_error]
+    for sex in ("K", "M", "T"):
+        mine = [f for f in rows if sex == "T" or f.sex == sex]
+        active = [
+            f for f in mine if f.start_date <= end and (f.end_date is None or f.end_date >= start)
+        ]
+        started = [f for f in mine if start <= f.start_date <= end]
+        ended = [f for f in mine if f.end_date is not None and start <= f.end_date <= end]
+        cohort = [f for f in ended if f.start is not None and f.end is not None]
+        n = len(cohort)
+        out[("participants_active", sex)] = Figure(len(active), None, len(active))
+        persons = len({f.person for f in active if f.person is not None})
+        out[("persons_active", sex)] = Figure(persons, None, persons)
+        out[("participants_started", sex)] = Figure(len(started), None, len(started))
+        out[("participants_ended", sex)] = Figure(len(ended), None, len(ended))
+        out[("work_or_studies_before", sex)] = _rate(
+            sum(f.start.work_or_studies for f in cohort if f.start), n
+        )
+        out[("work_or_studies_after", sex)] = _rate(
+            sum(f.end.work_or_studies for f in cohort if f.end), n
+        )
+        out[("no_public_support_before", sex)] = _rate(
+            sum(f.start.no_public_support for f in cohort if f.start), n
+        )
+        out[("no_public_support_after", sex)] = _rate(
+            sum(f.end.no_public_support for f in cohort if f.end), n
+        )
+        out[("started_or_increased_extent", sex)] = _rate(
+            sum(1 for f in cohort if f.start and f.end and f.end.extent > f.start.extent), n
+        )
+        stepped = [
+            f for f in cohort
+            if f.start and f.end and f.start.step is not None and f.end.step is not None
+        ]
+        out[("step_progress", sex)] = _rate(
+            sum(1 for f in stepped if f.end.step > f.start.step),  # type: ignore[operator,union-attr]
+            len(stepped),
+        )
+        days = [(f.end_date - f.start_date).days for f in cohort if f.end_date]
+        out[("median_days_in_intervention", sex)] = Figure(None, n, median(days))
+        limit = min(end, today)
+        for k in FOLLOW_UP_MONTHS:
+            due = [
+                f for f in mine
+                if f.follow_up_consent
+                and f.end_date is not None
+                and start <= add_months(f.end_date, k) <= limit
+            ]
+            measured = [f.follow_ups[k] for f in due if k in f.follow_ups]
+            out[(f"followup_{k}m_response", sex)] = _rate(len(measured), len(due))
+            out[(f"followup_{k}m_work_or_studies", sex)] = _rate(
+                sum(m.work_or_studies for m in measured), len(measured)
+            )
+            out[(f"followup_{k}m_no_public_support", sex)] = _rate(
+                sum(m.no_public_support for m in measured), len(measured)
+            )
+    return out
