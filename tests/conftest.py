@@ -21,6 +21,14 @@ from tests import factories
 PASSWORD = "korrekt-hast-batteri-42"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    # Personas are created for every test: a fast hasher keeps that cheap. Production hashing
+    # (PBKDF2) is Django's default and is not what these tests are about.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @dataclass
 class Personas:
     a: Association

@@ -202,7 +202,13 @@ def test_wrong_totp_codes_lead_to_lockout(client, personas):
 def test_officer_cannot_deactivate_totp(client, personas):
     sign_in(client, "officer_a")
     client.post("/konto/2fa/authenticate/", {"code": current_code(factories.TOTP_SECRET)})
+    asked = client.get("/konto/2fa/totp/deactivate/")
+    assert asked["Location"].startswith("/konto/reauthenticate/")
+    reauth_page = client.get(asked["Location"]).content.decode()
+    assert "Bekräfta åtkomst" in reauth_page or "Lösenord" in reauth_page
+    client.post(asked["Location"], {"password": PASSWORD})
     page = client.get("/konto/2fa/totp/deactivate/")
+    assert page.status_code == 200
     assert "Du kan inte inaktivera tvåfaktorsautentisering." in page.content.decode()
     client.post("/konto/2fa/totp/deactivate/", {})
     assert Authenticator.objects.filter(

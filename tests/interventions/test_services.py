@@ -360,9 +360,7 @@ def test_remove_assignment(personas, intervention):
 def test_assignment_refused_for_officer_and_outsider(personas, intervention):
     for actor in (personas.officer_a, personas.admin_b):
         with pytest.raises(PermissionDenied):
-            services.assignment_add(
-                actor=actor, intervention=intervention, user=personas.officer_a
-            )
+            services.assignment_add(actor=actor, intervention=intervention, user=personas.officer_a)
 
 
 def test_assigned_ids_require_the_role(personas, intervention):

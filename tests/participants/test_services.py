@@ -290,7 +290,9 @@ def test_correction_keeps_old_values_in_audit(personas, insats):
     )
     m.refresh_from_db()
     assert [c.key for c in m.income_sources.all()] == ["forsorjningsstod"]
-    event = AuditEvent.objects.filter(action=Action.UPDATE, object_id=str(m.pk)).get()
+    event = AuditEvent.objects.get(
+        action=Action.UPDATE, object_id=str(m.pk), object_type="participants.measurement"
+    )
     assert event.details["before"]["income_sources"] == ["sjukpenning"]
     assert event.details["before"]["step"] == "steg_1"
     assert event.details["after"]["step"] == "steg_2"

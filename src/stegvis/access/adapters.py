@@ -9,10 +9,14 @@ Tests that use ``Client.force_login`` therefore produce no LOGIN events.
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime
 from typing import Any
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
+from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.http import HttpRequest
@@ -32,6 +36,31 @@ class AccountAdapter(DefaultAccountAdapter):
             {str(r.get("method", "")) for r in get_authentication_records(request, user)} - {""}
         )
         services.login_record(user=user, method="+".join(methods) or "password")
+
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        """No second password prompt while setting up two-factor right after sign-in.
+
+        A deltagaransvarig is sent to set up TOTP straight after signing in (and then shown
+        the recovery codes); asking for the password again there only confuses. The exemption
+        needs a password sign-in in this session within ``ACCOUNT_REAUTHENTICATION_TIMEOUT``
+        and no authenticator older than that sign-in; later changes still ask again.
+        """
+        request = context.request
+        user = getattr(request, "user", None)
+        if app == "allauth.mfa" and user is not None and user.is_authenticated:
+            now = time.time()
+            recent = [
+                float(r.get("at", 0))
+                for r in get_authentication_records(request, user)
+                if r.get("method") == "password"
+                and now - float(r.get("at", 0)) < account_settings.REAUTHENTICATION_TIMEOUT
+            ]
+            if recent:
+                signed_in_at = datetime.fromtimestamp(max(recent), tz=UTC)
+                older = Authenticator.objects.filter(user=user, created_at__lt=signed_in_at)
+                if not older.exists():
+                    return False
+        return super().is_reauthentication_required(app=app, **kwargs)
 
     def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
         username = credentials.get("username") or credentials.get("login")

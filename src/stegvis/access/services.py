@@ -1,7 +1,8 @@
 """Writes of the access app: users, role grants, two-factor set-up, API keys, sign-in events.
 
 Every function validates its input, raises ``ValidationError`` with Swedish messages naming the
-field, writes, and records an audit event in the same transaction.
+field, writes, and records an audit event in the same transaction. Authorisation is checked
+before the transaction opens, so that a refusal's PERMISSION_DENIED event is kept.
 """
 
 from __future__ import annotations
@@ -75,7 +76,6 @@ def _check_grantable(actor: Any, role: Role, association: Association | None) ->
 # --- users and roles -------------------------------------------------------------------------
 
 
-@transaction.atomic
 def user_create(
     *,
     actor: Any,
@@ -136,26 +136,28 @@ def user_create(
     if errors:
         raise ValidationError(errors)
 
-    user = User(username=username, first_name=first_name, last_name=last_name, email=email)
-    if password:
-        user.set_password(password)
-    else:
-        user.set_unusable_password()
-    user.save()
-    record_event(
-        actor=actor,
-        action=Action.CREATE,
-        obj=user,
-        object_type="auth.user",
-        association=association,
-        details={"username": username},
-    )
-    if association is not None and parsed_role is not None:
-        role_grant(actor=actor, user=user, role=parsed_role, association=association)
+    with transaction.atomic():
+        user = User(
+            username=username, first_name=first_name, last_name=last_name, email=email
+        )
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save()
+        record_event(
+            actor=actor,
+            action=Action.CREATE,
+            obj=user,
+            object_type="auth.user",
+            association=association,
+            details={"username": username},
+        )
+        if association is not None and parsed_role is not None:
+            role_grant(actor=actor, user=user, role=parsed_role, association=association)
     return user
 
 
-@transaction.atomic
 def role_grant(
     *, actor: Any, user: Any, role: Role | str, association: Association | None
 ) -> RoleGrant:
@@ -174,20 +176,20 @@ def role_grant(
             {"role": _("Roll: %(user)s har redan rollen %(role)s här.")
              % {"user": user.get_username(), "role": ROLE_LABELS[parsed]}}
         )
-    grant = RoleGrant.objects.create(user=user, role=parsed.value, association=association)
-    record_event(
-        actor=actor,
-        action=Action.CREATE,
-        obj=grant,
-        association=association,
-        details={"user": user.get_username(), "role": parsed.value},
-    )
+    with transaction.atomic():
+        grant = RoleGrant.objects.create(user=user, role=parsed.value, association=association)
+        record_event(
+            actor=actor,
+            action=Action.CREATE,
+            obj=grant,
+            association=association,
+            details={"user": user.get_username(), "role": parsed.value},
+        )
     scope.forget(user)
     scope.forget(actor)
     return grant
 
 
-@transaction.atomic
 def role_revoke(
     *, actor: Any, user: Any, role: Role | str, association: Association | None
 ) -> None:
@@ -203,15 +205,16 @@ def role_revoke(
              % {"user": user.get_username(), "role": ROLE_LABELS[parsed]}}
         )
     grant_id = grant.pk
-    grant.delete()
-    record_event(
-        actor=actor,
-        action=Action.DELETE,
-        object_type="access.rolegrant",
-        object_id=grant_id,
-        association=association,
-        details={"user": user.get_username(), "role": parsed.value},
-    )
+    with transaction.atomic():
+        grant.delete()
+        record_event(
+            actor=actor,
+            action=Action.DELETE,
+            object_type="access.rolegrant",
+            object_id=grant_id,
+            association=association,
+            details={"user": user.get_username(), "role": parsed.value},
+        )
     scope.forget(user)
     scope.forget(actor)
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
 from stegvis.access import scope
@@ -19,7 +20,8 @@ from stegvis.associations.models import (
     Organisation,
     PartyKind,
 )
-from stegvis.reference.models import County, Municipality
+from stegvis.associations.rules_pure import POPULATION_AGES
+from stegvis.reference.models import County, Municipality, PopulationByAge
 
 
 def association_list(*, user: Any) -> QuerySet[Association]:
@@ -132,8 +134,6 @@ class ShareRow:
 
 def funding_key_rows(association: Association) -> tuple[list[ShareRow], list[ShareRow]]:
     """(kommun rows, region rows) of the stored key; kommuner with population 16–64 if used."""
-    from stegvis.associations.services import population_16_64
-
     shares = list(association.funding_shares.all())
     population: dict[str, int] = {}
     year = association.funding_key_population_year
@@ -151,3 +151,22 @@ def funding_key_rows(association: Association) -> tuple[list[ShareRow], list[Sha
         if s.organisation.kind == PartyKind.REGION
     ]
     return kommuner, regions
+
+
+def latest_population_year() -> int | None:
+    return PopulationByAge.objects.order_by("-year").values_list("year", flat=True).first()
+
+
+def population_16_64(codes: Iterable[str], year: int) -> dict[str, int]:
+    """Population aged 16–64 (women + men) per kommunkod for ``year`` (missing: no data)."""
+    rows = (
+        PopulationByAge.objects.filter(
+            municipality_id__in=list(codes),
+            year=year,
+            age__gte=POPULATION_AGES.start,
+            age__lte=POPULATION_AGES.stop - 1,
+        )
+        .values("municipality_id")
+        .annotate(women=Sum("women"), men=Sum("men"))
+    )
+    return {r["municipality_id"]: int(r["women"]) + int(r["men"]) for r in rows}

@@ -26,7 +26,6 @@ from typing import Any, TypeVar, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -42,9 +41,10 @@ from stegvis.associations.models import (
     Organisation,
     PartyKind,
 )
+from stegvis.associations.selectors import latest_population_year, population_16_64
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
-from stegvis.reference.models import County, Municipality, PopulationByAge
+from stegvis.reference.models import County, Municipality
 
 AreaInput = Iterable[tuple[str, str]]
 MembershipInput = Iterable[tuple[Organisation, dt.date, dt.date | None]]
@@ -222,25 +222,6 @@ def _check_period(
         )
         ok = False
     return ok
-
-
-def latest_population_year() -> int | None:
-    return PopulationByAge.objects.order_by("-year").values_list("year", flat=True).first()
-
-
-def population_16_64(codes: Iterable[str], year: int) -> dict[str, int]:
-    """Population aged 16–64 (women + men) per kommunkod for ``year`` (missing: no data)."""
-    rows = (
-        PopulationByAge.objects.filter(
-            municipality_id__in=list(codes),
-            year=year,
-            age__gte=rp.POPULATION_AGES.start,
-            age__lte=rp.POPULATION_AGES.stop - 1,
-        )
-        .values("municipality_id")
-        .annotate(women=Sum("women"), men=Sum("men"))
-    )
-    return {r["municipality_id"]: int(r["women"]) + int(r["men"]) for r in rows}
 
 
 def _to_decimal(value: Any) -> Decimal | None:

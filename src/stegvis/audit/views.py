@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from stegvis.associations.models import Association
@@ -54,13 +54,10 @@ def _query(filters: dict[str, Any]) -> str:
 @require_GET
 def event_list(request: HttpRequest) -> HttpResponse:
     associations = _reviewable_associations(request)
-    form = AuditFilterForm(request.GET or None, associations=associations)
+    # Always bound: an empty filter is valid and shows every event the user may review.
+    form = AuditFilterForm(request.GET, associations=associations)
     context: dict[str, Any] = {"form": form, "hints": HINTS, "page": None}
-    if not request.GET or form.is_valid():
-        if not request.GET:
-            form = AuditFilterForm({}, associations=associations)
-            form.is_valid()
-            context["form"] = form
+    if form.is_valid():
         filters = form.filters()
         page = Paginator(_events(request, filters, form), PAGE_SIZE).get_page(
             request.GET.get("page")
@@ -78,15 +75,15 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 
 CSV_HEADER = (
-    "Tid",
-    "Användare",
-    "Händelse",
-    "Objekttyp",
-    "Objekt-id",
-    "Samordningsförbund",
-    "Anledning",
-    "Begäran-id",
-    "Detaljer",
+    _("Tid"),
+    _("Användare"),
+    _("Händelse"),
+    _("Objekttyp"),
+    _("Objekt-id"),
+    _("Samordningsförbund"),
+    _("Anledning"),
+    _("Begäran-id"),
+    _("Detaljer"),
 )
 
 
@@ -97,7 +94,7 @@ class _Echo:
 
 def _csv_rows(events: Iterable[AuditEvent]) -> Iterator[str]:
     writer = csv.writer(_Echo(), delimiter=";")
-    yield "\ufeff" + writer.writerow(CSV_HEADER)
+    yield "\ufeff" + writer.writerow([cell(h) for h in CSV_HEADER])
     for e in events:
         yield writer.writerow(
             [
@@ -143,5 +140,3 @@ def event_export(request: HttpRequest) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     return response
 
-
-__all__ = ["_", "event_export", "event_list"]

@@ -157,8 +157,8 @@ def parameter_problems(p: Parameters, count: int | None = None) -> list[str]:
         problems.append("Fördelningsnycklarna får inte vara negativa.")
     if p.key_support_pct + p.key_population_pct != 100:
         problems.append(
-            "Fördelningsnycklarna (försörjningsmått %s %% och befolkning %s %%) ska tillsammans "
-            "bli 100 %%." % (_pct(p.key_support_pct), _pct(p.key_population_pct))
+            f"Fördelningsnycklarna (försörjningsmått {_pct(p.key_support_pct)} % och "
+            f"befolkning {_pct(p.key_population_pct)} %) ska tillsammans bli 100 %."
         )
     if not (0 <= p.max_reduction_pct <= 100):
         problems.append("Största årliga minskning ska vara mellan 0 och 100 procent.")
@@ -169,8 +169,8 @@ def parameter_problems(p: Parameters, count: int | None = None) -> list[str]:
         problems.append("Skalan för eget kapital får inte ha negativa värden.")
     if count is not None and count * p.base_amount > p.state_total:
         problems.append(
-            "Grundbeloppen (%d förbund × %d kr) är större än statens totala belopp (%d kr)."
-            % (count, p.base_amount, p.state_total)
+            f"Grundbeloppen ({count} förbund × {p.base_amount} kr) är större än statens "
+            f"totala belopp ({p.state_total} kr)."
         )
     return problems
 

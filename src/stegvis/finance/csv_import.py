@@ -86,8 +86,8 @@ def parse(text: str) -> Parsed:
         return Parsed(
             [],
             [
-                "Kolumnen ”%s” saknas. Filen ska ha kolumnerna kommunkod, forsorjningsmatt och "
-                "befolkning (och valfritt forbund)." % c
+                f"Kolumnen ”{c}” saknas. Filen ska ha kolumnerna kommunkod, forsorjningsmatt och "
+                "befolkning (och valfritt forbund)."
                 for c in missing
             ],
         )

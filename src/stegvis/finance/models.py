@@ -6,6 +6,8 @@ interventions app; försörjningsmått may carry öre. Writes go through ``servi
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -78,6 +80,11 @@ class MemberContribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation}: {self.amount} kr"
+
+    @property
+    def rounding(self) -> Decimal:
+        """Kronor added (+) or left out (−) by rounding the exact share."""
+        return Decimal(self.amount) - self.exact
 
 
 class BudgetStatus(models.TextChoices):

@@ -133,7 +133,8 @@ def split_contributions(
         problems.append("Ramen får inte vara negativ.")
     if not kommuner:
         problems.append("Förbundet har ingen kommun som medlem under året.")
-    for party in [*kommuner, *(regions if len(regions) > 1 else [])]:
+    for party in [*(kommuner if len(kommuner) > 1 else []),
+                  *(regions if len(regions) > 1 else [])]:
         if party.share_pct is None:
             problems.append(f"{party.name} saknar andel i fördelningsnyckeln.")
         elif party.share_pct < 0:

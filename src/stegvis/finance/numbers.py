@@ -38,7 +38,9 @@ AMBIGUOUS = (
     "%(label)s: ”%(value)s” är tvetydigt – skriv tusental med mellanslag (1 234) och "
     "decimaler med komma (1,5)."
 )
-NOT_A_NUMBER = "%(label)s: ”%(value)s” är inte ett tal. Skriv till exempel 1 234 567 eller 1 234,50."
+NOT_A_NUMBER = (
+    "%(label)s: ”%(value)s” är inte ett tal. Skriv till exempel 1 234 567 eller 1 234,50."
+)
 MIXED = (
     "%(label)s: ”%(value)s” blandar punkt och komma – skriv tusental med mellanslag och "
     "decimaler med komma (1 234,50)."

@@ -34,10 +34,10 @@ class Cell:
     # CHANGE cells: the (row, column) of the rates they compare (before, after).
     compares: tuple[tuple[int, int], tuple[int, int]] | None = None
 
-    def display(self) -> str:
+    def display(self, threshold: int = 5) -> str:
         """The cell as text for a page or export (a suppressed cell is ``<threshold``)."""
         if self.suppressed:
-            return "<"  # completed with the threshold by the renderer
+            return f"<{threshold}"
         if self.value is None:
             return "–"
         if self.kind == RATE:
@@ -73,11 +73,32 @@ class Table:
     total_row: int | None = None
     # Column groups whose last column is the sum of the others, per row (besides triples).
     row_sums: list[tuple[int, Sequence[int]]] = field(default_factory=list)
+    # Row triples (K, M, T) that sum per column (e.g. the transition matrix).
+    row_triples: list[tuple[int, int, int]] = field(default_factory=list)
+    # (cell, other): ``cell`` is hidden whenever ``other`` is (same number shown twice).
+    linked: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    threshold: int = 5
     note: str = ""
     chart: bool = False
 
     def cell(self, r: int, c: int) -> Cell:
         return self.rows[r].cells[c]
+
+    def display_rows(self) -> list[dict[str, Any]]:
+        """Rows as text for templates and exports."""
+        return [
+            {
+                "header": row.header,
+                "key": row.key,
+                "is_total": i == self.total_row,
+                "cells": [
+                    {"text": c.display(self.threshold), "suppressed": c.suppressed,
+                     "numeric": c.kind != TEXT}
+                    for c in row.cells
+                ],
+            }
+            for i, row in enumerate(self.rows)
+        ]
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -125,6 +146,9 @@ def _groups(table: Table, part: str) -> list[suppression.Group]:
             groups.append(((r, t, part), [(r, k, part), (r, m, part)]))
         for total, parts in table.row_sums:
             groups.append(((r, total, part), [(r, p, part) for p in parts]))
+    for k, m, t in table.row_triples:
+        for c in range(len(table.rows[t].cells)):
+            groups.append(((t, c, part), [(k, c, part), (m, c, part)]))
     if table.total_row is not None:
         n_cols = len(table.rows[table.total_row].cells)
         for c in range(n_cols):
@@ -165,6 +189,10 @@ def finalise(table: Table, threshold: int) -> Table:
                 cell.suppressed = (r, c, "d") in hidden or (
                     cell.denominator is not None and 0 < cell.denominator < threshold
                 )
+    for (r, c), (r2, c2) in table.linked:
+        if table.cell(r2, c2).suppressed:
+            table.cell(r, c).suppressed = True
+    table.threshold = threshold
     for row in table.rows:
         for cell in row.cells:
             if cell.kind == CHANGE and cell.compares is not None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from stegvis.associations.models import Association
 from stegvis.interventions import selectors, services
@@ -153,7 +153,7 @@ def create_intervention(request: HttpRequest, payload: InterventionCreateIn) -> 
     intervention = services.intervention_create(
         actor=request.user, association=association, **kwargs
     )
-    return 201, selectors.intervention_detail(user=request.user, pk=intervention.pk)
+    return Status(201, selectors.intervention_detail(user=request.user, pk=intervention.pk))
 
 
 @router.patch("/{intervention_id}", response=InterventionOut)

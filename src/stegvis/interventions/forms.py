@@ -63,7 +63,14 @@ class DateInput(forms.DateInput):
 
 
 class _InterventionFields(AccessibleFormMixin, forms.Form):
-    name = forms.CharField(label=_("Namn"), max_length=200)
+    name = forms.CharField(
+        label=_("Namn"),
+        max_length=200,
+        error_messages={
+            "required": _("Namn: ange insatsens namn."),
+            "max_length": _("Namn: högst 200 tecken."),
+        },
+    )
     description = forms.CharField(
         label=_("Beskrivning"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )

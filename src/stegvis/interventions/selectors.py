@@ -7,10 +7,11 @@ A förbund the user has no role in does not exist for them (404); a role there w
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from stegvis.access import scope
@@ -95,8 +96,10 @@ def intervention_detail(*, user: Any, pk: int) -> Intervention:
 
 def assigned_interventions(*, user: Any) -> QuerySet[Intervention]:
     """Insatser a deltagaransvarig is assigned to (and holds the role in the förbund)."""
-    return _base().filter(pk__in=scope.assigned_intervention_ids(user)).order_by(
-        "association__name", "name", "id"
+    return (
+        _base()
+        .filter(pk__in=scope.assigned_intervention_ids(user))
+        .order_by("association__name", "name", "id")
     )
 
 
@@ -110,14 +113,23 @@ def member_organisations(*, user: Any, association: Association) -> QuerySet[Org
     )
 
 
-def target_group_codes(*, on: dt.date | None = None) -> QuerySet[Code]:
-    qs = Code.objects.filter(list=CodeList.TARGET_GROUP)
-    return qs.valid_on(on) if on else qs
+def _codes(code_list: str, on: dt.date | None, include: Iterable[int]) -> QuerySet[Code]:
+    qs = Code.objects.filter(list=code_list)
+    if on is None:
+        return qs
+    valid = Code.objects.filter(list=code_list).valid_on(on).values("pk")
+    return qs.filter(Q(pk__in=valid) | Q(pk__in=list(include)))
 
 
-def precise_orientation_codes(*, on: dt.date | None = None) -> QuerySet[Code]:
-    qs = Code.objects.filter(list=CodeList.PRECISE_ORIENTATION)
-    return qs.valid_on(on) if on else qs
+def target_group_codes(*, on: dt.date | None = None, include: Iterable[int] = ()) -> QuerySet[Code]:
+    """Målgrupper: valid on ``on`` (all if None), plus the ids in ``include`` (already chosen)."""
+    return _codes(CodeList.TARGET_GROUP, on, include)
+
+
+def precise_orientation_codes(
+    *, on: dt.date | None = None, include: Iterable[int] = ()
+) -> QuerySet[Code]:
+    return _codes(CodeList.PRECISE_ORIENTATION, on, include)
 
 
 def assignable_officers(*, user: Any, intervention: Intervention) -> QuerySet[Any]:

@@ -63,9 +63,7 @@ def _require_manage(actor: Any, association: Association) -> None:
 
 def _member_ids(association: Association) -> set[int]:
     return set(
-        Membership.objects.filter(association=association).values_list(
-            "organisation_id", flat=True
-        )
+        Membership.objects.filter(association=association).values_list("organisation_id", flat=True)
     )
 
 
@@ -87,9 +85,7 @@ def _check_fields(
     elif len(name.strip()) > 200:
         errors.append(RuleError("name", "Namn: högst 200 tecken."))
     if precise_orientation is not None and precise_orientation.list != CodeList.PRECISE_ORIENTATION:
-        errors.append(
-            RuleError("precise_orientation", "Preciserad inriktning: okänd kod.")
-        )
+        errors.append(RuleError("precise_orientation", "Preciserad inriktning: okänd kod."))
     if not target_groups:
         errors.append(RuleError("target_groups", "Målgrupper: välj minst en målgrupp."))
     elif any(c.list != CodeList.TARGET_GROUP for c in target_groups):
@@ -100,9 +96,7 @@ def _check_fields(
     elif organiser.pk not in members:
         errors.append(RuleError("organiser", "Anordnare: måste vara medlem i förbundet."))
     if controller is None:
-        errors.append(
-            RuleError("controller", "Personuppgiftsansvarig: välj en organisation.")
-        )
+        errors.append(RuleError("controller", "Personuppgiftsansvarig: välj en organisation."))
     elif controller.pk not in members:
         errors.append(
             RuleError("controller", "Personuppgiftsansvarig: måste vara medlem i förbundet.")
@@ -168,11 +162,15 @@ def intervention_create(
     all_parties = _parties_with_organiser(parties, organiser)
     errors: list[RuleError] = []
     if orientation not in Orientation.values:
-        errors.append(RuleError("orientation", "Inriktning: välj individinriktad eller "
-                                "strukturövergripande."))
+        errors.append(
+            RuleError("orientation", "Inriktning: välj individinriktad eller strukturövergripande.")
+        )
     if follow_up_method not in FollowUpMethod.values:
-        errors.append(RuleError("follow_up_method", "Uppföljningsmetod: välj identifierad, "
-                                "anonym eller volym."))
+        errors.append(
+            RuleError(
+                "follow_up_method", "Uppföljningsmetod: välj identifierad, anonym eller volym."
+            )
+        )
     errors += _check_fields(
         association=association,
         name=name,
@@ -244,9 +242,7 @@ def intervention_update(*, actor: Any, intervention: Intervention, **changes: An
     )
     new = {
         "name": name,
-        "precise_orientation": changes.get(
-            "precise_orientation", intervention.precise_orientation
-        ),
+        "precise_orientation": changes.get("precise_orientation", intervention.precise_orientation),
         "organiser": organiser,
         "controller": changes.get("controller", intervention.controller),
         "start_date": changes.get("start_date", intervention.start_date),
@@ -364,9 +360,7 @@ def intervention_year_set(
             )
         after = {
             "planned_participants": iy.planned_participants,
-            "lines": {
-                k: [str(b), None if a is None else str(a)] for k, (b, a) in cleaned.items()
-            },
+            "lines": {k: [str(b), None if a is None else str(a)] for k, (b, a) in cleaned.items()},
         }
         record_event(
             actor=actor,
@@ -598,4 +592,3 @@ def anonymous_count_add(
             details={"intervention": intervention.pk, "start_year": start_year, "added": sex},
         )
     return ac
-

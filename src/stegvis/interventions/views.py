@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -17,6 +18,11 @@ from stegvis.interventions import domain, forms, selectors, services
 from stegvis.interventions.models import FollowUpMethod, Intervention
 
 PAGE_SIZE = 25
+
+
+def _posted(request: HttpRequest) -> Any:
+    """The submitted data on POST (even when empty, so the form is bound), else None."""
+    return request.POST if request.method == "POST" else None
 
 
 @login_required
@@ -45,11 +51,20 @@ def association_list(request: HttpRequest, association_id: int) -> HttpResponse:
     )
 
 
-def _choices(request: HttpRequest, association: Any) -> dict[str, Any]:
+def _choices(
+    request: HttpRequest, association: Any, intervention: Intervention | None = None
+) -> dict[str, Any]:
+    """Choices for the insats form: member organisations and codes valid today (and the
+    codes the insats already has, even if retired since)."""
+    today = dt.date.today()
+    chosen_groups = [c.pk for c in intervention.target_groups.all()] if intervention else []
+    chosen_po = [intervention.precise_orientation_id] if intervention else []
     return {
         "organisations": selectors.member_organisations(user=request.user, association=association),
-        "target_groups": selectors.target_group_codes(),
-        "precise_orientations": selectors.precise_orientation_codes(),
+        "target_groups": selectors.target_group_codes(on=today, include=chosen_groups),
+        "precise_orientations": selectors.precise_orientation_codes(
+            on=today, include=[pk for pk in chosen_po if pk]
+        ),
     }
 
 
@@ -58,9 +73,7 @@ def create(request: HttpRequest, association_id: int) -> HttpResponse:
     association = selectors.association_for_management(
         user=request.user, association_id=association_id
     )
-    form = forms.InterventionCreateForm(
-        request.POST or None, **_choices(request, association)
-    )
+    form = forms.InterventionCreateForm(_posted(request), **_choices(request, association))
     if request.method == "POST" and form.is_valid():
         try:
             intervention = services.intervention_create(
@@ -113,10 +126,10 @@ def _locked(intervention: Intervention) -> list[dict[str, str]]:
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     intervention = selectors.intervention_detail(user=request.user, pk=pk)
     form = forms.InterventionEditForm(
-        request.POST or None,
+        _posted(request),
         initial=forms.InterventionEditForm.initial_for(intervention),
         intervention=intervention,
-        **_choices(request, intervention.association),
+        **_choices(request, intervention.association, intervention),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -185,7 +198,7 @@ def year(request: HttpRequest, pk: int) -> HttpResponse:
 def assignments(request: HttpRequest, pk: int) -> HttpResponse:
     intervention = selectors.intervention_detail(user=request.user, pk=pk)
     officers = selectors.assignable_officers(user=request.user, intervention=intervention)
-    form = forms.AssignmentForm(request.POST or None, officers=officers)
+    form = forms.AssignmentForm(_posted(request), officers=officers)
     if request.method == "POST" and form.is_valid():
         try:
             services.assignment_add(
@@ -216,7 +229,7 @@ def assignment_remove(request: HttpRequest, pk: int, user_id: int) -> HttpRespon
 @login_required
 def volume(request: HttpRequest, pk: int) -> HttpResponse:
     intervention = selectors.intervention_get(user=request.user, pk=pk)
-    form = forms.VolumeCountForm(request.POST or None)
+    form = forms.VolumeCountForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.volume_count_record(
@@ -244,7 +257,7 @@ def volume(request: HttpRequest, pk: int) -> HttpResponse:
 def anonymous(request: HttpRequest, pk: int) -> HttpResponse:
     intervention = selectors.intervention_get(user=request.user, pk=pk)
     form = forms.AnonymousCountForm(
-        request.POST or None, initial={"start_year": forms.default_year(intervention)}
+        _posted(request), initial={"start_year": forms.default_year(intervention)}
     )
     if request.method == "POST" and form.is_valid():
         try:

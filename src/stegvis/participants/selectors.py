@@ -219,7 +219,9 @@ def participant_search(*, user: Any, personnummer: str) -> list[Participation]:
     return hits
 
 
-def municipalities_for(*, intervention: Intervention) -> tuple[list[Municipality], list[Municipality]]:
+def municipalities_for(
+    *, intervention: Intervention
+) -> tuple[list[Municipality], list[Municipality]]:
     """(the förbund's own kommuner, all other kommuner), each sorted by name."""
     own_codes = set(
         intervention.association.area.values_list("municipality_id", flat=True)

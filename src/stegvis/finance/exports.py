@@ -1,0 +1,103 @@
+"""Exports of a förbund's year: the numbers an annual report needs, as XLSX and PDF.
+
+Both formats are built from the same sections (income by member, costs by post and insats,
+equity movement). Text cells in XLSX are formula-escaped: a value starting with ``=``, ``+``,
+``-``, ``@``, tab or carriage return gets a leading apostrophe so no spreadsheet runs it.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from stegvis.finance.figures import YearFigures
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+@dataclass
+class Section:
+    title: str
+    header: list[str]
+    rows: list[list[Any]]
+
+
+def sections(f: YearFigures) -> list[Section]:
+    income = Section(
+        "Intäkter per medlem",
+        ["Medlem", "Part", "Andel av partens del (%)", "Bidrag (kr)", "Betalt"],
+        [
+            [c.organisation.name, c.organisation.get_kind_display(), float(c.share_pct),
+             int(c.amount), c.paid_on.isoformat() if c.paid_on else "Obetalt"]
+            for c in f.contributions
+        ]
+        + [["Övriga intäkter", "", None, f.other_income, ""],
+           ["Summa intäkter", "", None, f.contributions_total + f.other_income, ""]],
+    )
+    posts = Section(
+        "Kostnader per post",
+        ["Post", "Budget (kr)", "Utfall (kr)", "Avvikelse (kr)"],
+        [[p.label, p.budget, p.actual, p.difference] for p in f.posts]
+        + [["Summa", f.budget_total, f.costs, f.costs - f.budget_total]],
+    )
+    insatser = Section(
+        "Kostnader per insats",
+        ["Insats", "Budget (kr)", "Utfall (kr)", "Avvikelse (kr)"],
+        [[i.name, i.budget, i.actual, i.difference] for i in f.interventions],
+    )
+    equity = Section(
+        "Eget kapital",
+        ["Post", "Belopp (kr)"],
+        [
+            ["Ingående eget kapital", f.opening_equity],
+            ["+ Medlemsbidrag", f.contributions_total],
+            ["+ Övriga intäkter", f.other_income],
+            ["− Kostnader", -f.costs],
+            ["Utgående eget kapital", f.closing_equity],
+            ["Eget kapital i % av medlemsbidragen",
+             float(f.equity_share_pct) if f.equity_share_pct is not None else None],
+            ["Förbrukning av tillgängliga medel (%)",
+             float(f.utilisation_pct) if f.utilisation_pct is not None else None],
+        ],
+    )
+    return [income, posts, insatser, equity]
+
+
+def xlsx(f: YearFigures) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = str(f.finance_year.year)
+    title = f"{f.finance_year.association.name} – ekonomi {f.finance_year.year}"
+    sheet.append([escape_cell(title)])
+    sheet["A1"].font = Font(bold=True, size=14)
+    for section in sections(f):
+        sheet.append([])
+        sheet.append([escape_cell(section.title)])
+        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
+        sheet.append([escape_cell(h) for h in section.header])
+        for row in section.rows:
+            sheet.append([escape_cell(v) for v in row])
+    sheet.column_dimensions["A"].width = 42
+    for column in "BCDE":
+        sheet.column_dimensions[column].width = 18
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def pdf(html: str, base_url: str) -> bytes:
+    """Tagged PDF (PDF/UA-1) from the report template's HTML."""
+    import weasyprint
+
+    return weasyprint.HTML(string=html, base_url=base_url).write_pdf(pdf_variant="pdf/ua-1")

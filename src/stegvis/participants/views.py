@@ -1,0 +1,386 @@
+"""Pages for the deltagaransvarig. Thin: forms parse, services write, selectors read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from stegvis.interventions.services import anonymous_count_add
+from stegvis.participants import followup, selectors, services
+from stegvis.participants import personnummer as pnr
+from stegvis.participants.forms import (
+    AnonymousForm,
+    CorrectionForm,
+    EndForm,
+    MeasurementForm,
+    RegistrationForm,
+    RevealForm,
+    SearchForm,
+    error_links,
+)
+from stegvis.participants.models import Occasion, Participation
+
+GET_POST = require_http_methods(["GET", "POST"])
+
+
+def _form_page(request: HttpRequest, template: str, form: Any, **context: Any) -> HttpResponse:
+    status = 400 if form.is_bound and form.errors else 200
+    return render(
+        request, template, {"form": form, "error_links": error_links(form), **context},
+        status=status,
+    )
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    selectors.require_officer(user=request.user)
+    return render(
+        request,
+        "participants/index.html",
+        {
+            "interventions": selectors.assigned_interventions(user=request.user),
+            "counts": selectors.followup_counts(user=request.user),
+            "search_form": SearchForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def search(request: HttpRequest) -> HttpResponse:
+    """Search by personnummer (POST only: the number never enters a URL)."""
+    form = SearchForm(request.POST)
+    hits: list[Participation] | None = None
+    if form.is_valid():
+        try:
+            hits = selectors.participant_search(
+                user=request.user, personnummer=form.cleaned_data["personnummer"]
+            )
+        except pnr.PersonnummerError as exc:
+            form.add_error("personnummer", f"Personnummer: {exc.message}")
+    else:
+        selectors.require_officer(user=request.user)
+    return render(
+        request,
+        "participants/search.html",
+        {
+            "form": form,
+            "error_links": error_links(form),
+            "hits": [(p, selectors.masked_number(p)) for p in hits or []],
+            "searched": hits is not None,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def worklist(request: HttpRequest) -> HttpResponse:
+    sort = request.GET.get("sort", "due")
+    if sort not in selectors.SORTS:
+        sort = "due"
+    items = selectors.followup_worklist(user=request.user, sort=sort)
+    return render(
+        request,
+        "participants/worklist.html",
+        {
+            "items": items,
+            "sort": sort,
+            "overdue": followup.OVERDUE,
+            "sorts": [
+                ("due", _("Förfallodatum, tidigast först")),
+                ("-due", _("Förfallodatum, senast först")),
+                ("status", _("Försenade först")),
+                ("insats", _("Insats")),
+                ("occasion", _("Mättillfälle")),
+            ],
+        },
+    )
+
+
+@login_required
+def intervention_participants(request: HttpRequest, pk: int) -> HttpResponse:
+    intervention = selectors.intervention_for_participants(user=request.user, pk=pk)
+    participations = selectors.participation_list(user=request.user, intervention=intervention)
+    return render(
+        request,
+        "participants/intervention.html",
+        {
+            "intervention": intervention,
+            "rows": [(p, selectors.masked_number(p)) for p in participations],
+        },
+    )
+
+
+@login_required
+@GET_POST
+def register(request: HttpRequest, pk: int) -> HttpResponse:
+    intervention = selectors.intervention_for_participants(user=request.user, pk=pk)
+    own, other = selectors.municipalities_for(intervention=intervention)
+    questions = selectors.supplementary_questions(
+        association_id=intervention.association_id, occasion="start", on=timezone.localdate()
+    )
+    form = RegistrationForm(
+        request.POST or None,
+        intervention=intervention,
+        own_municipalities=own,
+        other_municipalities=other,
+        questions=questions,
+    )
+    needs_young_confirmation = False
+    protected = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            participation = services.participation_start(
+                actor=request.user, intervention=intervention, **form.service_kwargs()
+            )
+        except ValidationError as exc:
+            form.apply_service_errors(exc)
+            needs_young_confirmation = "confirm_young" in exc.message_dict
+            protected = "protected_identity" in exc.message_dict
+        else:
+            messages.success(request, _("Deltagaren är registrerad."))
+            return redirect("participants:detail", pk=participation.pk)
+    return _form_page(
+        request,
+        "participants/register.html",
+        form,
+        intervention=intervention,
+        needs_young_confirmation=needs_young_confirmation,
+        protected=protected,
+        anonymous_form=AnonymousForm(initial={"start_year": timezone.localdate().year}),
+    )
+
+
+@login_required
+@require_POST
+def anonymous_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Count a person with protected identity anonymously (sex and year of start only)."""
+    intervention = selectors.intervention_for_participants(user=request.user, pk=pk)
+    form = AnonymousForm(request.POST)
+    if form.is_valid():
+        try:
+            anonymous_count_add(
+                actor=request.user,
+                intervention=intervention,
+                start_year=form.cleaned_data["start_year"],
+                sex=form.cleaned_data["sex"],
+            )
+        except ValidationError as exc:
+            form.apply_service_errors(exc)
+        else:
+            messages.success(request, _("Personen är räknad i insatsens anonyma räkning."))
+            return redirect("participants:intervention", pk=intervention.pk)
+    return _form_page(
+        request, "participants/anonymous.html", form, intervention=intervention
+    )
+
+
+def _detail_context(request: HttpRequest, participation: Participation) -> dict[str, Any]:
+    measurements = selectors.participation_measurements(participation=participation)
+    recorded = {m.occasion for m in measurements}
+    labels = dict(Occasion.choices)
+    can_follow_up = (
+        participation.end_date is not None
+        and not participation.is_error
+        and services.consent_covers_follow_up(participation)
+    )
+    return {
+        "participation": participation,
+        "masked": selectors.masked_number(participation),
+        "others": [
+            (p, p.pk == participation.pk)
+            for p in selectors.person_participations(
+                user=request.user, participation=participation
+            )
+        ],
+        "measurements": measurements,
+        "consent": getattr(participation, "consent", None),
+        "can_follow_up": can_follow_up,
+        "follow_ups_left": [
+            (o, labels[o]) for o in followup.FOLLOW_UP_MONTHS if o not in recorded
+        ] if can_follow_up else [],
+        "reveal_form": RevealForm(),
+    }
+
+
+@login_required
+def participation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    participation = selectors.participation_get(user=request.user, pk=pk)
+    return render(
+        request, "participants/detail.html", _detail_context(request, participation)
+    )
+
+
+@login_required
+@require_POST
+def reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the full number on the page (never in a URL) after a reason is given."""
+    participation = selectors.participation_get(user=request.user, pk=pk, purpose="reveal")
+    form = RevealForm(request.POST)
+    full = ""
+    if form.is_valid():
+        try:
+            full = services.person_reveal(
+                actor=request.user,
+                participation=participation,
+                reason=form.cleaned_data.get("reason") or "",
+            )
+        except ValidationError as exc:
+            form.apply_service_errors(exc)
+    context = _detail_context(request, participation)
+    context.update({"reveal_form": form, "full_number": full,
+                    "error_links": error_links(form)})
+    response = render(request, "participants/detail.html", context,
+                      status=400 if form.errors else 200)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@GET_POST
+def end(request: HttpRequest, pk: int) -> HttpResponse:
+    participation = selectors.participation_get(user=request.user, pk=pk, purpose="end")
+    intervention = participation.intervention
+    questions = selectors.supplementary_questions(
+        association_id=intervention.association_id, occasion="end", on=timezone.localdate()
+    )
+    form = EndForm(request.POST or None, intervention=intervention, questions=questions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.participation_end(
+                actor=request.user,
+                participation=participation,
+                end_date=form.cleaned_data.get("end_date"),
+                exit_reason=form.cleaned_data.get("exit_reason") or None,
+                measurement=form.measurement_input(),
+            )
+        except ValidationError as exc:
+            form.apply_service_errors(exc)
+        else:
+            messages.success(request, _("Deltagandet är avslutat."))
+            return redirect("participants:detail", pk=participation.pk)
+    return _form_page(
+        request, "participants/end.html", form, participation=participation,
+        masked=selectors.masked_number(participation),
+    )
+
+
+@login_required
+@GET_POST
+def measure(request: HttpRequest, pk: int) -> HttpResponse:
+    participation = selectors.participation_get(user=request.user, pk=pk, purpose="measure")
+    labels = dict(Occasion.choices)
+    if participation.end_date is None:
+        occasions = [(Occasion.INTERIM.value, str(labels[Occasion.INTERIM]))]
+    else:
+        done = {
+            m.occasion
+            for m in selectors.participation_measurements(participation=participation)
+        }
+        occasions = [(o, str(labels[o])) for o in followup.FOLLOW_UP_MONTHS if o not in done]
+    initial: dict[str, Any] = {"measurement_date": timezone.localdate()}
+    wanted = request.GET.get("occasion")
+    if wanted in dict(occasions):
+        initial["occasion"] = wanted
+    form = MeasurementForm(
+        request.POST or None, intervention=participation.intervention, occasions=occasions,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.measurement_record(
+                actor=request.user,
+                participation=participation,
+                occasion=form.cleaned_data.get("occasion") or "",
+                measurement=form.measurement_input(),
+            )
+        except ValidationError as exc:
+            form.apply_service_errors(exc)
+        else:
+            messages.success(request, _("Mätningen är registrerad."))
+            return redirect("participants:detail", pk=participation.pk)
+    return _form_page(
+        request, "participants/measure.html", form, participation=participation,
+        masked=selectors.masked_number(participation), occasions=occasions,
+    )
+
+
+@login_required
+@GET_POST
+def correct(request: HttpRequest, pk: int) -> HttpResponse:
+    measurement = selectors.measurement_get(user=request.user, pk=pk)
+    participation = measurement.participation
+    questions = []
+    if measurement.occasion in (Occasion.START, Occasion.END):
+        questions = selectors.supplementary_questions(
+            association_id=participation.intervention.association_id,
+            occasion=measurement.occasion,
+            on=measurement.date,
+        )
+    form = CorrectionForm(request.POST or None, measurement=measurement, questions=questions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.measurement_correct(
+                actor=request.user, measurement=measurement, values=form.measurement_input()
+            )
+        except ValidationError as exc:
+            form.apply_service_errors(exc)
+        else:
+            messages.success(request, _("Mätningen är rättad."))
+            return redirect("participants:detail", pk=participation.pk)
+    return _form_page(
+        request, "participants/correct.html", form, measurement=measurement,
+        participation=participation, masked=selectors.masked_number(participation),
+    )
+
+
+def _confirm_action(
+    request: HttpRequest, pk: int, *, purpose: str, template: str, action: Any, done: str
+) -> HttpResponse:
+    participation = selectors.participation_get(user=request.user, pk=pk, purpose=purpose)
+    error = ""
+    if request.method == "POST":
+        try:
+            action(actor=request.user, participation=participation)
+        except ValidationError as exc:
+            error = " ".join(m for ms in exc.message_dict.values() for m in ms)
+        else:
+            messages.success(request, done)
+            if participation.consent_withdrawn_at is not None:
+                return redirect("participants:intervention", pk=participation.intervention_id)
+            return redirect("participants:detail", pk=participation.pk)
+    return render(
+        request,
+        template,
+        {"participation": participation, "masked": selectors.masked_number(participation),
+         "error": error},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@GET_POST
+def mark_error(request: HttpRequest, pk: int) -> HttpResponse:
+    return _confirm_action(
+        request, pk, purpose="mark_error", template="participants/mark_error.html",
+        action=services.participation_mark_error,
+        done=_("Deltagandet är markerat som felregistrering och räknas inte i statistiken."),
+    )
+
+
+@login_required
+@GET_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    return _confirm_action(
+        request, pk, purpose="withdraw", template="participants/withdraw.html",
+        action=services.consent_withdraw,
+        done=_("Samtycket är återkallat. Uppgifterna är raderade och deltagandet räknas anonymt."),
+    )

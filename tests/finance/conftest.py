@@ -1,0 +1,62 @@
+"""Fixtures for money: förbund A with a funding key, insatser with budgets, model data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from stegvis.associations.models import FundingShare, Organisation, PartyKind
+from stegvis.interventions.models import (
+    BudgetLine,
+    FollowUpMethod,
+    Intervention,
+    InterventionYear,
+    Orientation,
+)
+
+YEAR = 2024
+
+
+def orgs(association) -> dict[str, list[Organisation]]:
+    result: dict[str, list[Organisation]] = {}
+    for org in Organisation.objects.filter(memberships__association=association).order_by(
+        "name"
+    ):
+        result.setdefault(org.kind, []).append(org)
+    return result
+
+
+@pytest.fixture
+def key_a(personas):
+    """A's kommuner: Stockholm 80 %, Haninge 20 %."""
+    members = orgs(personas.a)
+    by_code = {o.municipality_id: o for o in members[PartyKind.KOMMUN]}
+    FundingShare.objects.create(association=personas.a, organisation=by_code["0180"],
+                                share_pct=Decimal("80"))
+    FundingShare.objects.create(association=personas.a, organisation=by_code["0136"],
+                                share_pct=Decimal("20"))
+    return members
+
+
+def intervention(association, name: str, budget: int, actual: int | None, year: int = YEAR):
+    members = orgs(association)
+    organiser = members[PartyKind.KOMMUN][0]
+    i = Intervention.objects.create(
+        association=association, name=name, orientation=Orientation.INDIVIDUAL,
+        follow_up_method=FollowUpMethod.IDENTIFIED, organiser=organiser, controller=organiser,
+        start_date=dt.date(year, 1, 1),
+    )
+    iy = InterventionYear.objects.create(intervention=i, year=year, planned_participants=10)
+    BudgetLine.objects.create(intervention_year=iy, kind="insatskostnad", budget=budget,
+                              actual=actual)
+    return i
+
+
+@pytest.fixture
+def insatser_a(personas):
+    return [
+        intervention(personas.a, "Steget vidare", 600_000, 550_000),
+        intervention(personas.a, "=Unga i arbete", 400_000, 420_000),
+    ]
