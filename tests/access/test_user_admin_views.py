@@ -154,3 +154,13 @@ def test_sysadmin_manages_any_association(personas, client_for):
     response = client_for(personas.sysadmin).get(users_url(personas.b))
     assert response.status_code == 200
     assert "admin_b" in response.content.decode()
+
+
+def test_account_page_links_only_managed_associations(personas, client_for):
+    body = client_for(personas.admin_b).get("/konto/").content.decode()
+    assert "Mitt konto" in body
+    assert f"/konto/forbund/{personas.b.pk}/anvandare/" in body
+    assert "Alfa" not in body
+    manager = client_for(personas.manager_a).get("/konto/").content.decode()
+    assert "/anvandare/" not in manager
+    assert "/konto/api-nycklar/" in manager

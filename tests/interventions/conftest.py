@@ -82,8 +82,3 @@ def volume_intervention(personas, codes) -> Intervention:
         ),
     )
 
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings) -> None:
-    """The personas' passwords need not be strong here; hashing them dominated setup time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -17,7 +17,9 @@ from tests import factories
 _serial = itertools.count(10)
 
 
-def make_pnr(birth: dt.date, *, woman: bool = True, twelve: bool = True, serial: int | None = None) -> str:
+def make_pnr(
+    birth: dt.date, *, woman: bool = True, twelve: bool = True, serial: int | None = None
+) -> str:
     """A valid personnummer for ``birth`` (the sex digit even for women)."""
     n = serial if serial is not None else next(_serial) % 100
     sex_digit = 2 if woman else 3

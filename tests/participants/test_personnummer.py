@@ -66,7 +66,7 @@ def test_repr_and_str_are_masked(birth, serial):
 
 
 def test_plus_means_a_hundred_years_or_more():
-    ten, twelve = build(dt.date(1920, 3, 1), 123)
+    ten, _ = build(dt.date(1920, 3, 1), 123)
     plus = ten.replace("-", "+")
     assert pnr.parse(plus, today=TODAY).birth_date == dt.date(1920, 3, 1)
     assert pnr.parse(ten, today=TODAY).birth_date == dt.date(2020, 3, 1)

@@ -29,7 +29,7 @@ def dump_tables(labels: tuple[str, ...]) -> str:
             tables.add(f.remote_field.through._meta.db_table)
     with connection.cursor() as cursor:
         for table in sorted(tables):
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
             for row in cursor.fetchall():
                 chunks.append(" ".join(str(v) for v in row))
     return "\n".join(chunks)

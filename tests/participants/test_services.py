@@ -90,8 +90,9 @@ def test_existing_person_is_reused_by_blind_index(personas, insats):
     second = start(personas, other, personnummer=ten_digit)
     assert Person.objects.count() == 1
     assert second.person_id == first.person_id
-    again = start(personas, insats, start_date=dt.date(2024, 7, 1), consent=consent(dt.date(2024, 7, 1)),
-                  measurement=start_measurement())
+    again = start(
+        personas, insats, start_date=dt.date(2024, 7, 1), consent=consent(dt.date(2024, 7, 1))
+    )
     assert again.person_id == first.person_id
 
 

@@ -21,6 +21,11 @@ class MemberRoles:
     grants: list[RoleGrant]
 
 
+def managed_associations(*, user: Any) -> QuerySet[Association]:
+    """Förbund whose users ``user`` may manage."""
+    return scope.associations(user, Capability.MANAGE_ASSOCIATION).order_by("name")
+
+
 def managed_association(*, user: Any, association_id: int) -> Association:
     """A förbund whose users ``user`` may manage (404 for outsiders, 403 without the role)."""
     return scope.get_association(user, association_id, Capability.MANAGE_ASSOCIATION)

@@ -4,6 +4,7 @@ from stegvis.access import views
 
 app_name = "access"
 urlpatterns = [
+    path("", views.account_home, name="account"),
     # Replaces allauth's two-factor step at the same address (this module is included first):
     # wrong codes count towards the lockout.
     path("2fa/authenticate/", views.mfa_authenticate, name="mfa_authenticate"),

@@ -61,6 +61,19 @@ class MfaAuthenticateView(AuthenticateView):
 mfa_authenticate = MfaAuthenticateView.as_view()
 
 
+# --- the user's own account ---------------------------------------------------------------
+
+
+@login_required
+def account_home(request: HttpRequest) -> HttpResponse:
+    """My account: two-factor, password, API keys, and the förbund whose users I manage."""
+    return render(
+        request,
+        "access/account_home.html",
+        {"managed": selectors.managed_associations(user=request.user)},
+    )
+
+
 # --- users and roles of a förbund ------------------------------------------------------------
 
 
