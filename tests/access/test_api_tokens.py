@@ -67,9 +67,10 @@ def test_bad_keys_are_401(personas, client, header):
 
 
 def test_wrong_secret_with_right_prefix_is_401(personas, client):
-    token, key = services.api_token_create(actor=personas.admin_a, name="test")
+    token, _key = services.api_token_create(actor=personas.admin_a, name="test")
     forged = f"stg_{token.prefix}.{'A' * 43}"
-    assert client.get("/api/v1/me/", headers={"Authorization": f"Bearer {forged}"}).status_code == 401
+    response = client.get("/api/v1/me/", headers={"Authorization": f"Bearer {forged}"})
+    assert response.status_code == 401
 
 
 def test_revoke_page(personas, client_for):

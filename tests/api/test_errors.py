@@ -40,7 +40,8 @@ def test_member_token_gets_the_association(client, personas):
 
 
 def test_role_without_capability_is_403_json(client, personas):
-    response = client.get(f"/api/v1/associations/{personas.a.pk}", headers=bearer(personas.reader_a))
+    url = f"/api/v1/associations/{personas.a.pk}"
+    response = client.get(url, headers=bearer(personas.reader_a))
     assert response.status_code == 403
     assert response.json()["code"] == "forbidden"
     assert "behörighet" in response.json()["message"]

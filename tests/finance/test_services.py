@@ -164,6 +164,7 @@ def test_outcome_equity_and_utilisation(personas, key_a, insatser_a):
     services.budget_draft_create(actor=personas.admin_a, finance_year=fy)
     services.actual_costs_set(actor=personas.admin_a, finance_year=fy, board="40 000",
                               administration="290 000", audit="20 000")
+    fy.refresh_from_db()
     f = selectors.year_figures(user=personas.admin_a, finance_year=fy)
     # costs: 40 000 + 290 000 + 20 000 + insatser 550 000 + 420 000 = 1 320 000
     assert f.costs == 1_320_000 and f.costs_complete

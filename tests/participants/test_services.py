@@ -374,3 +374,12 @@ def test_audit_details_never_hold_the_number(personas, insats):
     for event in AuditEvent.objects.all():
         text = f"{event.details} {event.reason}"
         assert digits not in text and digits[2:] not in text and PNR not in text
+
+
+def test_only_identified_insatser_take_identified_participants(personas, insats):
+    insats.follow_up_method = "anonymous"
+    insats.save()
+    with pytest.raises(ValidationError) as exc:
+        start(personas, insats)
+    assert "anonym" in errors_of(exc)["intervention"][0]
+    assert nothing_saved()

@@ -122,7 +122,8 @@ def _outcome(rng: random.Random, day: dt.date, start: MeasurementPlan, success: 
     extent = 0 if activity == "ingen" else rng.choice((25, 50, 75))
     return MeasurementPlan(day, list(start.income_sources), [(activity, extent)],
                            education_level=start.education_level,
-                           step=f"steg_{rng.choice((1, 2, 3, 4, 4))}", rating_work=rng.randint(2, 7))
+                           step=f"steg_{rng.choice((1, 2, 3, 4, 4))}",
+                           rating_work=rng.randint(2, 7))
 
 
 EXIT_FOR_ACTIVITY = {"arbete_osubventionerat": "arbete", "arbete_med_stod": "arbete",

@@ -21,9 +21,10 @@ Decisions:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import functools
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -62,6 +63,7 @@ from stegvis.interventions.models import BudgetLine
 from stegvis.reference.models import Municipality
 
 YEAR_MIN, YEAR_MAX = 2004, 2100
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _Errors:
@@ -106,6 +108,39 @@ def _require_manage(actor: Any, association: Association) -> None:
 def _require_system_admin(actor: Any) -> None:
     if not scope.has_role(actor, Role.SYSTEM_ADMIN):
         scope.deny(actor, Capability.MANAGE_ASSOCIATION, None)
+
+
+def _service(guard: Callable[[dict[str, Any]], None]) -> Callable[[F], F]:
+    """Check permission first (a refusal is audited and must not be rolled back), then run the
+    write in one transaction."""
+
+    def decorator(function: F) -> F:
+        @functools.wraps(function)
+        def wrapper(**kwargs: Any) -> Any:
+            guard(kwargs)
+            with transaction.atomic():
+                return function(**kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorator
+
+
+def _manage_of(name: str) -> Callable[[dict[str, Any]], None]:
+    def guard(kwargs: dict[str, Any]) -> None:
+        obj = kwargs[name]
+        association = (
+            obj if isinstance(obj, Association)
+            else obj.association if isinstance(obj, FinanceYear)
+            else obj.finance_year.association
+        )
+        _require_manage(kwargs["actor"], association)
+
+    return guard
+
+
+def _national(kwargs: dict[str, Any]) -> None:
+    _require_system_admin(kwargs["actor"])
 
 
 def _check_year(errors: _Errors, association: Association, year: Any) -> int | None:
@@ -178,7 +213,7 @@ def _decimal4(value: Any) -> Decimal:
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.0001"))
 
 
-@transaction.atomic
+@_service(_manage_of('association'))
 def finance_year_set(
     *,
     actor: Any,
@@ -190,7 +225,6 @@ def finance_year_set(
 ) -> FinanceYear:
     """Create or change a year's frame, opening equity and other income; recompute the
     members' contributions (payment dates of members who remain are kept)."""
-    _require_manage(actor, association)
     errors = _Errors()
     year = _check_year(errors, association, year)
     frame_kr = _kronor(errors, "frame", "Ram", frame)
@@ -246,7 +280,7 @@ def finance_year_set(
     return fy
 
 
-@transaction.atomic
+@_service(_manage_of('finance_year'))
 def contribution_payment_set(
     *,
     actor: Any,
@@ -255,7 +289,6 @@ def contribution_payment_set(
     paid_on: dt.date | None,
 ) -> MemberContribution:
     """Mark a member's contribution paid on ``paid_on`` (None: unpaid)."""
-    _require_manage(actor, finance_year.association)
     errors = _Errors()
     contribution = (
         MemberContribution.objects.select_for_update()
@@ -292,7 +325,7 @@ def contribution_payment_set(
     return contribution
 
 
-@transaction.atomic
+@_service(_manage_of('finance_year'))
 def actual_costs_set(
     *,
     actor: Any,
@@ -302,7 +335,6 @@ def actual_costs_set(
     audit: Any,
 ) -> FinanceYear:
     """Actual costs of styrelse, administration and revision (empty: not yet known)."""
-    _require_manage(actor, finance_year.association)
     errors = _Errors()
     values = {
         "actual_board": _kronor(errors, "board", "Utfall styrelse", board, required=False),
@@ -328,10 +360,9 @@ def actual_costs_set(
 # --- Budget --------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@_service(_manage_of('finance_year'))
 def budget_draft_create(*, actor: Any, finance_year: FinanceYear) -> Budget:
     """A new draft version, copied from the latest version (empty if it is the first)."""
-    _require_manage(actor, finance_year.association)
     FinanceYear.objects.select_for_update().get(pk=finance_year.pk)
     if finance_year.budgets.filter(status=BudgetStatus.DRAFT).exists():
         raise ValidationError(
@@ -356,12 +387,11 @@ def budget_draft_create(*, actor: Any, finance_year: FinanceYear) -> Budget:
 LOCKED = "Budgetversion %(version)s är fastställd och låst. Skapa en ny version för att ändra."
 
 
-@transaction.atomic
+@_service(_manage_of('budget'))
 def budget_update(
     *, actor: Any, budget: Budget, board: Any, administration: Any, audit: Any
 ) -> Budget:
     """Change a draft's amounts for styrelse, administration and revision."""
-    _require_manage(actor, budget.finance_year.association)
     budget = Budget.objects.select_for_update().select_related("finance_year").get(pk=budget.pk)
     errors = _Errors()
     if budget.is_locked:
@@ -386,11 +416,10 @@ def budget_update(
     return budget
 
 
-@transaction.atomic
+@_service(_manage_of('budget'))
 def budget_adopt(*, actor: Any, budget: Budget, decided_on: dt.date | None) -> Budget:
     """Adopt (fastställ) a draft on ``decided_on``: it is locked from then on."""
     association = budget.finance_year.association
-    _require_manage(actor, association)
     budget = Budget.objects.select_for_update().select_related("finance_year").get(pk=budget.pk)
     errors = _Errors()
     if budget.is_locked:
@@ -446,7 +475,7 @@ def _percent(errors: _Errors, field: str, label: str, value: Any) -> Decimal | N
     return number.quantize(Decimal("0.01"))
 
 
-@transaction.atomic
+@_service(_national)
 def parameters_create(
     *,
     actor: Any,
@@ -461,7 +490,6 @@ def parameters_create(
     note: str = "",
 ) -> AllocationParameters:
     """A new version of an allocation year's parameters."""
-    _require_system_admin(actor)
     errors = _Errors()
     try:
         year = int(allocation_year)
@@ -562,11 +590,10 @@ def association_names() -> dict[int, str]:
     return dict(Association.objects.values_list("pk", "name"))
 
 
-@transaction.atomic
+@_service(_national)
 def allocation_inputs_import(*, actor: Any, allocation_year: Any, text: str
                              ) -> list[csv_import.Total]:
     """Replace the year's inputs with the CSV's (all or nothing)."""
-    _require_system_admin(actor)
     try:
         year = int(allocation_year)
         if not YEAR_MIN <= year <= YEAR_MAX:
@@ -600,7 +627,8 @@ def allocation_inputs_import(*, actor: Any, allocation_year: Any, text: str
         object_id=year,
         details={
             "allocation_year": year, "rows": len(parsed.rows),
-            "associations": {str(t.association): [str(t.support_measure), t.population]
+            # numbers, not strings: long digit strings look like personnummer to the guard
+            "associations": {str(t.association): [float(t.support_measure), t.population]
                              for t in totals},
         },
     )
@@ -610,7 +638,7 @@ def allocation_inputs_import(*, actor: Any, allocation_year: Any, text: str
 # --- Förhandsbesked and decided allocation -------------------------------------------------
 
 
-@transaction.atomic
+@_service(_manage_of('association'))
 def advance_notice_set(
     *,
     actor: Any,
@@ -620,7 +648,6 @@ def advance_notice_set(
     received_on: dt.date | None = None,
 ) -> AdvanceNotice:
     """A förbund's förhandsbesked: at most the model's amount for it."""
-    _require_manage(actor, association)
     errors = _Errors()
     amount = _kronor(errors, "requested", "Begärt belopp", requested)
     if received_on is not None and received_on > _today():
@@ -656,7 +683,7 @@ def advance_notice_set(
     return notice
 
 
-@transaction.atomic
+@_service(_national)
 def allocation_decide(
     *,
     actor: Any,
@@ -666,7 +693,6 @@ def allocation_decide(
 ) -> list[DecidedAllocation]:
     """Decide the year's allocation per förbund (also used to enter earlier years' decisions,
     which the cap on reductions compares with). An empty amount leaves a förbund out."""
-    _require_system_admin(actor)
     errors = _Errors()
     try:
         year = int(allocation_year)

@@ -564,3 +564,49 @@ def national(*, user: Any, query: ReportQuery) -> Report:
     table.rows.append(Row("Hela landet", cells(lambda n, s: totals[s].get(n, 0)), key="total"))
     report = Report("nationellt", "Nationell översikt", query, [table])
     return finalise_report(report)
+
+
+def yearly_aggregate(*, user: Any, association_id: int, year: int) -> Report:
+    """The national follow-up's yearly figures of one förbund: insatser with participants by
+    sex, budget and actual cost (suppressed like every other export)."""
+    association = selectors.association_for_reports(user=user, association_id=association_id)
+    query = selectors.resolve_query(
+        user=user, period=periods.year_period(year), association_ids=[association.pk]
+    )
+    items = selectors.interventions_overview(user=user, query=query)
+    money = {
+        r["intervention"].pk: r for r in selectors.costs(user=user, query=query)
+    }
+    table = Table(
+        key="yearly",
+        caption=f"Insatser {year}: deltagare efter kön, budget och utfall",
+        row_header="Insats",
+        columns=["Inriktning", "Uppföljningsmetod", *kmt_columns("Identifierade:"),
+                 *kmt_columns("Anonyma:"), "Volym", "Planerat antal deltagare",
+                 "Budget (kr)", "Utfall (kr)"],
+        triples=[(2, 3, 4), (5, 6, 7)],
+    )
+    for item in items:
+        i = item["intervention"]
+        ak, am = item["anonymous"]
+        cost = money.get(i.pk)
+        table.rows.append(
+            Row(
+                i.name,
+                [
+                    Cell(TEXT, i.get_orientation_display()),
+                    Cell(TEXT, i.get_follow_up_method_display()),
+                    *[Cell(COUNT, item["identified"][s]) for s in KMT],
+                    Cell(COUNT, ak), Cell(COUNT, am), Cell(COUNT, ak + am),
+                    Cell(AMOUNT, item["volume"]),
+                    Cell(AMOUNT, item["planned"]),
+                    Cell(AMOUNT, int(cost["budget"]) if cost and cost["budget"] is not None
+                         else None),
+                    Cell(AMOUNT, int(cost["actual"]) if cost and cost["actual"] is not None
+                         else None),
+                ],
+                key=str(i.pk),
+            )
+        )
+    report = Report("arsuppgifter", f"Årsuppgifter {year}", query, [table])
+    return finalise_report(report)

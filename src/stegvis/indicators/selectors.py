@@ -719,3 +719,29 @@ def follow_ups_due(
         for k in FOLLOW_UP_MONTHS
     }
     return counts_by(_facts(user, query), (), aggs)
+
+
+# --- choices for the filter form -----------------------------------------------------------
+
+
+def intervention_choices(*, user: Any, association_ids: list[int]) -> list[tuple[int, str]]:
+    """Insatser of the given förbund that the user may report on (for the filter form)."""
+    if not association_ids:
+        return []
+    qs = scope.scope_queryset(Intervention.objects.all(), user, REPORTS).filter(
+        association_id__in=association_ids
+    )
+    return [
+        (pk, f"{name} ({association})")
+        for pk, name, association in qs.order_by("association__name", "name").values_list(
+            "pk", "name", "association__name"
+        )[:1000]
+    ]
+
+
+def code_choices(list_key: str) -> list[tuple[str, str]]:
+    return [(c.key, c.label) for c in codes(list_key)]
+
+
+def kommun_choices() -> list[tuple[str, str]]:
+    return list(Municipality.objects.order_by("short_name").values_list("code", "short_name"))

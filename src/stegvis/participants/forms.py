@@ -369,3 +369,13 @@ def error_links(form: forms.Form) -> list[tuple[str, str]]:
             anchor = f"#id_{name}_0" if multiple else f"#id_{name}"
         links.extend((anchor, str(message)) for message in errors)
     return links
+
+
+class SupplementaryQuestionForm(ServiceErrorsMixin, forms.Form):
+    text = forms.CharField(label=_("Fråga"), max_length=300, required=False)
+    answer_type = forms.ChoiceField(label=_("Svarstyp"), choices=AnswerType.choices)
+    occasion = forms.ChoiceField(
+        label=_("Ställs"), choices=[("start", _("Vid start")), ("end", _("Vid avslut"))]
+    )
+    valid_from = forms.DateField(label=_("Giltig från"), widget=DATE, required=False)
+    valid_to = forms.DateField(label=_("Giltig till"), widget=DATE, required=False)

@@ -341,3 +341,16 @@ def followup_counts(*, user: Any, today: dt.date | None = None) -> dict[str, int
     due = sum(1 for i in items if i.status == followup.DUE)
     overdue = sum(1 for i in items if i.status == followup.OVERDUE)
     return {"due": due, "overdue": overdue, "total": due + overdue}
+
+
+def supplementary_question_admin(
+    *, user: Any, association_id: int
+) -> tuple[Any, list[SupplementaryQuestion]]:
+    """A förbund's kompletterande frågor for its administrators (404/403 via the scope)."""
+    association = scope.get_association(user, association_id, Capability.MANAGE_ASSOCIATION)
+    questions = list(
+        SupplementaryQuestion.objects.filter(association=association).order_by(
+            "occasion", "valid_from", "id"
+        )
+    )
+    return association, questions

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("sok/", views.search, name="search"),
     path("uppfoljning/", views.worklist, name="worklist"),
+    path("fragor/<int:association_id>/", views.questions, name="questions"),
     path("insats/<int:pk>/", views.intervention_participants, name="intervention"),
     path("insats/<int:pk>/registrera/", views.register, name="register"),
     path("insats/<int:pk>/anonym/", views.anonymous_add, name="anonymous"),

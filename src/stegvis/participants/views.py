@@ -24,6 +24,7 @@ from stegvis.participants.forms import (
     RegistrationForm,
     RevealForm,
     SearchForm,
+    SupplementaryQuestionForm,
     error_links,
 )
 from stegvis.participants.models import Occasion, Participation
@@ -383,4 +384,28 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         request, pk, purpose="withdraw", template="participants/withdraw.html",
         action=services.consent_withdraw,
         done=_("Samtycket är återkallat. Uppgifterna är raderade och deltagandet räknas anonymt."),
+    )
+
+
+@login_required
+@GET_POST
+def questions(request: HttpRequest, association_id: int) -> HttpResponse:
+    """Kompletterande frågor of a förbund, defined by its administrators."""
+    association, existing = selectors.supplementary_question_admin(
+        user=request.user, association_id=association_id
+    )
+    form = SupplementaryQuestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.supplementary_question_create(
+                actor=request.user, association=association, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.apply_service_errors(exc)
+        else:
+            messages.success(request, _("Frågan är sparad."))
+            return redirect("participants:questions", association_id=association.pk)
+    return _form_page(
+        request, "participants/questions.html", form, association=association,
+        questions=existing,
     )

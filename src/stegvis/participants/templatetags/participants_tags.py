@@ -36,4 +36,7 @@ def participant_start_links(context: dict[str, Any], entry: Any) -> dict[str, An
     return {
         "show": show,
         "counts": selectors.followup_counts(user=user) if show else None,
+        "association": entry.association,
+        "questions": entry.association is not None
+        and Role.ASSOCIATION_ADMIN in entry.role_keys,
     }

@@ -26,7 +26,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.STEGVIS_DEMO:
-            raise CommandError("Demodata får bara skapas när STEGVIS_DEMO är på (aldrig i produktion).")
+            raise CommandError(
+                "Demodata får bara skapas när STEGVIS_DEMO är på (aldrig i produktion)."
+            )
         call_command("migrate", interactive=False, verbosity=0)
         result = generator.build_demo(
             generator.Scale(participants_per_intervention=options["participants_per_insats"])

@@ -1,0 +1,180 @@
+"""API for indicators and reports: the same figures and scoping as the pages, suppressed.
+
+``GET /api/v1/indicators?from=YYYY-MM-DD&to=YYYY-MM-DD[&association=ID][&intervention=ID]``
+returns every headline key for K, M and T; ``GET /api/v1/reports/{name}`` a report's tables.
+A suppressed cell is ``{"value": null, "suppressed": true}``. Bad periods are 400, förbund or
+insatser the user may not see 404 (no role there) or 403 (role without report access).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.responses import Status
+
+from stegvis.indicators import maths, reports, selectors
+from stegvis.indicators.periods import PeriodError, parse_period
+from stegvis.indicators.reports import REPORTS
+
+router = Router(tags=["indikatorer"])
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class IndicatorOut(Schema):
+    key: str
+    sex: Literal["K", "M", "T"]
+    value: float | int | None
+    numerator: int | None
+    denominator: int | None
+    suppressed: bool
+
+
+class IndicatorsOut(Schema):
+    period: dict[str, str]
+    scope: str
+    suppression_threshold: int
+    indicators: list[IndicatorOut]
+
+
+class CellOut(Schema):
+    kind: str
+    value: float | int | str | None
+    suppressed: bool
+    numerator: int | None = None
+    denominator: int | None = None
+
+
+class RowOut(Schema):
+    key: str
+    header: str
+    cells: list[CellOut]
+
+
+class TableOut(Schema):
+    key: str
+    caption: str
+    row_header: str
+    columns: list[str]
+    note: str
+    rows: list[RowOut]
+
+
+class ReportOut(Schema):
+    report: str
+    title: str
+    period: dict[str, str]
+    scope: str
+    associations: list[int] | None
+    interventions: list[int]
+    filters: dict[str, Any]
+    suppression_threshold: int
+    generated: str
+    notes: list[str]
+    tables: list[TableOut]
+
+
+def _period(request: HttpRequest) -> Any:
+    return parse_period(start=request.GET.get("from"), end=request.GET.get("to"))
+
+
+def _ids(request: HttpRequest, name: str) -> list[int] | None:
+    values = request.GET.getlist(name)
+    if not all(v.strip().isdigit() for v in values):
+        return None
+    return [int(v) for v in values]
+
+
+def _query(request: HttpRequest) -> selectors.ReportQuery | Status[dict[str, Any]]:
+    try:
+        period = _period(request)
+    except PeriodError as exc:
+        return Status(400, {"code": "bad_request", "message": exc.message,
+                            "field": {"from": "from", "to": "to"}.get(exc.field, exc.field)})
+    associations = _ids(request, "association")
+    interventions = _ids(request, "intervention")
+    if associations is None:
+        return Status(400, {"code": "bad_request", "field": "association",
+                            "message": "Förbund: ange förbundets id som ett heltal."})
+    if interventions is None:
+        return Status(400, {"code": "bad_request", "field": "intervention",
+                            "message": "Insats: ange insatsens id som ett heltal."})
+    return selectors.resolve_query(
+        user=request.user, period=period, association_ids=associations,
+        intervention_ids=interventions,
+    )
+
+
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+@router.get(
+    "/indicators",
+    response={200: IndicatorsOut, **ERRORS},
+    summary="Huvudindikatorer för K, M och T",
+    openapi_extra={
+        "parameters": [
+            {"in": "query", "name": "from", "required": True,
+             "schema": {"type": "string", "format": "date"}},
+            {"in": "query", "name": "to", "required": True,
+             "schema": {"type": "string", "format": "date"}},
+            {"in": "query", "name": "association", "schema": {"type": "integer"}},
+            {"in": "query", "name": "intervention", "schema": {"type": "integer"}},
+        ]
+    },
+)
+def indicators(request: HttpRequest) -> Any:
+    query = _query(request)
+    if isinstance(query, Status):
+        return query
+    report = reports.finalise_report(reports.headline_report(user=request.user, query=query))
+    table = report.tables[0]
+    items = []
+    for row in table.rows:
+        for sex, cell in zip(("K", "M", "T"), row.cells, strict=True):
+            kind = maths.HEADLINE_KIND[row.key]
+            hidden = cell.suppressed
+            items.append(
+                {
+                    "key": row.key,
+                    "sex": sex,
+                    "value": None if hidden else cell.value,
+                    "numerator": None if hidden or kind != "rate" else cell.numerator,
+                    "denominator": None if hidden or kind not in ("rate", "median")
+                    else cell.denominator,
+                    "suppressed": hidden,
+                }
+            )
+    meta = report.meta()
+    return {
+        "period": {"from": meta["period"]["from"], "to": meta["period"]["to"]},
+        "scope": meta["scope"],
+        "suppression_threshold": report.threshold,
+        "indicators": items,
+    }
+
+
+@router.get(
+    "/reports/{name}",
+    response={200: ReportOut, **ERRORS},
+    summary="En rapports tabeller",
+    description="Rapporter: " + ", ".join(REPORTS) + ". Samma parametrar som /indicators.",
+)
+def report(request: HttpRequest, name: str) -> Any:
+    if name not in REPORTS:
+        return Status(404, {"code": "not_found",
+                            "message": f"Okänd rapport. Välj någon av: {', '.join(REPORTS)}."})
+    query = _query(request)
+    if isinstance(query, Status):
+        return query
+    built = reports.build(name, user=request.user, query=query)
+    data = built.as_dict()
+    data["period"] = {k: str(v) for k, v in data["period"].items()}
+    data["suppression_threshold"] = built.threshold
+    return data

@@ -1,0 +1,83 @@
+"""Charts (matplotlib SVG) for the main tables; always shown beside their data table.
+
+Under the Content Security Policy (no inline styles) the SVG is embedded as an
+``<img src="data:image/svg+xml;base64,...">`` (``img-src 'self' data:``): an image document
+cannot run scripts, and its internal styles do not touch the page. Suppressed cells are drawn
+as empty bars; the table beside the chart shows ``<5``.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib.figure import Figure
+
+from stegvis.indicators.tables import COUNT, RATE, Table
+
+matplotlib.rcParams["svg.hashsalt"] = "stegvis"
+matplotlib.rcParams["svg.fonttype"] = "none"
+
+COLOURS = {"K": "#7b2d8e", "M": "#1f6f8b", "T": "#444444"}
+
+
+def _series(table: Table) -> tuple[list[str], dict[str, list[float]], str]:
+    """Row labels and the values per sex of the first K/M/T triple (or the last column)."""
+    rows = [r for i, r in enumerate(table.rows) if i != table.total_row]
+    labels = [r.header for r in rows]
+    if table.triples:
+        k, m, _t = table.triples[0]
+        unit = "count"
+        series: dict[str, list[float]] = {"K": [], "M": []}
+        for r in rows:
+            for sex, c in (("K", k), ("M", m)):
+                cell = r.cells[c]
+                unit = "rate" if cell.kind == RATE else unit
+                value = cell.value if not cell.suppressed and cell.value is not None else 0
+                series[sex].append(float(value) * (100 if cell.kind == RATE else 1))
+        return labels, series, unit
+    series = {"T": []}
+    unit = "count"
+    for r in rows:
+        cell = r.cells[-1]
+        unit = "rate" if cell.kind == RATE else unit
+        ok = not cell.suppressed and cell.value is not None and cell.kind in (COUNT, RATE)
+        series["T"].append(
+            float(cell.value) * (100 if cell.kind == RATE else 1) if ok else 0.0  # type: ignore[arg-type]
+        )
+    return labels, series, unit
+
+
+def chart_svg(table: Table) -> bytes:
+    labels, series, unit = _series(table)
+    height = max(2.5, 0.35 * len(labels) * max(1, len(series)) + 1.2)
+    fig = Figure(figsize=(7.5, height))
+    ax = fig.add_subplot()
+    n = len(series)
+    bar = 0.8 / n
+    positions = list(range(len(labels)))
+    names = {"K": "Kvinnor", "M": "Män", "T": "Totalt"}
+    for i, (sex, values) in enumerate(series.items()):
+        ax.barh([p + i * bar for p in positions], values, height=bar, label=names[sex],
+                color=COLOURS[sex])
+    ax.set_yticks([p + bar * (n - 1) / 2 for p in positions])
+    ax.set_yticklabels(labels)
+    ax.invert_yaxis()
+    ax.set_xlabel("Procent" if unit == "rate" else "Antal")
+    ax.set_title(table.caption, fontsize=10, loc="left", wrap=True)
+    if n > 1:
+        ax.legend(loc="lower right")
+    for spine in ("top", "right"):
+        ax.spines[spine].set_visible(False)
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    return buffer.getvalue()
+
+
+def data_uri(table: Table) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(chart_svg(table)).decode("ascii")

@@ -1,0 +1,190 @@
+"""Report pages and exports (/rapporter/...). Thin: the form parses, selectors read and scope,
+reports build and suppress, exports render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from stegvis.access import scope
+from stegvis.indicators import charts, exports, forms, reports, selectors, services
+from stegvis.indicators.periods import year_period
+from stegvis.indicators.reports import REPORT_TITLES, Report
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+ALL_REPORTS = {**REPORT_TITLES, "indikatorer": "Huvudindikatorer"}
+
+
+def _table_context(report: Report) -> list[dict[str, Any]]:
+    return [
+        {"table": t, "rows": t.display_rows(), "chart": charts.data_uri(t) if t.chart else None}
+        for t in report.tables
+    ]
+
+
+def _form(request: HttpRequest) -> forms.ReportForm:
+    user = request.user
+    associations = list(selectors.report_associations(user=user))
+    selected = [int(v) for v in request.GET.getlist("association") if v.isdigit()]
+    national = selectors.is_national_reader(user=user)
+    pool = selected if national else [a.pk for a in associations]
+    return forms.ReportForm(
+        request.GET or None,
+        associations=[(a.pk, a.name) for a in associations],
+        interventions=selectors.intervention_choices(user=user, association_ids=pool),
+        target_groups=selectors.code_choices("target_group"),
+        kommuner=selectors.kommun_choices(),
+    )
+
+
+def _query(request: HttpRequest, form: forms.ReportForm) -> selectors.ReportQuery:
+    data = form.cleaned_data
+    return selectors.resolve_query(
+        user=request.user,
+        period=data["parsed_period"],
+        association_ids=data.get("association") or [],
+        intervention_ids=data.get("intervention") or [],
+        filters=form.filters(),
+    )
+
+
+def _build(name: str, request: HttpRequest, query: selectors.ReportQuery) -> Report:
+    if name == "indikatorer":
+        return reports.finalise_report(reports.headline_report(user=request.user, query=query))
+    if name == "nationellt":
+        _require_national(request)
+        return reports.national(user=request.user, query=query)
+    return reports.build(name, user=request.user, query=query)
+
+
+def _require_national(request: HttpRequest) -> None:
+    if not selectors.is_national_reader(user=request.user):
+        scope.deny(request.user, selectors.REPORTS, None)
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    associations = selectors.report_associations(user=request.user)
+    national = selectors.is_national_reader(user=request.user)
+    if not national and not associations.exists():
+        scope.deny(request.user, selectors.REPORTS, None)
+    return render(
+        request,
+        "indicators/index.html",
+        {
+            "reports": list(REPORT_TITLES.items()),
+            "associations": associations,
+            "national": national,
+            "threshold": reports.threshold(),
+        },
+    )
+
+
+def _report_page(request: HttpRequest, name: str, title: str) -> HttpResponse:
+    form = _form(request)
+    if form.is_bound:
+        if not form.is_valid():
+            return render(request, "indicators/report.html",
+                          {"form": form, "title": title, "name": name}, status=400)
+        query = _query(request, form)
+    else:
+        query = selectors.resolve_query(
+            user=request.user, period=year_period(timezone.localdate().year)
+        )
+    report = _build(name, request, query)
+    return render(
+        request,
+        "indicators/report.html",
+        {
+            "form": form,
+            "title": title,
+            "name": name,
+            "report": report,
+            "tables": _table_context(report),
+            "export_query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+def report(request: HttpRequest, name: str) -> HttpResponse:
+    if name not in ALL_REPORTS:
+        raise Http404
+    return _report_page(request, name, ALL_REPORTS[name])
+
+
+@login_required
+def national(request: HttpRequest) -> HttpResponse:
+    _require_national(request)
+    return _report_page(request, "nationellt", "Nationell översikt")
+
+
+@login_required
+def export(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
+    if (name not in ALL_REPORTS and name != "nationellt") or fmt not in CONTENT_TYPES:
+        raise Http404
+    form = _form(request)
+    if form.is_bound and not form.is_valid():
+        return render(request, "indicators/report.html",
+                      {"form": form, "title": ALL_REPORTS.get(name, name), "name": name},
+                      status=400)
+    if form.is_bound:
+        query = _query(request, form)
+    else:
+        query = selectors.resolve_query(
+            user=request.user, period=year_period(timezone.localdate().year)
+        )
+    report = _build(name, request, query)
+    body = {"csv": exports.to_csv, "xlsx": exports.to_xlsx, "pdf": exports.to_pdf}[fmt](report)
+    services.export_record(
+        actor=request.user, report=name, fmt=fmt,
+        period=f"{query.period.start.isoformat()}/{query.period.end.isoformat()}",
+        association_ids=list(query.association_ids) if query.association_ids is not None
+        else None,
+    )
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    filename = f"stegvis-{name}-{query.period.start.isoformat()}-{query.period.end.isoformat()}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+@login_required
+def association_start(request: HttpRequest, pk: int) -> HttpResponse:
+    report = reports.association_start(user=request.user, association_id=pk)
+    today = timezone.localdate()
+    return render(
+        request,
+        "indicators/start.html",
+        {
+            "report": report,
+            "association": selectors.association_for_reports(user=request.user,
+                                                             association_id=pk),
+            "tables": _table_context(report),
+            "year": today.year,
+            "previous_year": today.year - 1,
+        },
+    )
+
+
+@login_required
+def yearly_xlsx(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    if not dt.MINYEAR < year < dt.MAXYEAR:
+        raise Http404
+    report = reports.yearly_aggregate(user=request.user, association_id=pk, year=year)
+    body = exports.to_xlsx(report)
+    services.export_record(actor=request.user, report="arsuppgifter", fmt="xlsx",
+                           period=str(year), association_ids=[pk])
+    response = HttpResponse(body, content_type=CONTENT_TYPES["xlsx"])
+    response["Content-Disposition"] = (
+        f'attachment; filename="stegvis-arsuppgifter-{pk}-{year}.xlsx"'
+    )
+    return response
