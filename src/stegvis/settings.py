@@ -88,7 +88,9 @@ STEGVIS_DEMO = env_bool("STEGVIS_DEMO", not PRODUCTION)
 # Cells with 1 <= n < threshold are suppressed in every aggregate shown outside own staff.
 STEGVIS_SUPPRESSION_THRESHOLD = int(env("STEGVIS_SUPPRESSION_THRESHOLD", "5") or 5)
 # Where users report accessibility problems (tillgänglighetsredogörelse).
-STEGVIS_ACCESSIBILITY_CONTACT = env("STEGVIS_ACCESSIBILITY_CONTACT", "tillganglighet@stegvis.example")
+STEGVIS_ACCESSIBILITY_CONTACT = env(
+    "STEGVIS_ACCESSIBILITY_CONTACT", "tillganglighet@stegvis.example"
+)
 # Roles whose users must have two-factor authentication before they may do anything.
 STEGVIS_MFA_REQUIRED_ROLES = [
     r.strip()
@@ -189,6 +191,7 @@ LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
 ACCOUNT_ADAPTER = "stegvis.access.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "stegvis.access.forms.SignInForm"}
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False

@@ -218,7 +218,7 @@ def test_what_if_new_forbund_and_changed_parameters(model):
 
     base = to_model_parameters(current)
     changed = am.Parameters(**{**base.__dict__, "base_amount": 0})
-    now, other, comparison, problems = selectors.what_if(
+    _now, other, comparison, problems = selectors.what_if(
         user=model.sysadmin, allocation_year=YEAR, model_parameters=changed,
         new_name="Haninge eget", kommunkoder=["0136"],
     )

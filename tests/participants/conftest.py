@@ -74,11 +74,6 @@ def make_intervention(association, **overrides: Any) -> Intervention:
     return intervention
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings) -> None:
-    """Persona passwords hashed with PBKDF2 cost ~1.5 s per user; tests need no real cost."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 @pytest.fixture
 def insats(personas) -> Intervention:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.forms import LoginForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -58,3 +59,13 @@ def add_service_errors(form: forms.Form, error: Any) -> None:
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+class SignInForm(LoginForm):
+    """allauth's sign-in form without its e-mail password-reset hint (Stegvis sends no e-mail)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password"].help_text = _(
+            "Har du glömt lösenordet? Kontakta förbundets administratör."
+        )

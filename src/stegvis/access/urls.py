@@ -8,6 +8,8 @@ urlpatterns = [
     # Replaces allauth's two-factor step at the same address (this module is included first):
     # wrong codes count towards the lockout.
     path("2fa/authenticate/", views.mfa_authenticate, name="mfa_authenticate"),
+    # Stegvis sends no e-mail: a forgotten password is reset by an administrator.
+    path("password/reset/", views.password_reset_unavailable, name="password_reset"),
     path("forbund/<int:association_id>/anvandare/", views.association_users,
          name="association_users"),
     path("forbund/<int:association_id>/anvandare/ny/", views.user_create, name="user_create"),

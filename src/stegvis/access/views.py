@@ -64,6 +64,11 @@ mfa_authenticate = MfaAuthenticateView.as_view()
 # --- the user's own account ---------------------------------------------------------------
 
 
+def password_reset_unavailable(request: HttpRequest) -> HttpResponse:
+    """Replaces allauth's e-mail reset: accounts are reset by the förbund's administrator."""
+    return render(request, "access/password_reset_unavailable.html")
+
+
 @login_required
 def account_home(request: HttpRequest) -> HttpResponse:
     """My account: two-factor, password, API keys, and the förbund whose users I manage."""

@@ -6,7 +6,7 @@ Internal helpers without access checks: selectors (after asking the scoping modu
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -73,7 +73,6 @@ class YearFigures:
     equity_share_pct: Decimal | None
     equity_limit_pct: Decimal | None
     scale_parameters: AllocationParameters | None
-    rounding: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def within_scale(self) -> bool:
@@ -180,15 +179,6 @@ def year_figures(finance_year: FinanceYear) -> YearFigures:
     parameters = scale_for(finance_year.year)
     share = money.percent(closing, contributions_total)
     limit = money.equity_limit(scale_steps(parameters), contributions_total)
-    rounding = [
-        {
-            "name": c.organisation.name,
-            "exact": c.exact,
-            "amount": int(c.amount),
-            "difference": Decimal(int(c.amount)) - c.exact,
-        }
-        for c in contributions
-    ]
     return YearFigures(
         finance_year=finance_year,
         contributions=contributions,
@@ -208,7 +198,6 @@ def year_figures(finance_year: FinanceYear) -> YearFigures:
         equity_share_pct=share,
         equity_limit_pct=limit,
         scale_parameters=parameters,
-        rounding=rounding,
     )
 
 

@@ -136,7 +136,7 @@ class ParametersForm(AccessibleForm):
                 hint=_("Första steget börjar på 0 kr."),
             )
             self.fields[f"scale_pct_{n}"] = forms.CharField(
-                label=_("Steg %(n)s: rimligt eget kapital (% av medlemsbidragen)") % {"n": n},
+                label=_("Steg %(n)s: rimligt eget kapital (%% av medlemsbidragen)") % {"n": n},
                 required=False, max_length=10,
             )
 

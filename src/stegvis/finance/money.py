@@ -4,10 +4,12 @@
   the kronor left after rounding down go to the largest fractional parts, ties to the earlier
   entry (callers pass entries in a fixed order, so the result is deterministic).
 - ``split_contributions``: the year's frame by law (5 § Finsam): Försäkringskassan half (the
-  state's share, Arbetsförmedlingen's included), the region(s) a quarter, the kommuner a quarter.
-  The frame is first split into the three parts, then each part among its members by the
-  förbund's key. A förbund without a region (Gotland) lets the kommuner carry the region's quarter
-  too. Every member's exact share and its rounding difference are returned for display.
+  state's share, Arbetsförmedlingen's included), the region(s) a quarter, the kommuner a quarter,
+  each part among its members by the förbund's key. Each member's exact share is computed first
+  and all are rounded together (largest remainder), so every member is within a krona of its
+  exact share and the members add up to the frame. A förbund without a region (Gotland) lets
+  the kommuner carry the region's quarter too. Every member's exact share and its rounding
+  difference are returned for display.
 - ``closing_equity``, ``utilisation``, ``equity_limit``: the year's outcome.
 """
 
@@ -149,11 +151,9 @@ def split_contributions(
     weights: list[tuple[str, int]] = [(FK, 2), (REGION, 1), (KOMMUN, 1)]
     if not regions:
         weights = [(FK, 2), (KOMMUN, 2)]
-    parts = {r.key: r.amount for r in largest_remainder(frame, weights)}
     part_pct = {k: Decimal(w * 25) for k, w in weights}
-    rows: list[ContributionRow] = [
-        ContributionRow(fk.key, fk.name, FK, part_pct[FK], Decimal(100), Fraction(frame, 2),
-                        parts[FK])
+    members: list[tuple[Party, str, Decimal, Fraction]] = [
+        (fk, FK, Decimal(100), Fraction(frame, 2))
     ]
     for kind, group in ((REGION, regions), (KOMMUN, kommuner)):
         if not group:
@@ -161,17 +161,19 @@ def split_contributions(
         shares = [
             (p, Decimal(100) if len(group) == 1 else Decimal(p.share_pct or 0)) for p in group
         ]
-        share_sum = sum((s for _p, s in shares), Decimal(0))
+        share_sum = Fraction(sum((s for _p, s in shares), Decimal(0)))
         part_exact = frame * Fraction(int(part_pct[kind]), 100)
-        exact_of = {p.key: part_exact * Fraction(s) / Fraction(share_sum) for p, s in shares}
-        rounded = largest_remainder(parts[kind], [(p.key, s) for p, s in shares])
-        for (party, share), r in zip(shares, rounded, strict=True):
-            rows.append(
-                ContributionRow(
-                    party.key, party.name, kind, part_pct[kind], share, exact_of[party.key],
-                    r.amount,
-                )
-            )
+        members += [(p, kind, s, part_exact * Fraction(s) / share_sum) for p, s in shares]
+    # One largest-remainder rounding over every member: each is within a krona of its exact
+    # share, and together they make the frame.
+    rounded = round_exact(frame, [(i, exact) for i, (*_x, exact) in enumerate(members)])
+    rows = [
+        ContributionRow(p.key, p.name, kind, part_pct[kind], share, exact, r.amount)
+        for (p, kind, share, exact), r in zip(members, rounded, strict=True)
+    ]
+    parts: dict[str, int] = {}
+    for row in rows:
+        parts[row.kind] = parts.get(row.kind, 0) + row.amount
     return ContributionSplit(frame=frame, rows=rows, parts=parts)
 
 

@@ -22,7 +22,7 @@ from stegvis.access.roles import Role
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
 from stegvis.finance import allocation as am
-from stegvis.finance import charts, exports, forms, selectors, services
+from stegvis.finance import charts, csv_import, exports, forms, selectors, services
 from stegvis.finance.numbers import NumberError, parse_decimal, parse_kronor
 
 
@@ -395,7 +395,7 @@ def import_inputs(request: HttpRequest, year: int) -> HttpResponse:
                 else:
                     preview = services.import_check(year, text)
     if preview is not None:
-        totals = services.csv_import.totals(preview, services.association_names())
+        totals = csv_import.totals(preview, services.association_names())
     return render(request, "finance/import.html", {
         "form": form, "year": year, "preview": preview, "totals": totals, "content": text,
         "existing": selectors.inputs_for_year(user=request.user, allocation_year=year),

@@ -110,7 +110,8 @@ PDF_CSS = """
 @page { size: A4 landscape; margin: 1.5cm; @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; } }
 body { font-family: "DejaVu Sans", sans-serif; font-size: 8.5pt; }
 h1 { font-size: 15pt; } h2 { font-size: 11pt; margin-top: 1.2em; }
-table { border-collapse: collapse; margin: .5em 0 1em; }
+table { border-collapse: collapse; margin: .5em 0 1em; table-layout: fixed; width: 100%; }
+th, td { overflow-wrap: anywhere; }
 caption { text-align: left; font-weight: bold; padding-bottom: .3em; }
 th, td { border: 1px solid #999; padding: 2px 4px; }
 td.num { text-align: right; }

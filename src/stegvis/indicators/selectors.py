@@ -299,7 +299,9 @@ def figures_from_counts(c: dict[str, int]) -> dict[str, Figure]:
     return out
 
 
-def medians(qs: QuerySet[ParticipationFact], by: tuple[str, ...] = ()) -> dict[tuple[Any, ...], float]:
+def medians(
+    qs: QuerySet[ParticipationFact], by: tuple[str, ...] = ()
+) -> dict[tuple[Any, ...], float]:
     """Median of ``duration_days`` per group and sex (and ``T``), in SQL on PostgreSQL."""
     out: dict[tuple[Any, ...], float] = {}
     if connection.vendor == "postgresql":
@@ -424,7 +426,10 @@ def codes(list_key: str) -> list[Code]:
     return list(Code.objects.filter(list=list_key).order_by("sort_order", "key"))
 
 
-def activity_before_after(*, user: Any, query: ReportQuery) -> dict[tuple[Any, ...], dict[str, int]]:
+Counts = dict[tuple[Any, ...], dict[str, int]]
+
+
+def activity_before_after(*, user: Any, query: ReportQuery) -> Counts:
     p = query.period
     cohort = cohort_q(p)
     aggs: dict[str, Any] = {"cohort": Count("pk", filter=cohort)}

@@ -20,6 +20,7 @@ from stegvis.access import scope
 from stegvis.audit.models import Action
 from stegvis.audit.redaction import contains_identifier
 from stegvis.audit.services import record_event
+from stegvis.indicators.facts import refresh_participation_facts
 from stegvis.interventions.models import FollowUpMethod, Intervention, Orientation
 from stegvis.participants import followup, identity
 from stegvis.participants import personnummer as pnr
@@ -535,6 +536,7 @@ def participation_start(
                     "measurement": resolved.codes(),
                 },
             )
+            refresh_participation_facts([participation.pk])
     except IntegrityError:
         # A concurrent request registered the same person or used the same form token.
         if idempotency_key:
@@ -615,6 +617,7 @@ def participation_end(
                 "measurement": resolved.codes(),
             },
         )
+        refresh_participation_facts([locked.pk])
     participation.refresh_from_db()
     return participation
 
@@ -693,6 +696,7 @@ def measurement_record(
                     "measurement": resolved.codes(),
                 },
             )
+            refresh_participation_facts([participation.pk])
     except IntegrityError:
         raise ValidationError(
             {"occasion": "Mättillfälle: det här mättillfället är redan registrerat."}
@@ -746,6 +750,7 @@ def measurement_correct(
                 "after": resolved.codes(),
             },
         )
+        refresh_participation_facts([participation.pk])
     return measurement
 
 
@@ -776,6 +781,7 @@ def participation_mark_error(*, actor: Any, participation: Participation) -> Par
                 "exit_reason_before": previous,
             },
         )
+        refresh_participation_facts([participation.pk])
     return participation
 
 
@@ -842,6 +848,7 @@ def consent_withdraw(*, actor: Any, participation: Participation) -> Participati
                 "anonymous_count": {"start_year": participation.start_year, "added": counted},
             },
         )
+        refresh_participation_facts([participation.pk])
     return participation
 
 

@@ -50,9 +50,19 @@ def load_population(population_model: Any) -> None:
     population_model.objects.bulk_create(batch, batch_size=2000)
 
 
+def load_code_lists(code_model: Any) -> None:
+    """Create the seeded codes of codelists_seed.py; codes already present are left as they are."""
+    from stegvis.reference.codelists_seed import seed_rows
+
+    for row in seed_rows():
+        row = dict(row)
+        code_model.objects.get_or_create(list=row.pop("list"), key=row.pop("key"), defaults=row)
+
+
 def reload_reference_data() -> None:
     """Load every shipped reference table again (after a test flush; idempotent)."""
-    from stegvis.reference.models import County, Municipality, PopulationByAge
+    from stegvis.reference.models import Code, County, Municipality, PopulationByAge
 
     load_geography(County, Municipality)
     load_population(PopulationByAge)
+    load_code_lists(Code)

@@ -1,0 +1,189 @@
+"""Benchmark of the indicator layer. Prints figures; not a timed test.
+
+Usage (any database; the national-scale one from the data generator for the real figures):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/stegvis_bench \\
+        .venv/bin/python bench/bench_indicators.py [--year 2024] [--repeat 7]
+
+Measures, as the issue asks:
+- headline indicators for the whole country for one year and for one förbund (median of N),
+- one hand-written SQL query computing the same national numbers, and the ratio ORM/SQL,
+- the full PDF (all six reports) of one förbund's year,
+- the XLSX export of the national view, with peak RSS (resource.getrusage).
+If the fact table is empty while participations exist, it is rebuilt first (and timed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stegvis.settings")
+
+import django
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+
+from stegvis.access.roles import Role  # noqa: E402
+from stegvis.access.scope import _CACHE_ATTR, Grants  # noqa: E402
+from stegvis.indicators import exports, periods, reports, selectors  # noqa: E402
+from stegvis.indicators.models import ParticipationFact  # noqa: E402
+from stegvis.indicators.reports import Report  # noqa: E402
+from stegvis.participants.models import Participation  # noqa: E402
+
+
+class BenchUser:
+    """A national report reader that exists only in memory (nothing is written)."""
+
+    is_authenticated = True
+    is_active = True
+    pk = None
+
+    def __init__(self) -> None:
+        setattr(self, _CACHE_ATTR, Grants(national=frozenset({Role.REPORT_READER})))
+
+    def get_username(self) -> str:
+        return "bench"
+
+
+def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    times, result = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), result
+
+
+def peak_rss_mb() -> float:
+    # ru_maxrss is in kilobytes on Linux.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+HAND_SQL = """
+SELECT sex,
+  SUM(CASE WHEN start_date <= %(to)s AND (end_date IS NULL OR end_date >= %(from)s)
+      THEN 1 ELSE 0 END) AS active,
+  COUNT(DISTINCT CASE WHEN start_date <= %(to)s AND (end_date IS NULL OR end_date >= %(from)s)
+      THEN person_key END) AS persons,
+  SUM(CASE WHEN start_date BETWEEN %(from)s AND %(to)s THEN 1 ELSE 0 END) AS started,
+  SUM(CASE WHEN end_date BETWEEN %(from)s AND %(to)s THEN 1 ELSE 0 END) AS ended,
+  SUM(CASE WHEN end_date BETWEEN %(from)s AND %(to)s AND complete THEN 1 ELSE 0 END) AS cohort,
+  SUM(CASE WHEN end_date BETWEEN %(from)s AND %(to)s AND complete AND start_work_or_studies
+      THEN 1 ELSE 0 END) AS wos_before,
+  SUM(CASE WHEN end_date BETWEEN %(from)s AND %(to)s AND complete AND end_work_or_studies
+      THEN 1 ELSE 0 END) AS wos_after,
+  SUM(CASE WHEN end_date BETWEEN %(from)s AND %(to)s AND complete AND start_no_public_support
+      THEN 1 ELSE 0 END) AS nps_before,
+  SUM(CASE WHEN end_date BETWEEN %(from)s AND %(to)s AND complete AND end_no_public_support
+      THEN 1 ELSE 0 END) AS nps_after,
+  SUM(CASE WHEN end_date BETWEEN %(from)s AND %(to)s AND complete AND end_extent > start_extent
+      THEN 1 ELSE 0 END) AS extent_up,
+  SUM(CASE WHEN end_date BETWEEN %(from)s AND %(to)s AND complete AND end_step > start_step
+      THEN 1 ELSE 0 END) AS step_up,
+  SUM(CASE WHEN follow_up_consent AND fu12_date BETWEEN %(from)s AND %(limit)s
+      THEN 1 ELSE 0 END) AS fu12_due,
+  SUM(CASE WHEN follow_up_consent AND fu12_date BETWEEN %(from)s AND %(limit)s AND fu12_measured
+      THEN 1 ELSE 0 END) AS fu12_measured
+FROM indicators_participationfact
+WHERE NOT is_error
+GROUP BY sex
+"""
+
+
+def hand_sql(p: periods.Period, today: Any) -> dict[str, dict[str, int]]:
+    params = {"from": p.start, "to": p.end, "limit": min(p.end, today)}
+    with connection.cursor() as cursor:
+        cursor.execute(HAND_SQL, params)
+        columns = [c[0] for c in cursor.description]
+        return {row[0]: dict(zip(columns[1:], row[1:], strict=True)) for row in cursor.fetchall()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--year", type=int, default=None)
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    print(f"database: {connection.vendor} {connection.settings_dict.get('NAME')}")
+    participations = Participation.objects.count()
+    facts = ParticipationFact.objects.count()
+    if facts == 0 and participations:
+        from stegvis.indicators.facts import rebuild_all_facts
+
+        t0 = time.perf_counter()
+        facts = rebuild_all_facts()
+        print(f"fact table was empty: rebuilt {facts} rows in {time.perf_counter() - t0:.2f} s")
+    print(f"participations: {participations}, fact rows: {facts}")
+    year = args.year
+    if year is None:
+        last = ParticipationFact.objects.order_by("-start_date").values_list(
+            "start_date", flat=True
+        ).first()
+        year = last.year if last else today.year
+    period = periods.year_period(year)
+    user = BenchUser()
+    print(f"period: {year}, repeat: {args.repeat}")
+
+    national_q = selectors.resolve_query(user=user, period=period)
+    t_nat, figures = timed(lambda: selectors.headline(user=user, query=national_q), args.repeat)
+    print(f"headline, whole country:        {t_nat * 1000:8.1f} ms median")
+
+    biggest = (
+        ParticipationFact.objects.values("association_id").order_by().annotate(
+            n=django.db.models.Count("pk")
+        ).order_by("-n").first()
+    )
+    if biggest:
+        one_q = selectors.resolve_query(
+            user=user, period=period, association_ids=[biggest["association_id"]]
+        )
+        t_one, _ = timed(lambda: selectors.headline(user=user, query=one_q), args.repeat)
+        print(f"headline, one förbund ({biggest['n']} rows): {t_one * 1000:8.1f} ms median")
+    else:
+        one_q = None
+        print("headline, one förbund: no data")
+
+    t_sql, sql = timed(lambda: hand_sql(period, today), args.repeat)
+    print(f"hand-written SQL, country:      {t_sql * 1000:8.1f} ms median")
+    print(f"ratio ORM headline / SQL:       {t_nat / t_sql if t_sql else float('nan'):8.2f}x"
+          " (the ORM figure also includes anonymous, volume, cost and the median)")
+    total_sql = sum(r["active"] or 0 for r in sql.values())
+    total_orm = figures[("participants_active", "T")].value
+    print(f"check: active T  ORM={total_orm}  SQL={total_sql}  "
+          f"{'OK' if total_orm == total_sql else 'DIFFERENT'}")
+
+    if one_q is not None:
+        def pdf() -> bytes:
+            built = [reports.build(name, user=user, query=one_q) for name in reports.REPORTS]
+            combined = Report("helar", "Alla rapporter", one_q,
+                              [t for r in built for t in r.tables], threshold=built[0].threshold)
+            return exports.to_pdf(combined)
+
+        t_pdf, body = timed(pdf, 1)
+        print(f"PDF, one förbund-year (6 reports): {t_pdf:6.2f} s, {len(body) / 1024:.0f} KiB")
+
+    rss_before = peak_rss_mb()
+
+    def national_xlsx() -> bytes:
+        return exports.to_xlsx(reports.national(user=user, query=national_q))
+
+    t_xlsx, body = timed(national_xlsx, 1)
+    print(f"XLSX, national view:            {t_xlsx:6.2f} s, {len(body) / 1024:.0f} KiB, "
+          f"peak RSS {peak_rss_mb():.0f} MB (before export {rss_before:.0f} MB)")
+
+
+if __name__ == "__main__":
+    main()
