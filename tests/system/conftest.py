@@ -14,6 +14,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.cache import cache
 from playwright.sync_api import Browser, Page, sync_playwright
+from pytest_django.plugin import blocking_manager_key
 
 from stegvis.reference.loading import reload_reference_data
 
@@ -70,12 +71,18 @@ def page(browser: Browser, live_server) -> Iterator[Page]:
     context.close()
 
 
-@pytest.fixture(autouse=True)
-def _restore_reference_data(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Transactional tests flush every table; put the migrations' reference data back."""
-    yield
-    if "live_server" in request.fixturenames or "transactional_db" in request.fixturenames:
-        reload_reference_data()
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """Transactional tests flush every table at teardown: put the migrations' reference data back.
+
+    This runs after every fixture's teardown (so after the flush). After the last test the test
+    database is gone, so nothing is loaded then.
+    """
+    result = yield
+    if nextitem is not None:
+        with item.config.stash[blocking_manager_key].unblock():
+            reload_reference_data()
+    return result
 
 
 def assert_accessible(page: Page) -> None:

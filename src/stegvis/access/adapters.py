@@ -68,8 +68,20 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 class MFAAdapter(DefaultMFAAdapter):
+    """Two-factor secrets are stored encrypted with the identity key ring (not SECRET_KEY)."""
+
     def get_totp_label(self, user: Any) -> str:
         return user.get_username()
+
+    def encrypt(self, text: str) -> str:
+        from stegvis.participants.identity import encrypt
+
+        return encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        from stegvis.participants.identity import decrypt
+
+        return decrypt(encrypted_text)
 
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
         """A user whose role requires two-factor may not switch off the authenticator app."""

@@ -12,6 +12,12 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from stegvis.audit.redaction import contains_identifier
+
+# What axes stores instead of an attempted "username" that looks like a personnummer. No
+# account can have such a name (user_create refuses it), so no real account shares the bucket.
+HIDDEN_USERNAME = "(dolt)"
+
 
 def attempted_username(
     request: HttpRequest | None, credentials: dict[str, Any] | None
@@ -21,5 +27,6 @@ def attempted_username(
         for key in ("username", "login"):
             value = source.get(key)
             if value:
-                return str(value).strip()[:150]
+                username = str(value).strip()[:150]
+                return HIDDEN_USERNAME if contains_identifier(username) else username
     return None

@@ -1,10 +1,12 @@
-"""TOTP helpers on top of allauth.mfa: the current code (tests, demo) and the otpauth:// URI."""
+"""TOTP helper on top of allauth.mfa: the code an authenticator app shows now (tests, demo).
+
+The ``otpauth://`` URI for a secret is ``access.services.totp_uri``.
+"""
 
 from __future__ import annotations
 
 import time
 
-from allauth.mfa.adapter import get_adapter
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.conf import settings
 
@@ -14,7 +16,3 @@ def current_code(secret: str) -> str:
     period = getattr(settings, "MFA_TOTP_PERIOD", 30)
     return format_hotp_value(hotp_value(secret, int(time.time()) // period))
 
-
-def otpauth_uri(user: object, secret: str) -> str:
-    """The ``otpauth://`` URI an authenticator app (or ``oathtool``) accepts."""
-    return get_adapter().build_totp_url(user, secret)
