@@ -41,6 +41,18 @@ class ExistingUserGrantForm(forms.Form):
     role = forms.ChoiceField(label=_("Roll"), choices=ASSOCIATION_ROLE_CHOICES)
 
 
+class AccessResetForm(forms.Form):
+    password = forms.CharField(
+        label=_("Nytt lösenord"),
+        help_text=_("Minst 12 tecken. Lämna det till användaren på ett säkert sätt."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    remove_totp = forms.BooleanField(
+        label=_("Ta också bort användarens autentiseringsapp (till exempel vid förlorad telefon)"),
+        required=False,
+    )
+
+
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
         label=_("Namn på nyckeln"),

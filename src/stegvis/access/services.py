@@ -367,6 +367,49 @@ def login_failed_record(*, username: str | None, stage: str) -> None:
     )
 
 
+def _require_manage_account(actor: Any, user: Any) -> None:
+    """A systemadministratör manages every account; a förbundsadministratör only accounts whose
+    every role lies in förbund they administer (never national accounts)."""
+    if is_system_admin(actor):
+        return
+    grants = list(RoleGrant.objects.filter(user=user).select_related("association"))
+    if not grants or any(g.association is None for g in grants):
+        raise PermissionDenied
+    for association in {g.association for g in grants}:
+        _require_manage(actor, association)
+
+
+@transaction.atomic
+def user_access_reset(*, actor: Any, user: Any, password: str, remove_totp: bool) -> None:
+    """Give a user a new password, unlock the account and, if asked, remove their
+    authenticator app (lost phone): with a role that requires two-factor they must then set
+    up a new one at their next sign-in."""
+    from allauth.mfa.models import Authenticator
+    from axes.utils import reset as axes_reset
+
+    _require_manage_account(actor, user)
+    try:
+        validate_password(password, user)
+    except ValidationError as e:
+        raise ValidationError(
+            {"password": [_("Lösenord: %(message)s") % {"message": m} for m in e.messages]}
+        ) from None
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    removed = 0
+    if remove_totp:
+        removed, _detail = Authenticator.objects.filter(user=user).delete()
+    axes_reset(username=user.get_username())
+    record_event(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=user,
+        object_type="auth.user",
+        details={"user": user.get_username(), "change": "access_reset",
+                 "authenticators_removed": removed},
+    )
+
+
 @transaction.atomic
 def system_admin_bootstrap(*, username: str, password: str) -> Any:
     """Create the first systemadministratör (operator's command or demo; no acting user yet).

@@ -17,6 +17,8 @@ urlpatterns = [
          name="association_user"),
     path("forbund/<int:association_id>/anvandare/<int:user_id>/ta-bort-roll/",
          views.role_revoke, name="role_revoke"),
+    path("forbund/<int:association_id>/anvandare/<int:user_id>/ny-inloggning/",
+         views.access_reset, name="access_reset"),
     path("api-nycklar/", views.api_tokens, name="api_tokens"),
     path("api-nycklar/<int:pk>/aterkalla/", views.api_token_revoke, name="api_token_revoke"),
 ]

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from stegvis.access import selectors, services
 from stegvis.access.forms import (
+    AccessResetForm,
     ApiTokenForm,
     ExistingUserGrantForm,
     RoleGrantForm,
@@ -184,6 +185,40 @@ def association_user(request: HttpRequest, association_id: int, user_id: int) ->
     return render(
         request,
         "access/association_user.html",
+        {"association": association, "member": member, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def access_reset(request: HttpRequest, association_id: int, user_id: int) -> HttpResponse:
+    """New password (and unlock, optionally remove the authenticator) for a user."""
+    association, member = selectors.association_member(
+        user=request.user, association_id=association_id, user_id=user_id
+    )
+    form = AccessResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_access_reset(
+                actor=request.user,
+                user=member.user,
+                password=form.cleaned_data["password"],
+                remove_totp=form.cleaned_data["remove_totp"],
+            )
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            messages.success(
+                request,
+                _("%(user)s har fått ett nytt lösenord och kontot är upplåst.")
+                % {"user": member.user.get_username()},
+            )
+            return redirect(
+                "access:association_user", association_id=association.pk, user_id=user_id
+            )
+    return render(
+        request,
+        "access/access_reset.html",
         {"association": association, "member": member, "form": form},
         status=400 if form.errors else 200,
     )
