@@ -92,3 +92,21 @@ def test_association_admin_cannot_reset_a_user_who_also_works_elsewhere(personas
     with pytest.raises(PermissionDenied):
         services.user_access_reset(actor=personas.admin_a, user=personas.reader_a,
                                    password=NEW_PASSWORD, remove_totp=False)
+
+
+def test_rotation_re_encrypts_two_factor_secrets(settings, personas, capsys):
+    from allauth.mfa.models import Authenticator
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+
+    from stegvis.participants import identity
+    from tests import factories
+
+    old = list(settings.STEGVIS_IDENTITY_KEYS)
+    new = Fernet.generate_key().decode()
+    settings.STEGVIS_IDENTITY_KEYS = [new, *old]
+    call_command("rotate_identity_keys")
+    assert "tvåfaktorshemligheter" in capsys.readouterr().out
+    settings.STEGVIS_IDENTITY_KEYS = [new]  # the old key is gone: secrets still readable
+    authenticator = Authenticator.objects.get(user=personas.officer_a, type="totp")
+    assert identity.decrypt(authenticator.data["secret"]) == factories.TOTP_SECRET

@@ -431,3 +431,27 @@ def system_admin_bootstrap(*, username: str, password: str) -> Any:
         details={"user": user.get_username(), "role": Role.SYSTEM_ADMIN.value},
     )
     return user
+
+
+@transaction.atomic
+def two_factor_secrets_rotate() -> int:
+    """Re-encrypt every stored TOTP secret with the newest identity key (operator command)."""
+    from allauth.mfa.models import Authenticator
+
+    from stegvis.participants import identity
+
+    rotated = []
+    for authenticator in Authenticator.objects.select_for_update().filter(
+        type=Authenticator.Type.TOTP
+    ):
+        authenticator.data["secret"] = identity.rotate(authenticator.data["secret"])
+        rotated.append(authenticator)
+    Authenticator.objects.bulk_update(rotated, ["data"])
+    record_event(
+        actor=None,
+        username="system",
+        action=Action.UPDATE,
+        object_type="mfa.authenticator",
+        details={"rotated_two_factor_secrets": len(rotated)},
+    )
+    return len(rotated)

@@ -1,4 +1,4 @@
-"""Re-encrypt every stored identity with the newest key of STEGVIS_IDENTITY_KEYS.
+"""Re-encrypt every stored identity (and two-factor secret) with the newest identity key.
 
 Rotation: put a new key first in STEGVIS_IDENTITY_KEYS (keep the old ones after it), restart,
 run ``stegvis rotate_identity_keys``, then remove the old keys from the ring.
@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from stegvis.access.services import two_factor_secrets_rotate
 from stegvis.participants.services import rotate_identity_keys
 
 
@@ -22,3 +23,5 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         count = rotate_identity_keys(batch_size=options["batch_size"])
         self.stdout.write(f"Krypterade om {count} identiteter med den nyaste nyckeln.")
+        secrets = two_factor_secrets_rotate()
+        self.stdout.write(f"Krypterade om {secrets} tvåfaktorshemligheter med den nyaste nyckeln.")
