@@ -6,9 +6,11 @@ install it; leave them out on purpose with ``-m "not system"``.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -92,14 +94,105 @@ def assert_accessible(page: Page) -> None:
     assert violations == [], f"{page.url}: " + results.generate_report()
 
 
-def sign_in(page: Page, username: str, password: str, totp_secret: str | None = None) -> None:
+def assert_page_structure(page: Page) -> None:
+    """Swedish, exactly one h1, a main landmark the skip link points at."""
+    assert page.locator("html").get_attribute("lang") == "sv", page.url
+    assert page.locator("h1").count() == 1, f"{page.url}: expected exactly one h1"
+    assert page.locator("main#main").count() == 1, page.url
+    assert page.locator("a.skip-link[href='#main']").count() == 1, page.url
+
+
+def check_page(page: Page, url: str | None = None, *, status: int = 200) -> None:
+    """Open ``url`` (or take the current page), check its status, structure and axe result."""
+    if url is not None:
+        response = page.goto(url)
+        assert response is not None and response.status == status, (
+            f"{url}: HTTP {response.status if response else None}, expected {status}"
+        )
+    assert_page_structure(page)
+    assert_accessible(page)
+
+
+def submit_login(page: Page, username: str, password: str) -> None:
     page.goto("/konto/login/")
     page.get_by_label("Användarnamn").fill(username)
     page.get_by_label("Lösenord").fill(password)
     page.get_by_role("button", name="Logga in").click()
+    page.wait_for_load_state()
+
+
+def sign_in(page: Page, username: str, password: str, totp_secret: str | None = None) -> None:
+    """Sign in through the real login form (and the two-factor step when a secret is given)."""
+    submit_login(page, username, password)
     if totp_secret:
         from stegvis.access.totp import current_code
 
         page.get_by_label("Kod").fill(current_code(totp_secret))
         page.get_by_role("button", name="Logga in").click()
-    page.wait_for_load_state()
+        page.wait_for_load_state()
+    assert page.get_by_role("button", name="Logga ut").count() == 1, f"not signed in: {page.url}"
+
+
+# --- data shared by the page tests (written through the services, as the application does) ---
+
+
+def _insats(personas: Any, *, name: str, follow_up_method: str, orientation: str) -> Any:
+    from stegvis.associations.models import Organisation, PartyKind
+    from stegvis.interventions import services
+    from stegvis.reference.models import Code, CodeList
+
+    orgs = {o.kind: o for o in Organisation.objects.filter(memberships__association=personas.a)}
+    prefix = "individ_" if orientation == "individual" else "struktur_"
+    return services.intervention_create(
+        actor=personas.manager_a,
+        association=personas.a,
+        name=name,
+        description="Arbetsträning med stöd.",
+        orientation=orientation,
+        follow_up_method=follow_up_method,
+        organiser=orgs[PartyKind.KOMMUN],
+        parties=[orgs[PartyKind.FK], orgs[PartyKind.KOMMUN]],
+        controller=orgs[PartyKind.KOMMUN],
+        start_date=dt.date(2024, 1, 1),
+        end_date=dt.date(2027, 12, 31),
+        target_groups=[Code.objects.filter(list=CodeList.TARGET_GROUP).first()],
+        precise_orientation=Code.objects.filter(
+            list=CodeList.PRECISE_ORIENTATION, key__startswith=prefix
+        ).first(),
+    )
+
+
+@pytest.fixture
+def insats(personas: Any) -> Any:
+    """An identified, individual insats in förbund A with officer_a assigned."""
+    from stegvis.interventions import services
+
+    intervention = _insats(
+        personas, name="Steg till arbete", follow_up_method="identified", orientation="individual"
+    )
+    services.assignment_add(actor=personas.manager_a, intervention=intervention,
+                            user=personas.officer_a)
+    return intervention
+
+
+@pytest.fixture
+def volume_insats(personas: Any) -> Any:
+    """A structural insats in förbund A followed up by volume counts."""
+    return _insats(
+        personas, name="Nätverksträffar", follow_up_method="volume", orientation="structural"
+    )
+
+
+@pytest.fixture
+def participation(personas: Any, insats: Any) -> Any:
+    """A participant registered by officer_a in ``insats``, with a start measurement."""
+    from stegvis.participants import services
+    from tests.participants.conftest import consent, make_pnr, start_measurement
+
+    start = dt.date(2024, 2, 1)
+    return services.participation_start(
+        actor=personas.officer_a, intervention=insats,
+        personnummer=make_pnr(dt.date(1990, 5, 17), serial=42), consent=consent(start),
+        protected_identity=False, referred_by="kommun", start_date=start, residence="0136",
+        measurement=start_measurement(),
+    )

@@ -1,4 +1,4 @@
-"""Charts as SVG (matplotlib, Agg-free SVG backend).
+"""Charts as SVG (matplotlib ``Figure`` without pyplot).
 
 The page shows the chart as ``<img src=…>`` from its own URL (``image/svg+xml``), never inline:
 matplotlib writes ``style`` attributes and a ``<style>`` element into the SVG, which the page's
@@ -12,21 +12,30 @@ import io
 from collections.abc import Sequence
 
 import matplotlib
-
-matplotlib.use("svg")
-
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from stegvis.finance.numbers import format_kronor
+
+# Local settings only (rc_context): other apps' charts keep their own. No global backend is
+# chosen: a bare Figure renders SVG by itself.
+SVG_RC = {
+    "svg.fonttype": "none",  # text stays text (smaller, searchable)
+    "svg.hashsalt": "stegvis",  # stable ids: same data, same bytes
+}
 
 
 def budget_vs_actual_svg(
     labels: Sequence[str], budget: Sequence[int], actual: Sequence[int | None], *, title: str
 ) -> bytes:
     """Horizontal bars: budget and actual per insats (actual missing: no bar)."""
-    matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text (smaller, searchable)
-    matplotlib.rcParams["svg.hashsalt"] = "stegvis"  # stable ids: same data, same bytes
+    with matplotlib.rc_context(SVG_RC):
+        return _budget_vs_actual(labels, budget, actual, title=title)
+
+
+def _budget_vs_actual(
+    labels: Sequence[str], budget: Sequence[int], actual: Sequence[int | None], *, title: str
+) -> bytes:
     n = max(len(labels), 1)
     figure = Figure(figsize=(8, 1.2 + 0.6 * n))
     axes = figure.add_subplot()

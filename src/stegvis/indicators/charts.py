@@ -23,12 +23,28 @@ matplotlib.rcParams["svg.hashsalt"] = "stegvis"
 matplotlib.rcParams["svg.fonttype"] = "none"
 
 COLOURS = {"K": "#7b2d8e", "M": "#1f6f8b", "T": "#444444"}
+OTHER_COLOURS = ("#1f6f8b", "#b35c00", "#444444", "#7b2d8e")
 
 
 def _series(table: Table) -> tuple[list[str], dict[str, list[float]], str]:
     """Row labels and the values per sex of the first K/M/T triple (or the last column)."""
     rows = [r for i, r in enumerate(table.rows) if i != table.total_row]
     labels = [r.header for r in rows]
+    if len(table.triples) >= 2:
+        # Before/after style: the totals of each K/M/T group side by side.
+        unit = "count"
+        series = {}
+        for _k, _m, t in table.triples:
+            name = table.columns[t].replace("Totalt", "").strip(" :") or table.columns[t]
+            values = []
+            for r in rows:
+                cell = r.cells[t]
+                unit = "rate" if cell.kind == RATE else unit
+                ok = not cell.suppressed and cell.value is not None
+                values.append(float(cell.value) * (100 if cell.kind == RATE else 1) if ok
+                              else 0.0)  # type: ignore[arg-type]
+            series[name] = values
+        return labels, series, unit
     if table.triples:
         k, m, _t = table.triples[0]
         unit = "count"
@@ -62,15 +78,16 @@ def chart_svg(table: Table) -> bytes:
     positions = list(range(len(labels)))
     names = {"K": "Kvinnor", "M": "Män", "T": "Totalt"}
     for i, (sex, values) in enumerate(series.items()):
-        ax.barh([p + i * bar for p in positions], values, height=bar, label=names[sex],
-                color=COLOURS[sex])
+        ax.barh([p + i * bar for p in positions], values, height=bar,
+                label=names.get(sex, sex),
+                color=COLOURS.get(sex, OTHER_COLOURS[i % len(OTHER_COLOURS)]))
     ax.set_yticks([p + bar * (n - 1) / 2 for p in positions])
     ax.set_yticklabels(labels)
     ax.invert_yaxis()
     ax.set_xlabel("Procent" if unit == "rate" else "Antal")
     ax.set_title(table.caption, fontsize=10, loc="left", wrap=True)
     if n > 1:
-        ax.legend(loc="lower right")
+        ax.legend(loc="best")
     for spine in ("top", "right"):
         ax.spines[spine].set_visible(False)
     fig.tight_layout()

@@ -304,6 +304,13 @@ def medians(
 ) -> dict[tuple[Any, ...], float]:
     """Median of ``duration_days`` per group and sex (and ``T``), in SQL on PostgreSQL."""
     out: dict[tuple[Any, ...], float] = {}
+    if connection.vendor == "postgresql" and not by:
+        row = qs.aggregate(
+            K=Median("duration_days", filter=Q(sex="K")),
+            M=Median("duration_days", filter=Q(sex="M")),
+            T=Median("duration_days"),
+        )
+        return {(sex,): value for sex, value in row.items() if value is not None}
     if connection.vendor == "postgresql":
         for row in qs.values(*by, "sex").annotate(m=Median("duration_days")).order_by():
             out[(*[row[b] for b in by], row["sex"])] = row["m"]
@@ -333,14 +340,34 @@ def _today(today: dt.date | None) -> dt.date:
     return today or timezone.localdate()
 
 
+def relevant_q(p: Period, years: range | None = None) -> Q:
+    """Rows that can count for ``p`` at all: active in it, or with a follow-up date in it
+    (end at most 12 months before), or active in the period's calendar years (cost)."""
+    first, last = p.start, p.end
+    if years is not None:
+        first = min(first, dt.date(years.start, 1, 1))
+        last = max(last, dt.date(years.stop - 1, 12, 31))
+    earliest_end = min(first, maths.add_months(p.start, -max(FOLLOW_UP_MONTHS)))
+    return Q(start_date__lte=last) & (Q(end_date__isnull=True) | Q(end_date__gte=earliest_end))
+
+
 def headline(
     *, user: Any, query: ReportQuery, today: dt.date | None = None
 ) -> dict[tuple[str, str], Figure]:
-    """Every headline key of indicators.md for K, M and T (raw, not yet suppressed)."""
+    """Every headline key of indicators.md for K, M and T (raw, not yet suppressed).
+
+    One scan of the fact table (restricted to rows that can count) gives every count; two
+    more give the medians; the anonymous, volume and cost figures are small lookups.
+    """
     p = query.period
     now = _today(today)
+    years = p.years
     qs = _facts(user, query)
-    counts = counts_by(qs, (), headline_aggregates(p, now))
+    aggs = headline_aggregates(p, now)
+    aggs["cost_active"] = Count(
+        "pk", filter=active_q(dt.date(years.start, 1, 1), dt.date(years.stop - 1, 12, 31))
+    )
+    counts = counts_by(qs.filter(relevant_q(p, years)), (), aggs)
     med = medians(qs.filter(cohort_q(p)))
     out: dict[tuple[str, str], Figure] = {}
     for sex in ("K", "M", "T"):
@@ -353,7 +380,12 @@ def headline(
     for sex in ("K", "M", "T"):
         out[("anonymous_started", sex)] = Figure(anon.get(sex), None, anon.get(sex))
         out[("volume_count", sex)] = Figure(vol.get(sex), None, vol.get(sex))
-    cost, participants = cost_per_participant(user=user, query=query)
+    whole_years = p.start == dt.date(years.start, 1, 1) and p.end == dt.date(years.stop - 1, 12, 31)
+    cost, participants = cost_per_participant(
+        user=user, query=query,
+        identified=_get(counts, ("T",), "cost_active"),
+        anonymous=anon.get("T") if whole_years else None,
+    )
     for sex in ("K", "M"):
         out[("cost_per_participant", sex)] = Figure(None, None, None)
     out[("cost_per_participant", "T")] = Figure(
@@ -392,8 +424,12 @@ def volume_counts(*, user: Any, query: ReportQuery) -> dict[str, int | None]:
     return {"K": agg["k"] or 0, "M": agg["m"] or 0, "T": agg["t"] or 0}
 
 
-def cost_per_participant(*, user: Any, query: ReportQuery) -> tuple[Decimal | None, int]:
-    """(actual cost in the period's calendar years, active identified + anonymous started)."""
+def cost_per_participant(
+    *, user: Any, query: ReportQuery, identified: int | None = None,
+    anonymous: int | None = None,
+) -> tuple[Decimal | None, int]:
+    """(actual cost in the period's calendar years, active identified + anonymous started
+    in the same insatser and years). Counts already at hand may be passed in."""
     years = query.period.years
     interventions = _interventions(user, query)
     cost = BudgetLine.objects.filter(
@@ -402,20 +438,17 @@ def cost_per_participant(*, user: Any, query: ReportQuery) -> tuple[Decimal | No
         intervention_year__year__lte=years.stop - 1,
     ).aggregate(s=Sum("actual"))["s"]
     first, last = dt.date(years.start, 1, 1), dt.date(years.stop - 1, 12, 31)
-    identified = (
-        _facts(user, query)
-        .filter(intervention_id__in=interventions.values("pk"))
-        .filter(active_q(first, last))
-        .count()
-    )
-    wide = ReportQuery(
-        period=Period(first, last),
-        association_ids=query.association_ids,
-        intervention_ids=query.intervention_ids,
-        filters=query.filters,
-    )
-    anon = anonymous_started(user=user, query=wide).get("T") or 0
-    return cost, identified + anon
+    if identified is None:
+        identified = _facts(user, query).filter(active_q(first, last)).count()
+    if anonymous is None:
+        wide = ReportQuery(
+            period=Period(first, last),
+            association_ids=query.association_ids,
+            intervention_ids=query.intervention_ids,
+            filters=query.filters,
+        )
+        anonymous = anonymous_started(user=user, query=wide).get("T") or 0
+    return cost, identified + (anonymous or 0)
 
 
 # --- report data ---------------------------------------------------------------------------
@@ -690,7 +723,7 @@ def by_association(
         else Association.objects.filter(pk__in=query.association_ids).order_by("name")
     )
     data = counts_by(
-        _facts(user, query), ("association_id",),
+        _facts(user, query).filter(relevant_q(query.period)), ("association_id",),
         headline_aggregates(query.period, _today(today)),
     )
     return associations, data

@@ -22,3 +22,25 @@
   });
   schedule();
 })();
+
+// Forms with errors: move focus to the error summary, and let its links focus their field.
+(function () {
+  "use strict";
+  var summary = document.querySelector(".error-summary");
+  if (!summary) { return; }
+  summary.focus();
+  summary.addEventListener("click", function (event) {
+    var link = event.target.closest("a[href^='#']");
+    if (!link) { return; }
+    var target = document.getElementById(link.getAttribute("href").slice(1));
+    if (!target) { return; }
+    // A group of options (radio buttons, check boxes): focus its first input.
+    var input = target.matches("input, select, textarea, button") ? target
+      : target.querySelector("input, select, textarea, button");
+    if (!input) { return; }
+    event.preventDefault();
+    var field = input.closest("fieldset, .field") || input;
+    field.scrollIntoView();
+    input.focus({ preventScroll: true });
+  });
+})();
