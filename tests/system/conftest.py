@@ -113,6 +113,31 @@ def check_page(page: Page, url: str | None = None, *, status: int = 200) -> None
     assert_accessible(page)
 
 
+_DATE_ORDERS = ("%Y%m%d", "%m%d%Y", "%d%m%Y")
+
+
+def type_date(page: Page, day: dt.date) -> None:
+    """Type ``day`` into the focused date field, digits only, as a user would.
+
+    The order of the field's parts (year/month/day) follows the browser's own locale, which
+    headless chromium does not take from the page: it is found once by typing into a probe.
+    """
+    order = getattr(type_date, "order", None)
+    if order is None:
+        probe = page.context.new_page()
+        for candidate in _DATE_ORDERS:
+            probe.set_content('<label for="d">d</label><input type="date" id="d">')
+            probe.focus("#d")
+            probe.keyboard.type(dt.date(2024, 1, 25).strftime(candidate))
+            if probe.evaluate("document.getElementById('d').value") == "2024-01-25":
+                order = candidate
+                break
+        probe.close()
+        assert order is not None, "could not find the date field's order of parts"
+        type_date.order = order  # type: ignore[attr-defined]
+    page.keyboard.type(day.strftime(order))
+
+
 def submit_login(page: Page, username: str, password: str) -> None:
     page.goto("/konto/login/")
     page.get_by_label("Användarnamn").fill(username)

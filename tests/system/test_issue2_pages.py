@@ -100,10 +100,10 @@ def test_association_page_and_its_forms(page, personas):
     assert h1(page) == "Samordningsförbundet Alfa"
     page.get_by_role("link", name="Ändra fördelningsnyckeln").click()
     check_page(page)
-    check_page(page, f"/forbund/{a.pk}/")
+    page.goto(f"/forbund/{a.pk}/")
     page.get_by_role("link", name="Lägg till medlemskap").click()
     check_page(page)
-    check_page(page, f"/forbund/{a.pk}/")
+    page.goto(f"/forbund/{a.pk}/")
     page.get_by_role("link", name="Avsluta – Försäkringskassan").click()
     check_page(page)
     assert "/avsluta/" in page.url
@@ -154,7 +154,7 @@ def test_code_lists_and_their_forms(page, personas):
     page.locator("main form button[type=submit]").click()
     check_page(page)
     assert page.locator(".error-summary a").count() >= 1
-    check_page(page, "/kodlistor/")
+    page.goto("/kodlistor/")
     page.locator("a[href*='/avsluta/']").first.click()
     check_page(page)
 
@@ -170,7 +170,7 @@ def test_user_management_pages(page, personas):
     check_page(page)
     check_page(page, f"/konto/forbund/{a.pk}/anvandare/ny/")
     page.locator("main form button[type=submit]").click()
-    check_page(page, None)
+    check_page(page)
     assert page.locator(".error-summary").count() == 1
 
 
@@ -178,7 +178,7 @@ def test_api_token_page(page, personas):
     sign_in(page, "reader_a", PASSWORD)
     check_page(page, "/konto/api-nycklar/")
     page.get_by_label("Namn").fill("Rapportverktyg")
-    page.locator("main form button[type=submit]").first.click()
+    page.get_by_role("button", name="Skapa nyckel").click()
     check_page(page)
     assert ApiToken.objects.filter(user=personas.reader_a).count() == 1
 

@@ -11,7 +11,6 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Prefetch
 
 from stegvis.indicators import maths, periods
 from stegvis.indicators.models import FOLLOW_UP_MONTHS, ParticipationFact
@@ -32,10 +31,14 @@ def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
         yield ids[i : i + size]
 
 
-def _measurement_facts(m: Measurement) -> maths.MeasurementFacts:
+def _measurement_facts(
+    m: Measurement,
+    activities: dict[int, list[tuple[str, int]]],
+    income: dict[int, list[tuple[str, bool]]],
+) -> maths.MeasurementFacts:
     return maths.measurement_facts(
-        [(a.activity.category, a.extent_pct) for a in m.activities.all()],
-        [(c.key, c.public_support) for c in m.income_sources.all()],
+        activities.get(m.pk, []),
+        income.get(m.pk, []),
         m.step.level if m.step is not None else None,
     )
 
@@ -44,15 +47,20 @@ def _key(code: Any) -> str:
     return code.key if code is not None else ""
 
 
-def build_fact(p: Participation, measurements: list[Measurement]) -> ParticipationFact | None:
+def build_fact(
+    p: Participation,
+    measurements: list[Measurement],
+    activities: dict[int, list[tuple[str, int]]],
+    income: dict[int, list[tuple[str, bool]]],
+) -> ParticipationFact | None:
     """The fact row of ``p`` (None when it must not be counted at all: withdrawn consent)."""
     if p.consent_withdrawn_at is not None or p.start_date is None:
         return None
     by_occasion = {m.occasion: m for m in measurements if m.occasion != Occasion.INTERIM}
     start_m = by_occasion.get(Occasion.START)
     end_m = by_occasion.get(Occasion.END)
-    start = _measurement_facts(start_m) if start_m else None
-    end = _measurement_facts(end_m) if end_m else None
+    start = _measurement_facts(start_m, activities, income) if start_m else None
+    end = _measurement_facts(end_m, activities, income) if end_m else None
     consent: Consent | None = getattr(p, "consent", None)
     fact = ParticipationFact(
         participation_id=p.pk,
@@ -91,7 +99,7 @@ def build_fact(p: Participation, measurements: list[Measurement]) -> Participati
             setattr(fact, f"fu{k}_date", maths.add_months(p.end_date, k))
         fm = by_occasion.get(_FOLLOW_UP_OCCASION[k])
         if fm is not None:
-            mf = _measurement_facts(fm)
+            mf = _measurement_facts(fm, activities, income)
             setattr(fact, f"fu{k}_measured", True)
             setattr(fact, f"fu{k}_work_or_studies", mf.work_or_studies)
             setattr(fact, f"fu{k}_no_public_support", mf.no_public_support)
@@ -105,26 +113,37 @@ def _compute(ids: list[int]) -> list[ParticipationFact]:
         .order_by()
     )
     measurements: dict[int, list[Measurement]] = {}
-    qs = (
+    for m in (
         Measurement.objects.filter(participation_id__in=ids)
         .exclude(occasion=Occasion.INTERIM)
         .select_related("step", "education_level", "public_support_duration")
-        .prefetch_related(
-            "income_sources",
-            Prefetch(
-                "activities", queryset=MeasurementActivity.objects.select_related("activity")
-            ),
-        )
         .order_by()
-    )
-    for m in qs:
+    ):
         measurements.setdefault(m.participation_id, []).append(m)
+    measurement_ids = [m.pk for ms in measurements.values() for m in ms]
+    activities: dict[int, list[tuple[str, int]]] = {}
+    income: dict[int, list[tuple[str, bool]]] = {}
+    if measurement_ids:
+        for mid, category, pct in MeasurementActivity.objects.filter(
+            measurement_id__in=measurement_ids
+        ).values_list("measurement_id", "activity__category", "extent_pct"):
+            activities.setdefault(mid, []).append((category, pct))
+        through = Measurement.income_sources.through
+        for mid, key, public in through.objects.filter(
+            measurement_id__in=measurement_ids
+        ).values_list("measurement_id", "code__key", "code__public_support"):
+            income.setdefault(mid, []).append((key, public))
     facts = []
     for p in participations:
-        fact = build_fact(p, measurements.get(p.pk, []))
+        fact = build_fact(p, measurements.get(p.pk, []), activities, income)
         if fact is not None:
             facts.append(fact)
     return facts
+
+
+_UPDATE_FIELDS = [
+    f.name for f in ParticipationFact._meta.concrete_fields if not f.primary_key
+]
 
 
 def refresh_participation_facts(participation_ids: Iterable[int]) -> int:
@@ -135,11 +154,22 @@ def refresh_participation_facts(participation_ids: Iterable[int]) -> int:
     """
     ids = sorted({int(i) for i in participation_ids if i is not None})
     written = 0
-    with transaction.atomic():
+    # No savepoint of its own: it runs inside the caller's transaction (or autocommits).
+    with transaction.atomic(savepoint=False):
         for chunk in _chunks(ids, CHUNK):
             facts = _compute(chunk)
-            ParticipationFact.objects.filter(participation_id__in=chunk).delete()
-            ParticipationFact.objects.bulk_create(facts, batch_size=CHUNK)
+            kept = {f.participation_id for f in facts}
+            gone = [i for i in chunk if i not in kept]
+            if gone:
+                ParticipationFact.objects.filter(participation_id__in=gone).delete()
+            if facts:
+                ParticipationFact.objects.bulk_create(
+                    facts,
+                    batch_size=CHUNK,
+                    update_conflicts=True,
+                    unique_fields=["participation"],
+                    update_fields=_UPDATE_FIELDS,
+                )
             written += len(facts)
     return written
 
