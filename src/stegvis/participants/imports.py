@@ -9,7 +9,7 @@ written with bulk inserts in batches, inside one transaction, with one audit eve
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +17,7 @@ from django.db import transaction
 
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
+from stegvis.indicators.facts import refresh_participation_facts
 from stegvis.interventions.models import FollowUpMethod, Intervention, Orientation
 from stegvis.participants import identity
 from stegvis.participants import personnummer as pnr
@@ -194,7 +195,7 @@ def participations_import(
     with transaction.atomic():
         for start in range(0, len(checked), BATCH):
             ids += _write_batch(actor, intervention, checked[start:start + BATCH], codes)
-        _refresh_facts(ids)
+        refresh_participation_facts(ids)
         record_event(
             actor=actor,
             action=Action.CREATE,
@@ -212,14 +213,6 @@ class ImportRejected(Exception):
     def __init__(self, problems: list[RowProblem]) -> None:
         super().__init__(f"{len(problems)} problem i importen")
         self.problems = problems
-
-
-def _refresh_facts(ids: Iterable[int]) -> None:
-    try:
-        from stegvis.indicators.facts import refresh_participation_facts
-    except ImportError:  # the indicator layer is optional for this module's callers
-        return
-    refresh_participation_facts(list(ids))
 
 
 def _person_ids(batch: Sequence[_Checked]) -> dict[str, int]:

@@ -135,15 +135,36 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
+def _codebook(m: MeasurementInput) -> dict[tuple[str, str], Code]:
+    """Every code a measurement names, read in one query."""
+    wanted = {
+        (CodeList.INCOME_SOURCE, k) for k in m.income_sources
+    } | {(CodeList.ACTIVITY, k) for k, _pct in m.activities} | {
+        (CodeList.EDUCATION_LEVEL, m.education_level),
+        (CodeList.PUBLIC_SUPPORT_DURATION, m.public_support_duration),
+        (CodeList.PROGRESSION_STEP, m.step),
+    }
+    keys = {key for _list, key in wanted if key}
+    lists = {code_list for code_list, key in wanted if key}
+    return {
+        (c.list, c.key): c
+        for c in Code.objects.filter(list__in=lists, key__in=keys)
+        if (c.list, c.key) in wanted
+    }
+
+
 def _code(
     errors: _Errors, name: str, label: str, code_list: str, key: str | None, day: dt.date,
-    *, required: bool,
+    *, required: bool, book: dict[tuple[str, str], Code] | None = None,
 ) -> Code | None:
     if not key:
         if required:
             errors.add(name, f"{label}: välj ett värde.")
         return None
-    code = Code.objects.filter(list=code_list, key=key).first()
+    if book is not None:
+        code = book.get((code_list, key))
+    else:
+        code = Code.objects.filter(list=code_list, key=key).first()
     if code is None:
         errors.add(name, f"{label}: okänd kod.")
         return None
@@ -171,13 +192,14 @@ def _resolve_measurement(
     at_start = occasion == Occasion.START
     full = occasion in (Occasion.START, Occasion.END)
 
+    book = _codebook(m)
     income_sources: list[Code] = []
     if not m.income_sources:
         errors.add("income_sources", "Försörjning: välj minst en försörjningskälla.")
     for key in dict.fromkeys(m.income_sources):
         code = _code(
             errors, "income_sources", "Försörjning", CodeList.INCOME_SOURCE, key, day,
-            required=True,
+            required=True, book=book,
         )
         if code is not None:
             income_sources.append(code)
@@ -192,7 +214,8 @@ def _resolve_measurement(
             continue
         seen.add(key)
         code = _code(
-            errors, "activities", "Sysselsättning", CodeList.ACTIVITY, key, day, required=True
+            errors, "activities", "Sysselsättning", CodeList.ACTIVITY, key, day, required=True,
+            book=book,
         )
         if pct is None:
             errors.add(
@@ -205,13 +228,14 @@ def _resolve_measurement(
 
     education = _code(
         errors, "education_level", "Utbildningsnivå", CodeList.EDUCATION_LEVEL,
-        m.education_level, day, required=full,
+        m.education_level, day, required=full, book=book,
     )
     support = None
     if at_start:
         support = _code(
             errors, "public_support_duration", "Tid i offentlig försörjning",
             CodeList.PUBLIC_SUPPORT_DURATION, m.public_support_duration, day, required=True,
+            book=book,
         )
     elif m.public_support_duration:
         errors.add(
@@ -219,7 +243,8 @@ def _resolve_measurement(
             "Tid i offentlig försörjning: anges bara vid start.",
         )
     step = _code(
-        errors, "step", "Steg", CodeList.PROGRESSION_STEP, m.step, day, required=full
+        errors, "step", "Steg", CodeList.PROGRESSION_STEP, m.step, day, required=full,
+        book=book,
     )
 
     ratings: dict[str, int | None] = {}
