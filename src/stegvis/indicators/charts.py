@@ -96,5 +96,10 @@ def chart_svg(table: Table) -> bytes:
     return buffer.getvalue()
 
 
-def data_uri(table: Table) -> str:
+def data_uri(table: Table) -> str | None:
+    """The chart as a data: URI, or ``None`` when every value is hidden or zero (an empty
+    chart would only mislead; the table says why the values are hidden)."""
+    _labels, series, _unit = _series(table)
+    if not any(v for values in series.values() for v in values):
+        return None
     return "data:image/svg+xml;base64," + base64.b64encode(chart_svg(table)).decode("ascii")

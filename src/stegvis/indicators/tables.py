@@ -43,7 +43,7 @@ class Cell:
         if self.kind == RATE:
             return f"{float(self.value) * 100:.1f} %".replace(".", ",")
         if self.kind == CHANGE:
-            return f"{float(self.value):+.1f} p.e.".replace(".", ",")
+            return f"{float(self.value):+.1f}".replace(".", ",") + " p.e."
         if self.kind == MEDIAN:
             return f"{float(self.value):.0f}"
         if self.kind == AMOUNT and isinstance(self.value, float):
