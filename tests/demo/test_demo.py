@@ -79,3 +79,14 @@ def test_demo_totp_secret_is_stable_and_valid():
     secret = generator.demo_totp_secret("sodertorn.deltagaransvarig")
     assert secret == generator.demo_totp_secret("sodertorn.deltagaransvarig")
     assert len(current_code(secret)) == 6
+
+
+def test_demo_reports_show_charts_beside_their_tables(client):
+    generator.build_demo(generator.Scale(participants_per_intervention=40))
+    client.post("/konto/login/", {"login": "sodertorn.rapportlasare",
+                                  "password": generator.DEMO_PASSWORD})
+    html = client.get("/rapporter/standard/", {"from": "2024-01-01",
+                                               "to": "2026-11-01"}).content.decode()
+    assert 'src="data:image/svg+xml;base64,' in html
+    assert "Siffrorna finns i tabellen" in html
+    assert "<caption>" in html
