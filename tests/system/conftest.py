@@ -87,11 +87,46 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     return result
 
 
+# axe "best practice" rules held to as well: landmarks, headings, skip link, empty headings.
+BEST_PRACTICE_RULES = {
+    "region",
+    "landmark-one-main",
+    "landmark-unique",
+    "landmark-no-duplicate-banner",
+    "landmark-no-duplicate-contentinfo",
+    "landmark-no-duplicate-main",
+    "landmark-banner-is-top-level",
+    "landmark-contentinfo-is-top-level",
+    "landmark-main-is-top-level",
+    "heading-order",
+    "page-has-heading-one",
+    "empty-heading",
+    "empty-table-header",
+    "skip-link",
+}
+
+
+def _report(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"\n[{v['id']}] {v['help']} ({v['helpUrl']})")
+        for node in v["nodes"][:8]:
+            lines.append(f"  {node['target']}: {node['html'][:200]}")
+            lines.append("    " + node.get("failureSummary", "").replace("\n", "\n    "))
+    return "\n".join(lines)
+
+
 def assert_accessible(page: Page) -> None:
-    """Run axe-core (WCAG 2.1 A/AA) on the current page and fail on any violation."""
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-    violations = results.response["violations"]
-    assert violations == [], f"{page.url}: " + results.generate_report()
+    """Run axe-core on the current page: no WCAG 2.1 A/AA violation, nor of BEST_PRACTICE_RULES."""
+    results = Axe().run(
+        page, options={"runOnly": {"type": "tag", "values": [*WCAG_TAGS, "best-practice"]}}
+    )
+    violations = [
+        v
+        for v in results.response["violations"]
+        if set(v["tags"]) & set(WCAG_TAGS) or v["id"] in BEST_PRACTICE_RULES
+    ]
+    assert violations == [], f"{page.url}: {len(violations)} axe violation(s)" + _report(violations)
 
 
 def assert_page_structure(page: Page) -> None:
@@ -100,6 +135,19 @@ def assert_page_structure(page: Page) -> None:
     assert page.locator("h1").count() == 1, f"{page.url}: expected exactly one h1"
     assert page.locator("main#main").count() == 1, page.url
     assert page.locator("a.skip-link[href='#main']").count() == 1, page.url
+    # every hint and error message of a form field is tied to its field (aria-describedby)
+    unreferenced = page.evaluate(
+        """() => {
+            const described = new Set();
+            document.querySelectorAll('[aria-describedby]').forEach(
+                el => el.getAttribute('aria-describedby').split(/\\s+/).forEach(
+                    id => described.add(id)));
+            return Array.from(document.querySelectorAll(
+                'main form .hint[id], main form .field-error[id]'))
+                .filter(el => !described.has(el.id)).map(el => el.id);
+        }"""
+    )
+    assert unreferenced == [], f"{page.url}: hints/errors no field refers to: {unreferenced}"
 
 
 def check_page(page: Page, url: str | None = None, *, status: int = 200) -> None:

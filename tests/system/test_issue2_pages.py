@@ -34,8 +34,11 @@ def test_login_page_and_accessibility_statement(page):
 
 
 def test_two_factor_prompt_is_accessible_and_signs_in(page, personas):
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
     from stegvis.access.totp import current_code
 
+    RecoveryCodes.activate(personas.officer_a)
     submit_login(page, "officer_a", PASSWORD)
     check_page(page)
     assert h1(page) == "Tvåfaktorsautentisering"
@@ -43,6 +46,12 @@ def test_two_factor_prompt_is_accessible_and_signs_in(page, personas):
     page.get_by_role("button", name="Logga in").click()
     check_page(page)
     assert h1(page) == "Start"
+    check_page(page, reverse("mfa_index"))
+    check_page(page, reverse("mfa_view_recovery_codes"))
+    check_page(page, reverse("account_logout"))
+    page.get_by_role("button", name="Logga ut").last.click()
+    check_page(page)
+    assert h1(page) == "Logga in"
 
 
 def test_totp_setup_and_account_pages(page, personas):

@@ -100,6 +100,9 @@ def test_participant_page_end_and_measurement(page, personas, participation):
     page.get_by_role("link", name="Avsluta deltagandet").click()
     check_page(page)
     assert h1(page) == "Avsluta deltagande"
+    for path in ("felregistrering", "aterkalla-samtycke"):
+        check_page(page, f"/deltagare/{participation.pk}/{path}/")
+    check_page(page, f"/deltagare/matning/{participation.measurements.get().pk}/ratta/")
     # search by personnummer (a POST form): the result page
     page.goto("/deltagare/")
     page.get_by_label("Personnummer").fill(make_pnr(dt.date(1990, 5, 17), serial=42))
@@ -145,8 +148,11 @@ def test_register_participant_with_keyboard_only(page, personas, insats):
     kb.press("Shift+Tab")
     assert focused(page) == "id_consent_form_version"
     kb.press("Tab")
-    kb.press("Space")
+    assert page.locator("#id_consent_scope_registration").is_checked()  # checked from the start
     tab_to(page, "id_consent_follow_up")
+    kb.press("Space")
+    assert page.locator("#id_consent_follow_up").is_checked()
+    tab_to(page, "id_consent_sharing_parties_0")
     kb.press("Space")
     tab_to(page, "id_start_date")
     type_date(page, dt.date(2024, 2, 1))
@@ -156,6 +162,7 @@ def test_register_participant_with_keyboard_only(page, personas, insats):
     kb.type("Stockholm")
     tab_to(page, "id_income_sources_7")  # Försörjningsstöd
     kb.press("Space")
+    assert page.locator("#id_income_sources_7").is_checked()
     tab_to(page, "id_activity_aktivt_arbetssokande")
     kb.type("50")
     tab_to(page, "id_education_level")
@@ -189,8 +196,11 @@ def test_register_participant_with_keyboard_only(page, personas, insats):
     assert page.evaluate("document.activeElement.textContent.trim()") == "Registrera deltagare"
     with page.expect_navigation():
         kb.press("Enter")
+    errors = page.locator(".error-summary")
+    assert errors.count() == 0, errors.inner_text()
     participation = Participation.objects.get()
     assert participation.intervention_id == insats.pk
     assert participation.start_date == dt.date(2024, 2, 1)
+    assert participation.consent.scope_follow_up
     assert page.url.endswith(f"/deltagare/{participation.pk}/")
     check_page(page)

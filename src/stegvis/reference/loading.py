@@ -76,10 +76,10 @@ def _insert_population_fast(population_model: Any) -> None:
     columns = ", ".join(
         qn(meta.get_field(name).column) for name in ("municipality", "year", "age", "women", "men")
     )
+    # Table and column names come from the model, quoted; the values are parameters.
+    sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s, %s)"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s, %s)", rows
-        )
+        cursor.executemany(sql, rows)
 
 
 def reload_reference_data() -> None:
