@@ -95,3 +95,18 @@ def test_rebuild_command_restores_everything_atomically(scenario):
 
 def test_refresh_of_unknown_ids_is_harmless(scenario):
     assert refresh_participation_facts([999999]) == 0
+
+
+def test_registration_fast_path_writes_the_same_fact_as_a_full_refresh(scenario):
+    """participation_start builds its fact row from memory; a full re-read must agree."""
+    p = scenario.personas
+    fields = [f.name for f in ParticipationFact._meta.concrete_fields if not f.primary_key]
+    new = start(p.officer_a, scenario.i1, make_pnr(dt.date(1990, 6, 6), woman=True),
+                dt.date(2024, 3, 1),
+                m(["forsorjningsstod", "sjukpenning"], [("annan_insats", 50), ("studier", 25)], 2))
+    fact = ParticipationFact.objects.get(participation=new)
+    from_memory = {f: getattr(fact, f) for f in fields}
+    assert from_memory["start_income"] and from_memory["start_extent"] == 25
+    refresh_participation_facts([new.pk])
+    fact.refresh_from_db()
+    assert {f: getattr(fact, f) for f in fields} == from_memory

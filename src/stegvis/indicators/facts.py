@@ -146,6 +146,21 @@ _UPDATE_FIELDS = [
 ]
 
 
+def _store(ids: list[int], facts: list[ParticipationFact]) -> None:
+    kept = {f.participation_id for f in facts}
+    gone = [i for i in ids if i not in kept]
+    if gone:
+        ParticipationFact.objects.filter(participation_id__in=gone).delete()
+    if facts:
+        ParticipationFact.objects.bulk_create(
+            facts,
+            batch_size=CHUNK,
+            update_conflicts=True,
+            unique_fields=["participation"],
+            update_fields=_UPDATE_FIELDS,
+        )
+
+
 def refresh_participation_facts(participation_ids: Iterable[int]) -> int:
     """Recompute the fact rows of ``participation_ids`` in the caller's transaction.
 
@@ -158,20 +173,24 @@ def refresh_participation_facts(participation_ids: Iterable[int]) -> int:
     with transaction.atomic(savepoint=False):
         for chunk in _chunks(ids, CHUNK):
             facts = _compute(chunk)
-            kept = {f.participation_id for f in facts}
-            gone = [i for i in chunk if i not in kept]
-            if gone:
-                ParticipationFact.objects.filter(participation_id__in=gone).delete()
-            if facts:
-                ParticipationFact.objects.bulk_create(
-                    facts,
-                    batch_size=CHUNK,
-                    update_conflicts=True,
-                    unique_fields=["participation"],
-                    update_fields=_UPDATE_FIELDS,
-                )
+            _store(chunk, facts)
             written += len(facts)
     return written
+
+
+def refresh_new_participation_fact(
+    participation: Participation,
+    start: Measurement,
+    activities: list[tuple[str, int]],
+    income: list[tuple[str, bool]],
+) -> None:
+    """The fact row of a participation its caller has just created, from the objects it still
+    holds (``activities``: (category, extent %), ``income``: (key, public support)) instead of
+    reading them back: registration is the hot path. Gives the same row as
+    :func:`refresh_participation_facts` (tested)."""
+    fact = build_fact(participation, [start], {start.pk: activities}, {start.pk: income})
+    with transaction.atomic(savepoint=False):
+        _store([participation.pk], [fact] if fact is not None else [])
 
 
 def rebuild_all_facts() -> int:

@@ -20,7 +20,7 @@ from stegvis.access import scope
 from stegvis.audit.models import Action
 from stegvis.audit.redaction import contains_identifier
 from stegvis.audit.services import record_event
-from stegvis.indicators.facts import refresh_participation_facts
+from stegvis.indicators.facts import refresh_new_participation_fact, refresh_participation_facts
 from stegvis.interventions.models import FollowUpMethod, Intervention, Orientation
 from stegvis.participants import followup, identity
 from stegvis.participants import personnummer as pnr
@@ -317,12 +317,19 @@ def _write_measurement(
         created_by=actor,
         **r.ratings,
     )
-    _write_measurement_children(m, r)
+    _write_measurement_children(m, r, new=True)
     return m
 
 
-def _write_measurement_children(m: Measurement, r: _ResolvedMeasurement) -> None:
-    m.income_sources.set(r.income_sources)
+def _write_measurement_children(
+    m: Measurement, r: _ResolvedMeasurement, *, new: bool = False
+) -> None:
+    if new:  # nothing to replace: insert the links without reading them first
+        Measurement.income_sources.through.objects.bulk_create(
+            [Measurement.income_sources.through(measurement=m, code=c) for c in r.income_sources]
+        )
+    else:
+        m.income_sources.set(r.income_sources)
     MeasurementActivity.objects.bulk_create(
         [MeasurementActivity(measurement=m, activity=c, extent_pct=pct) for c, pct in r.activities]
     )
@@ -536,7 +543,7 @@ def participation_start(
             )
             if sharing:
                 c.sharing_parties.set(sharing)
-            _write_measurement(
+            start = _write_measurement(
                 actor=actor, participation=participation, occasion=Occasion.START, r=resolved
             )
             record_event(
@@ -561,7 +568,12 @@ def participation_start(
                     "measurement": resolved.codes(),
                 },
             )
-            refresh_participation_facts([participation.pk])
+            refresh_new_participation_fact(
+                participation,
+                start,
+                activities=[(code.category, pct) for code, pct in resolved.activities],
+                income=[(code.key, code.public_support) for code in resolved.income_sources],
+            )
     except IntegrityError:
         # A concurrent request registered the same person or used the same form token.
         if idempotency_key:
