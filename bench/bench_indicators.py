@@ -160,10 +160,13 @@ def main() -> None:
     print(f"hand-written SQL, country:      {t_sql * 1000:8.1f} ms median")
     print(f"ratio ORM headline / SQL:       {t_nat / t_sql if t_sql else float('nan'):8.2f}x"
           " (the ORM figure also includes anonymous, volume, cost and the median)")
-    total_sql = sum(r["active"] or 0 for r in sql.values())
-    total_orm = figures[("participants_active", "T")].value
-    print(f"check: active T  ORM={total_orm}  SQL={total_sql}  "
-          f"{'OK' if total_orm == total_sql else 'DIFFERENT'}")
+    for key, column in (("participants_active", "active"), ("persons_active", "persons"),
+                        ("work_or_studies_after", "wos_after")):
+        total_sql = sum(r[column] or 0 for r in sql.values())
+        figure = figures[(key, "T")]
+        total_orm = figure.numerator if figure.denominator else figure.value
+        print(f"check: {key} T  ORM={total_orm}  SQL={total_sql}  "
+              f"{'OK' if total_orm == total_sql else 'DIFFERENT'}")
 
     if one_q is not None:
         def pdf() -> bytes:

@@ -272,5 +272,8 @@ LOGGING = {
         # Request lines would carry query strings; Stegvis never puts identities in URLs,
         # but the access log is left to the front web server.
         "django.server": {"level": "WARNING"},
+        # PDF rendering reports every layout step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -210,10 +210,30 @@ class Median(Aggregate):
 def _grouped(
     qs: QuerySet[Any], by: tuple[str, ...], aggs: dict[str, Any]
 ) -> dict[tuple[Any, ...], dict[str, int]]:
-    """``{group values: {agg name: value}}`` from one GROUP BY query."""
+    """``{group values: {agg name: value}}`` from GROUP BY queries.
+
+    Plain counts share one query, which PostgreSQL can run in parallel; a DISTINCT count
+    cannot be, so each gets its own query restricted to its filter (about twice as fast on
+    the national fact table as one query doing both).
+    """
+    plain = {k: a for k, a in aggs.items() if not getattr(a, "distinct", False)}
+    distinct = {k: a for k, a in aggs.items() if getattr(a, "distinct", False)}
     out: dict[tuple[Any, ...], dict[str, int]] = {}
-    for row in qs.values(*by).annotate(**aggs).order_by():
-        out[tuple(row[b] for b in by)] = {k: row[k] or 0 for k in aggs}
+    if plain:
+        for row in qs.values(*by).annotate(**plain).order_by():
+            out[tuple(row[b] for b in by)] = {k: row[k] or 0 for k in plain}
+    for name, agg in distinct.items():
+        narrowed = qs.filter(agg.filter) if agg.filter is not None else qs
+        expression = agg.get_source_expressions()[0]
+        for row in narrowed.values(*by).annotate(
+            **{name: Count(expression, distinct=True)}
+        ).order_by():
+            out.setdefault(tuple(row[b] for b in by), dict.fromkeys(plain, 0))[name] = (
+                row[name] or 0
+            )
+    for values in out.values():
+        for name in distinct:
+            values.setdefault(name, 0)
     return out
 
 
