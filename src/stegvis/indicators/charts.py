@@ -92,7 +92,10 @@ def chart_svg(table: Table) -> bytes:
         ax.spines[spine].set_visible(False)
     fig.tight_layout()
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    # Text as text, not as glyph outlines: a tenth of the size, selectable and readable by
+    # assistive technology, and the PDF renderer lays it out several times faster.
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        fig.savefig(buffer, format="svg", metadata={"Date": None})
     return buffer.getvalue()
 
 
