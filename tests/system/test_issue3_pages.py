@@ -68,6 +68,20 @@ def test_insats_count_forms(page, personas, volume_insats):
 # --- deltagare --------------------------------------------------------------------------------
 
 
+def assert_mandatory(page, ids: list[str], legends: list[str], optional: list[str]) -> None:
+    """Mandatory fields say "(obligatoriskt)" in their label or legend and are aria-required."""
+    for field_id in ids:
+        assert page.locator(f"#{field_id}").get_attribute("aria-required") == "true", field_id
+        label = page.locator(f"label[for={field_id}]").inner_text()
+        assert "(obligatoriskt)" in label, f"{field_id}: {label}"
+    for legend in legends:
+        assert page.locator("legend", has_text=legend).filter(
+            has_text="(obligatoriskt)").count() == 1, legend
+    for field_id in optional:
+        assert page.locator(f"#{field_id}").get_attribute("aria-required") is None, field_id
+        assert "(obligatoriskt)" not in page.locator(f"label[for={field_id}]").inner_text()
+
+
 def test_participant_start_worklist_and_registration_pages(page, personas, insats):
     sign_in(page, "officer_a", PASSWORD, TOTP_SECRET)
     page.get_by_role("link", name="Deltagare", exact=True).first.click()
@@ -77,6 +91,14 @@ def test_participant_start_worklist_and_registration_pages(page, personas, insat
     check_page(page)
     page.get_by_role("link", name="Registrera deltagare").click()
     check_page(page)
+    assert_mandatory(
+        page,
+        ["id_personnummer", "id_consent_date", "id_consent_form_version", "id_start_date",
+         "id_referred_by", "id_residence", "id_education_level", "id_public_support_duration",
+         "id_step"],
+        ["Försörjning", "Sysselsättning och omfattning"],
+        ["id_protected_identity", "id_rating_health"],
+    )
     # an empty submission: the error summary has focus, links to fields, passes axe
     page.get_by_role("button", name="Registrera deltagare").click()
     check_page(page)
@@ -100,6 +122,12 @@ def test_participant_page_end_and_measurement(page, personas, participation):
     page.get_by_role("link", name="Avsluta deltagandet").click()
     check_page(page)
     assert h1(page) == "Avsluta deltagande"
+    assert_mandatory(
+        page,
+        ["id_end_date", "id_exit_reason", "id_education_level", "id_step"],
+        ["Försörjning", "Sysselsättning och omfattning"],
+        ["id_rating_work"],
+    )
     for path in ("felregistrering", "aterkalla-samtycke"):
         check_page(page, f"/deltagare/{participation.pk}/{path}/")
     check_page(page, f"/deltagare/matning/{participation.measurements.get().pk}/ratta/")

@@ -31,6 +31,22 @@ def _code_choices(code_list: str, on: dt.date, *, blank: bool = True) -> list[tu
     return [("", _("– välj –")), *choices] if blank else choices
 
 
+def mark_mandatory(fields: dict[str, forms.Field], names: list[str]) -> None:
+    """Mark fields the service requires: "(obligatoriskt)" in the label, ``aria-required``.
+
+    The fields stay ``required=False`` so that the service's messages are the ones shown.
+    A group of checkboxes gets the text in its legend only (``aria-required`` on each box
+    would claim that every box must be ticked).
+    """
+    for name in names:
+        field = fields.get(name)
+        if field is None:
+            continue
+        field.mandatory = True  # type: ignore[attr-defined]
+        if not isinstance(field.widget, forms.CheckboxSelectMultiple):
+            field.widget.attrs["aria-required"] = "true"
+
+
 class MeasurementFieldsMixin:
     """Adds the fields of a measurement; activities get one extent field each."""
 
@@ -38,6 +54,7 @@ class MeasurementFieldsMixin:
     cleaned_data: dict[str, Any]
     activity_keys: list[tuple[str, str]]
     question_fields: list[str]
+    activities_mandatory: bool
 
     def add_measurement_fields(
         self,
@@ -104,6 +121,15 @@ class MeasurementFieldsMixin:
             self.fields[name] = field
             self.question_fields.append(name)
         self._measurement_full = full
+        # as the service requires them (participants.services): income and activities always,
+        # education and step at start and end, time in public support at start.
+        mandatory = ["measurement_date", "income_sources"]
+        if full:
+            mandatory += ["education_level", "step"]
+        if occasion == Occasion.START:
+            mandatory.append("public_support_duration")
+        mark_mandatory(self.fields, mandatory)
+        self.activities_mandatory = True
 
     def measurement_input(self) -> MeasurementInput:
         d = self.cleaned_data
@@ -241,6 +267,8 @@ class RegistrationForm(MeasurementFieldsMixin, ServiceErrorsMixin, forms.Form):
             with_date=False,
             questions=questions,
         )
+        mark_mandatory(self.fields, ["personnummer", "consent_date", "consent_form_version",
+                                     "start_date", "referred_by", "residence"])
 
     def service_kwargs(self) -> dict[str, Any]:
         d = self.cleaned_data
@@ -283,6 +311,7 @@ class EndForm(MeasurementFieldsMixin, ServiceErrorsMixin, forms.Form):
             with_date=False,
             questions=questions,
         )
+        mark_mandatory(self.fields, ["end_date", "exit_reason"])
 
 
 class MeasurementForm(MeasurementFieldsMixin, ServiceErrorsMixin, forms.Form):
@@ -300,6 +329,7 @@ class MeasurementForm(MeasurementFieldsMixin, ServiceErrorsMixin, forms.Form):
             association_id=intervention.association_id,
             with_date=True,
         )
+        mark_mandatory(self.fields, ["occasion"])
 
 
 class CorrectionForm(MeasurementFieldsMixin, ServiceErrorsMixin, forms.Form):
