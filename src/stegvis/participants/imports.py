@@ -33,7 +33,7 @@ from stegvis.participants.services import (
     MAX_AGE,
     ConsentInput,
     MeasurementInput,
-    _require_assigned,
+    require_assigned,
 )
 from stegvis.reference.models import Code, CodeList, Municipality
 
@@ -184,7 +184,7 @@ def participations_import(
 
     Raises ImportRejected with every row's problems if any row has one.
     """
-    _require_assigned(actor, intervention)
+    require_assigned(actor, intervention)
     checked, problems = participations_import_check(
         intervention=intervention, rows=rows, today=today
     )

@@ -125,7 +125,7 @@ def measurement_snapshot(m: Measurement) -> dict[str, Any]:
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _require_assigned(actor: Any, intervention: Intervention) -> None:
+def require_assigned(actor: Any, intervention: Intervention) -> None:
     """Only a deltagaransvarig assigned to the insats may touch its participants."""
     if intervention.pk not in scope.assigned_intervention_ids(actor):
         raise PermissionDenied
@@ -373,7 +373,7 @@ def participation_start(
     A repeated call with the same ``idempotency_key`` (a double submit) returns the
     participation the first call created instead of creating another.
     """
-    _require_assigned(actor, intervention)
+    require_assigned(actor, intervention)
     if idempotency_key:
         existing = Participation.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -597,7 +597,7 @@ def participation_end(
 ) -> Participation:
     """End an open participation with its exit reason and end measurement."""
     intervention = participation.intervention
-    _require_assigned(actor, intervention)
+    require_assigned(actor, intervention)
     errors = _Errors()
     if not participation.is_open or participation.is_error:
         raise ValidationError({"end_date": "Slutdatum: deltagandet är redan avslutat."})
@@ -676,7 +676,7 @@ def measurement_record(
 ) -> Measurement:
     """Record an interim measurement or a follow-up 3, 6 or 12 months after the end."""
     intervention = participation.intervention
-    _require_assigned(actor, intervention)
+    require_assigned(actor, intervention)
     errors = _Errors()
     if participation.consent_withdrawn_at is not None or participation.is_error:
         raise ValidationError({"occasion": "Mättillfälle: deltagandet kan inte längre mätas."})
@@ -747,7 +747,7 @@ def measurement_correct(
     """Replace a measurement's values; the old values stay in the audit trail (as codes)."""
     participation = measurement.participation
     intervention = participation.intervention
-    _require_assigned(actor, intervention)
+    require_assigned(actor, intervention)
     if participation.consent_withdrawn_at is not None:
         raise ValidationError({"occasion": "Mättillfälle: deltagandet kan inte längre ändras."})
     errors = _Errors()
@@ -797,7 +797,7 @@ def measurement_correct(
 def participation_mark_error(*, actor: Any, participation: Participation) -> Participation:
     """Felregistrering: the participation leaves all statistics; the audit trail stays."""
     intervention = participation.intervention
-    _require_assigned(actor, intervention)
+    require_assigned(actor, intervention)
     if participation.is_error:
         raise ValidationError({"is_error": "Felregistrering: deltagandet är redan markerat."})
     with transaction.atomic():
@@ -832,7 +832,7 @@ def consent_withdraw(*, actor: Any, participation: Participation) -> Participati
     from stegvis.interventions.services import anonymous_count_add
 
     intervention = participation.intervention
-    _require_assigned(actor, intervention)
+    require_assigned(actor, intervention)
     if participation.consent_withdrawn_at is not None:
         raise ValidationError({"consent": "Samtycke: samtycket är redan återkallat."})
     now = timezone.now()
@@ -892,7 +892,7 @@ def consent_withdraw(*, actor: Any, participation: Participation) -> Participati
 def person_reveal(*, actor: Any, participation: Participation, reason: str) -> str:
     """The full number (``ÅÅÅÅMMDD-NNNN``) of the participant; writes READ with the reason."""
     intervention = participation.intervention
-    _require_assigned(actor, intervention)
+    require_assigned(actor, intervention)
     reason = (reason or "").strip()
     if len(reason) < 5:
         raise ValidationError({"reason": "Anledning: beskriv varför du behöver se personnumret."})
