@@ -347,6 +347,13 @@ def _store_key(association: Association, shares: Mapping[int, Decimal]) -> None:
     )
 
 
+def _rekey(association: Association, shares: Mapping[int, Decimal], year: int | None) -> None:
+    """Store a recomputed key and the population year it was computed from."""
+    association.funding_key_population_year = year
+    association.save(update_fields=["funding_key_population_year"])
+    _store_key(association, shares)
+
+
 def _shares_detail(shares: Mapping[int, Decimal]) -> dict[str, str]:
     return {str(k): f"{v:.4f}" for k, v in shares.items()}
 
@@ -712,9 +719,7 @@ def membership_add(
         AreaPart.objects.create(
             association=association, municipality_id=organisation.municipality_id
         )
-    association.funding_key_population_year = year
-    association.save(update_fields=["funding_key_population_year"])
-    _store_key(association, shares)
+    _rekey(association, shares, year)
     record_event(
         actor=actor,
         action=Action.CREATE,
@@ -788,9 +793,7 @@ def membership_end(
         AreaPart.objects.filter(
             association=association, municipality_id=org.municipality_id
         ).delete()
-    association.funding_key_population_year = year
-    association.save(update_fields=["funding_key_population_year"])
-    _store_key(association, shares)
+    _rekey(association, shares, year)
     record_event(
         actor=actor,
         action=Action.UPDATE,
@@ -835,9 +838,7 @@ def area_set(
     AreaPart.objects.bulk_create(
         [AreaPart(association=association, municipality=m, district=d) for m, d in pairs]
     )
-    association.funding_key_population_year = year
-    association.save(update_fields=["funding_key_population_year"])
-    _store_key(association, shares)
+    _rekey(association, shares, year)
     record_event(
         actor=actor,
         action=Action.UPDATE,

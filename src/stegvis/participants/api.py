@@ -245,10 +245,4 @@ def record(request: HttpRequest, participation_id: int, payload: RecordIn) -> St
         occasion=payload.occasion,
         measurement=payload.measurement.to_input(),
     )
-    m = (
-        Measurement.objects.filter(pk=m.pk)
-        .prefetch_related("income_sources", "activities__activity")
-        .select_related("education_level", "public_support_duration", "step")
-        .get()
-    )
-    return Status(201, _measurement_out(m))
+    return Status(201, _measurement_out(selectors.measurement_get(user=request.user, pk=m.pk)))
