@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "stegvis.audit",
     "stegvis.web",
     "stegvis.demo",
+    "stegvis.privacy",
 ]
 
 MIDDLEWARE = [
@@ -277,3 +278,32 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Gallring (ADR 0007): identified participations are erased this many whole years after they
+# ended, audit events this many years after they were recorded. The defaults are the decision
+# documented in ADR 0007; a controller with another decision sets the variables.
+
+
+def _retention_years(name: str, default: int, minimum: int) -> int:
+    raw = env(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number of years, not {raw!r}") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}")
+    return value
+
+
+STEGVIS_RETENTION_PARTICIPATION_YEARS = _retention_years(
+    "STEGVIS_RETENTION_PARTICIPATION_YEARS", 5, 2
+)
+STEGVIS_RETENTION_AUDIT_YEARS = _retention_years("STEGVIS_RETENTION_AUDIT_YEARS", 7, 1)
+if STEGVIS_RETENTION_AUDIT_YEARS < STEGVIS_RETENTION_PARTICIPATION_YEARS:
+    raise ImproperlyConfigured(
+        "STEGVIS_RETENTION_AUDIT_YEARS must not be shorter than "
+        "STEGVIS_RETENTION_PARTICIPATION_YEARS (who read a person's data must stay known "
+        "as long as the data is kept)"
+    )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("rapporter/", include("stegvis.indicators.urls")),
     path("ekonomi/", include("stegvis.finance.urls")),
     path("granskning/", include("stegvis.audit.urls")),
+    path("integritet/", include("stegvis.privacy.urls")),
     path("kodlistor/", include("stegvis.reference.urls")),
     path("konto/", include("stegvis.access.urls")),
     path("konto/", include("allauth.urls")),

@@ -161,13 +161,23 @@ def _store(ids: list[int], facts: list[ParticipationFact]) -> None:
         )
 
 
+def _not_erased(ids: Iterable[int]) -> list[int]:
+    """Leave out participations erased by gallring: their fact row is frozen (ADR 0007)."""
+    wanted = sorted({int(i) for i in ids if i is not None})
+    erased = set(
+        Participation.objects.filter(pk__in=wanted, retention_erasure__isnull=False)
+        .values_list("pk", flat=True)
+    ) if wanted else set()
+    return [i for i in wanted if i not in erased]
+
+
 def refresh_participation_facts(participation_ids: Iterable[int]) -> int:
     """Recompute the fact rows of ``participation_ids`` in the caller's transaction.
 
     Returns the number of rows written. Safe to call for ids whose participation no longer
-    counts (its row is removed).
+    counts (its row is removed). Rows of participations erased by gallring are left as they are.
     """
-    ids = sorted({int(i) for i in participation_ids if i is not None})
+    ids = _not_erased(participation_ids)
     written = 0
     # No savepoint of its own: it runs inside the caller's transaction (or autocommits).
     with transaction.atomic(savepoint=False):
@@ -196,8 +206,15 @@ def refresh_new_participation_fact(
 def rebuild_all_facts() -> int:
     """Rebuild the whole fact table atomically (readers see the old table until commit)."""
     with transaction.atomic():
-        ParticipationFact.objects.all().delete()
-        ids = list(Participation.objects.order_by("pk").values_list("pk", flat=True))
+        # Rows of participations erased by gallring are the anonymised figures: kept as they are.
+        ParticipationFact.objects.exclude(
+            participation__retention_erasure__isnull=False
+        ).delete()
+        ids = list(
+            Participation.objects.filter(retention_erasure__isnull=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
         written = 0
         for chunk in _chunks(ids, CHUNK):
             facts = _compute(chunk)

@@ -348,6 +348,9 @@ def _open_participation_exists(intervention: Intervention, person: Person) -> bo
     ).exists()
 
 
+MSG_ERASED = (
+    "Deltagandet är gallrat: uppgifterna om personen finns inte längre och kan inte ändras."
+)
 MSG_SECOND_OPEN = "Personnummer: personen har redan ett pågående deltagande i insatsen."
 
 
@@ -800,6 +803,8 @@ def participation_mark_error(*, actor: Any, participation: Participation) -> Par
     require_assigned(actor, intervention)
     if participation.is_error:
         raise ValidationError({"is_error": "Felregistrering: deltagandet är redan markerat."})
+    if hasattr(participation, "retention_erasure"):
+        raise ValidationError({"is_error": MSG_ERASED})
     with transaction.atomic():
         code = Code.objects.filter(list=CodeList.EXIT_REASON, key=EXIT_REASON_ERROR).first()
         previous = getattr(participation.exit_reason, "key", None)
@@ -835,6 +840,8 @@ def consent_withdraw(*, actor: Any, participation: Participation) -> Participati
     require_assigned(actor, intervention)
     if participation.consent_withdrawn_at is not None:
         raise ValidationError({"consent": "Samtycke: samtycket är redan återkallat."})
+    if hasattr(participation, "retention_erasure"):
+        raise ValidationError({"consent": MSG_ERASED})
     now = timezone.now()
     with transaction.atomic():
         person_id = participation.person_id

@@ -1,0 +1,82 @@
+"""Fixtures for gallring, backups and data-subject rights: an insats in A with participants."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+from pytest_django.plugin import blocking_manager_key
+
+from stegvis.interventions.models import Intervention, InterventionAssignment
+from stegvis.participants import services
+from stegvis.participants.models import Participation
+from stegvis.reference.loading import reload_reference_data
+from tests import factories
+from tests.participants.conftest import (
+    consent,
+    end_measurement,
+    make_intervention,
+    make_pnr,
+    start_measurement,
+)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """A transactional test (the backup test) flushes every table: put reference data back."""
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    if nextitem is not None and marker is not None and marker.kwargs.get("transaction"):
+        with item.config.stash[blocking_manager_key].unblock():
+            reload_reference_data()
+    return result
+
+
+@pytest.fixture
+def insats(personas) -> Intervention:
+    """An identified insats in A with officer_a assigned (two-factor set up)."""
+    intervention = make_intervention(personas.a)
+    InterventionAssignment.objects.create(intervention=intervention, user=personas.officer_a)
+    for user in (personas.officer_a, personas.officer_b):
+        factories.totp(user)
+    return intervention
+
+
+@pytest.fixture
+def insats_b(personas) -> Intervention:
+    intervention = make_intervention(personas.b, name="Beta-insatsen")
+    InterventionAssignment.objects.create(intervention=intervention, user=personas.officer_b)
+    return intervention
+
+
+def register(
+    officer, intervention: Intervention, number: str, start: dt.date, end: dt.date | None = None
+) -> Participation:
+    """Register (and end, if ``end``) a participation through the services."""
+    p = services.participation_start(
+        actor=officer,
+        intervention=intervention,
+        personnummer=number,
+        consent=consent(start),
+        protected_identity=False,
+        referred_by="forsakringskassan",
+        start_date=start,
+        residence="0180",
+        measurement=start_measurement(),
+    )
+    if end is not None:
+        p = services.participation_end(
+            actor=officer, participation=p, end_date=end, exit_reason="arbete",
+            measurement=end_measurement(),
+        )
+    return p
+
+
+@pytest.fixture
+def people() -> dict[str, str]:
+    return {
+        "old": make_pnr(dt.date(1980, 5, 17), serial=11),
+        "recent": make_pnr(dt.date(1990, 3, 2), woman=False, serial=12),
+        "held": make_pnr(dt.date(1985, 11, 23), serial=13),
+    }
