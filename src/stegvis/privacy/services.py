@@ -17,7 +17,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from stegvis.access import scope
-from stegvis.access.roles import Capability
+from stegvis.access.roles import Capability, Role
 from stegvis.audit.models import Action, AuditEvent
 from stegvis.audit.redaction import contains_identifier
 from stegvis.audit.services import record_event
@@ -35,8 +35,8 @@ GALLRING = "privacy.gallring"
 def may_manage_holds(actor: Any, participation: Participation) -> bool:
     """The insats's assigned deltagaransvarig, or a förbundsadministratör of its förbund."""
     intervention = participation.intervention
-    return intervention.pk in scope.assigned_intervention_ids(actor) or scope.can(
-        actor, Capability.MANAGE_ASSOCIATION, intervention.association_id
+    return intervention.pk in scope.assigned_intervention_ids(actor) or scope.has_role(
+        actor, Role.ASSOCIATION_ADMIN, intervention.association_id
     )
 
 
