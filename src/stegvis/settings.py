@@ -300,7 +300,8 @@ def _retention_years(name: str, default: int, minimum: int) -> int:
 STEGVIS_RETENTION_PARTICIPATION_YEARS = _retention_years(
     "STEGVIS_RETENTION_PARTICIPATION_YEARS", 5, 2
 )
-STEGVIS_RETENTION_AUDIT_YEARS = _retention_years("STEGVIS_RETENTION_AUDIT_YEARS", 7, 1)
+# Audit events are kept at least five years (domain.md §6).
+STEGVIS_RETENTION_AUDIT_YEARS = _retention_years("STEGVIS_RETENTION_AUDIT_YEARS", 7, 5)
 if STEGVIS_RETENTION_AUDIT_YEARS < STEGVIS_RETENTION_PARTICIPATION_YEARS:
     raise ImproperlyConfigured(
         "STEGVIS_RETENTION_AUDIT_YEARS must not be shorter than "

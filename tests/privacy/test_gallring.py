@@ -205,7 +205,11 @@ def test_legal_hold_only_by_its_officer_or_the_forbund_administrator(personas, t
     [
         ({"STEGVIS_RETENTION_PARTICIPATION_YEARS": "fem"}, "must be a whole number of years"),
         ({"STEGVIS_RETENTION_PARTICIPATION_YEARS": "1"}, "must be at least 2"),
-        ({"STEGVIS_RETENTION_AUDIT_YEARS": "3"}, "must not be shorter than"),
+        ({"STEGVIS_RETENTION_AUDIT_YEARS": "4"}, "must be at least 5"),
+        (
+            {"STEGVIS_RETENTION_PARTICIPATION_YEARS": "8", "STEGVIS_RETENTION_AUDIT_YEARS": "6"},
+            "must not be shorter than",
+        ),
     ],
 )
 def test_settings_refuse_a_bad_rule(variables, message):
