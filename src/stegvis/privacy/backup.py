@@ -132,6 +132,10 @@ def _pg_env() -> dict[str, str]:
                      ("PGPASSWORD", "PASSWORD")):
         if s.get(key):
             env[var] = str(s[key])
+    options = s.get("OPTIONS") or {}
+    for option in ("sslmode", "sslrootcert", "sslcert", "sslkey"):
+        if options.get(option):
+            env[f"PG{option.upper()}"] = str(options[option])
     return env
 
 
