@@ -133,9 +133,11 @@ def test_dry_run_lists_counts_changes_nothing_and_is_audited(three, people, insa
     assert event.action == Action.READ and event.details["dry_run"] is True
 
 
-def test_erased_participation_cannot_be_withdrawn_or_marked_again(personas, three):
+def test_erased_participation_cannot_be_withdrawn_or_marked_again(personas, three, client_for):
     old, _recent, _held = three
     services.gallra(now=NOW)
+    page = client_for(personas.officer_a).get(f"/deltagare/{old.pk}/").content.decode()
+    assert "Deltagandet gallrades" in page and "Inga mätningar." in page
     old = Participation.objects.get(pk=old.pk)
     with pytest.raises(ValidationError, match="gallrat"):
         participant_services.consent_withdraw(actor=personas.officer_a, participation=old)

@@ -28,7 +28,7 @@ from stegvis.participants.models import (
     Person,
 )
 from stegvis.participants.selectors import require_officer
-from stegvis.privacy.models import LegalHold
+from stegvis.privacy.models import LegalHold, RetentionErasure
 from stegvis.reference.models import Code, CodeList
 
 PARTICIPATION = "participants.participation"
@@ -253,6 +253,15 @@ def correction_history(*, participation: Participation) -> list[Correction]:
             )
         )
     return result
+
+
+def erased_at(*, participation: Participation) -> dt.datetime | None:
+    """When gallring erased a participation read through ``participation_get`` (or None)."""
+    return (
+        RetentionErasure.objects.filter(participation=participation)
+        .values_list("erased_at", flat=True)
+        .first()
+    )
 
 
 # --- legal holds -----------------------------------------------------------------------------

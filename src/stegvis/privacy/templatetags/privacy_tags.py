@@ -19,6 +19,7 @@ def correction_history(context: dict[str, Any], participation: Participation) ->
     return {
         "participation": participation,
         "corrections": selectors.correction_history(participation=participation),
+        "erased_at": selectors.erased_at(participation=participation),
         "may_hold": participation.person_id is not None
         and services.may_manage_holds(user, participation),
     }
