@@ -141,3 +141,8 @@ def test_backup_never_overwrites_and_restore_refuses_a_foreign_file(tmp_path, fr
     junk.write_bytes(b"hello")
     result = stegvis(url, "restore", str(junk))
     assert result.returncode != 0 and "ingen säkerhetskopia" in result.stderr
+    other_kind = tmp_path / "annan-databas"
+    magic = backup.SQLITE_MAGIC if connection.vendor == "postgresql" else backup.PG_MAGIC
+    other_kind.write_bytes(magic + b"\0" * 64)
+    result = stegvis(url, "restore", str(other_kind))
+    assert result.returncode != 0 and "Säkerhetskopian är från" in result.stderr
