@@ -102,7 +102,7 @@ def test_gallring_is_idempotent_and_every_run_is_audited(three):
     assert (second.participations, second.measurements, second.persons) == (0, 0, 0)
     runs = AuditEvent.objects.filter(object_type="privacy.gallring").order_by("id")
     assert [e.action for e in runs] == [Action.DELETE, Action.DELETE]
-    assert runs[0].details["participations"] == 1
+    assert runs[0].details["participations"] == 1 and runs[0].details["failed"] is False
     assert runs[0].details["held"] == 1
     assert runs[1].details["participations"] == 0
 
@@ -115,6 +115,17 @@ def test_released_hold_lets_the_next_run_erase(personas, three):
     assert result.participations == 2 and result.held == 0
     held.refresh_from_db()
     assert held.person_id is None
+
+
+def test_a_failing_run_records_what_it_erased_before_failing(three, monkeypatch):
+    def broken(cutoff):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "_purge_audit", broken)
+    with pytest.raises(RuntimeError):
+        services.gallra(now=NOW)
+    event = AuditEvent.objects.get(object_type="privacy.gallring")
+    assert event.details["failed"] is True and event.details["participations"] == 1
 
 
 def test_dry_run_lists_counts_changes_nothing_and_is_audited(three, people, insats):

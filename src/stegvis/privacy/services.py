@@ -230,21 +230,30 @@ def gallra(
         interventions = dict(
             Participation.objects.filter(pk__in=ids).values_list("pk", "intervention_id")
         )
-        for i in range(0, len(ids), CHUNK):
-            erased, n_measurements, n_persons = _erase_chunk(ids[i : i + CHUNK])
-            result.participations += len(erased)
-            result.measurements += n_measurements
-            result.persons += n_persons
-            for pk in erased:
-                key = interventions[pk]
-                result.by_intervention[key] = result.by_intervention.get(key, 0) + 1
-        result.audit_events = _purge_audit(result.audit_cutoff)
+        try:
+            for i in range(0, len(ids), CHUNK):
+                erased, n_measurements, n_persons = _erase_chunk(ids[i : i + CHUNK])
+                result.participations += len(erased)
+                result.measurements += n_measurements
+                result.persons += n_persons
+                for pk in erased:
+                    key = interventions[pk]
+                    result.by_intervention[key] = result.by_intervention.get(key, 0) + 1
+            result.audit_events = _purge_audit(result.audit_cutoff)
+        except Exception:
+            # What the finished chunks erased is committed: record it, then fail loudly.
+            _record_run(actor, result, failed=True)
+            raise
+    _record_run(actor, result)
+    return result
+
+
+def _record_run(actor: Any, result: GallringResult, *, failed: bool = False) -> None:
     with transaction.atomic():
         record_event(
             actor=actor,
-            action=Action.READ if dry_run else Action.DELETE,
+            action=Action.READ if result.dry_run else Action.DELETE,
             object_type=GALLRING,
             username="system",
-            details=result.details(),
+            details={**result.details(), "failed": failed},
         )
-    return result
