@@ -88,6 +88,8 @@ def test_extract_is_for_officers_only_and_bad_numbers_are_explained(
     assert bad.status_code == 400
     body = bad.content.decode()
     assert "Personnummer:" in body and "19800517-0000" not in body  # never echoed back
+    refused = AuditEvent.objects.get(action=Action.EXPORT, actor=personas.officer_a)
+    assert refused.details == {"register_extract": True, "valid": False, "participations": []}
     empty = client.post(EXTRACT, {"personnummer": ""})
     assert "ange personens personnummer" in empty.content.decode()
 

@@ -93,7 +93,15 @@ def register_extract(*, user: Any, personnummer: str) -> RegisterExtract:
     Audited as EXPORT (with participation ids, never the number).
     """
     require_officer(user=user)
-    parsed = pnr.parse(personnummer, today=timezone.localdate())
+    try:
+        parsed = pnr.parse(personnummer, today=timezone.localdate())
+    except pnr.PersonnummerError:
+        with transaction.atomic():
+            record_event(
+                actor=user, action=Action.EXPORT, object_type=PERSON,
+                details={"register_extract": True, "valid": False, "participations": []},
+            )
+        raise
     number = f"{parsed.normalised[:8]}-{parsed.normalised[8:]}"
     person = Person.objects.filter(blind_index=identity.blind_index(parsed.normalised)).first()
     participations: list[Participation] = []
