@@ -23,7 +23,7 @@ def test_indicators_exact_with_threshold_one(scenario, client_for, settings):
     assert items[("participants_active", "T")]["value"] == 8
     assert items[("work_or_studies_after", "K")] == {
         "key": "work_or_studies_after", "sex": "K", "value": 1.0, "numerator": 3,
-        "denominator": 3, "suppressed": False,
+        "denominator": 3, "suppressed": False, "reason": None, "preliminary": False,
     }
     from stegvis.indicators.maths import HEADLINE_KEYS
 
@@ -38,7 +38,7 @@ def test_indicators_suppressed_by_default(scenario, client_for):
     assert r.json()["suppression_threshold"] == 5
     assert items[("participants_active", "M")] == {
         "key": "participants_active", "sex": "M", "value": None, "numerator": None,
-        "denominator": None, "suppressed": True,
+        "denominator": None, "suppressed": True, "reason": None, "preliminary": False,
     }
     for item in items.values():
         if not item["suppressed"] and isinstance(item["value"], int) and item["key"] in (

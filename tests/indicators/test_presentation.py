@@ -8,7 +8,8 @@ from stegvis.indicators.tables import CHANGE, COUNT, Cell, Row, Table
 
 def test_change_in_percentage_points_reads_as_swedish():
     assert Cell(kind=CHANGE, value=21.7).display() == "+21,7 p.e."
-    assert Cell(kind=CHANGE, value=-3.25).display() == "-3,2 p.e."
+    assert Cell(kind=CHANGE, value=-3.25).display() == "\u22123,2 p.e."  # U+2212 minus
+    assert Cell(kind=CHANGE, value=-0.01).display() == "0,0 p.e."  # no minus on a zero
 
 
 def _table(values: list[tuple[int, int, int, bool]]) -> Table:

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stegvis.indicators import maths, periods, suppression, tables
+from stegvis.indicators import maths, periods, protection, tables
+from stegvis.indicators.protection import Relation
 from stegvis.indicators.periods import PeriodError
 
 T = 5
@@ -18,9 +19,9 @@ def grid_relations(rows: int, cols: int):
     """Cells (r, c) with row totals at column ``cols``, column totals at row ``rows``."""
     groups = []
     for r in range(rows + 1):
-        groups.append(((r, cols), [(r, c) for c in range(cols)]))
+        groups.append(Relation((r, cols), tuple((r, c) for c in range(cols))))
     for c in range(cols + 1):
-        groups.append(((rows, c), [(r, c) for r in range(rows)]))
+        groups.append(Relation((rows, c), tuple((r, c) for r in range(rows))))
     return groups
 
 
@@ -50,23 +51,24 @@ small_counts = st.one_of(st.integers(0, 6), st.integers(0, 200))
 def test_no_suppressed_cell_recoverable_and_no_small_count_shown(inner, threshold):
     values = grid_values(inner)
     groups = grid_relations(len(inner), len(inner[0]))
-    hidden = suppression.suppress_counts(values, groups, threshold)
+    hidden = protection.protect(values, groups, threshold)
     # No visible count in 1..threshold-1.
     for key, value in values.items():
         if key not in hidden:
             assert not 1 <= value < threshold, (key, value)
     # No hidden cell recoverable by subtraction from any row or column total.
-    for total, parts in groups:
-        unknown = [k for k in [total, *parts] if k in hidden]
-        assert len(unknown) != 1, (total, unknown)
-    assert suppression.recoverable(values, groups, hidden) == []
+    for rel in groups:
+        unknown = [k for k in rel.members if k in hidden]
+        assert len(unknown) != 1 or values[unknown[0]] == 0, (rel, unknown)
+    # Nor by any combination of them.
+    assert not {k for k in protection.determined(groups, hidden) if 1 <= values[k] < threshold}
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.integers(0, 30), st.integers(0, 30))
 def test_kmt_triple_counts_as_a_row(k, m):
     values = {"K": k, "M": m, "T": k + m}
-    hidden = suppression.suppress_counts(values, [("T", ["K", "M"])], T)
+    hidden = protection.protect(values, [Relation("T", ("K", "M"))], T)
     assert len([x for x in values if x in hidden]) != 1
     for key in values:
         if key not in hidden:
@@ -75,16 +77,33 @@ def test_kmt_triple_counts_as_a_row(k, m):
 
 def test_secondary_picks_next_smallest_nonzero():
     values = {"a": 3, "b": 0, "c": 7, "d": 9, "t": 19}
-    hidden = suppression.suppress_counts(values, [("t", ["a", "b", "c", "d"])], T)
+    hidden = protection.protect(values, [Relation("t", ("a", "b", "c", "d"))], T)
     assert hidden == {"a", "c"}
 
 
 def test_rates():
-    assert suppression.rate_suppressed(10, 4, T)  # denominator below threshold
-    assert suppression.rate_suppressed(2, 40, T)  # small numerator
-    assert not suppression.rate_suppressed(0, 40, T)
-    assert not suppression.rate_suppressed(6, 40, T)
-    assert not suppression.rate_suppressed(0, 0, T)  # no one: no rate, nothing to hide
+    assert protection.rate_suppressed(10, 4, T)  # denominator below threshold
+    assert protection.rate_suppressed(2, 40, T)  # small numerator
+    assert not protection.rate_suppressed(0, 40, T)
+    assert not protection.rate_suppressed(6, 40, T)
+    assert not protection.rate_suppressed(0, 0, T)  # no one: no rate, nothing to hide
+
+
+def test_determined_finds_a_bridge_that_single_subtractions_miss():
+    """Two hidden 2x2 blocks joined by one hidden cell: every row and column has two hidden
+    cells, yet the joining cell follows from combining the totals."""
+    # Grid 4x4 inner; hidden: block (0,0),(0,1),(1,0),(1,1); block (2,2),(2,3),(3,2),(3,3);
+    # and the bridge (1,2) makes row 1 and column 2 have three hidden cells.
+    inner = [[20, 20, 30, 30], [20, 20, 3, 30], [30, 30, 20, 20], [30, 30, 20, 20]]
+    values = grid_values(inner)
+    groups = grid_relations(4, 4)
+    naive = {(0, 0), (0, 1), (1, 0), (1, 1), (2, 2), (2, 3), (3, 2), (3, 3), (1, 2)}
+    for rel in groups:
+        assert len([k for k in rel.members if k in naive]) != 1
+    assert (1, 2) in protection.determined(groups, naive)
+    hidden = protection.protect(values, groups, T)
+    assert (1, 2) in hidden
+    assert (1, 2) not in protection.determined(groups, hidden)
 
 
 def test_table_finalise_hides_rate_whose_numerator_triple_leaks():
@@ -92,12 +111,14 @@ def test_table_finalise_hides_rate_whose_numerator_triple_leaks():
                          triples=tables.kmt_triples(1))
     table.rows.append(tables.Row("rate", [tables.rate_cell(3, 20), tables.rate_cell(10, 20),
                                           tables.rate_cell(13, 40)]))
-    tables.finalise(table, T)
+    tables.protect_tables([table], [], T)
     assert [c.suppressed for c in table.rows[0].cells] == [True, True, False]
     assert table.as_dict()["rows"][0]["cells"][0] == {
         "kind": "rate", "value": None, "suppressed": True
     }
-    assert table.display_rows()[0]["cells"][0]["text"] == "<5"
+    assert table.display_rows()[0]["cells"][0]["text"] == ".."
+    assert table.display_rows()[0]["cells"][0]["label"] == "dold uppgift"
+    assert table.legend()[0].startswith(".. = uppgiften visas inte för att skydda enskilda")
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,10 @@ def test_report_pages_render_with_tables_captions_and_charts(scenario, client_fo
         assert "Sekretessgräns" in html
         assert "style=" not in html  # CSP: no inline styles
     html = c.get("/rapporter/standard/", Y).content.decode()
-    assert "&lt;5" in html  # suppressed cells
+    assert "&lt;5" not in html
+    assert '<span aria-hidden="true">..</span><span class="visually-hidden">dold uppgift</span>' \
+        in html  # hidden cells: one neutral mark with an accessible name
+    assert "uppgiften visas inte för att skydda enskilda personer (färre än 5" in html
     # Every charted value of this small scenario is hidden: no (empty, misleading) chart is drawn.
     # Charts of visible values: tests/indicators/test_presentation.py.
     assert 'src="data:image/svg+xml;base64,' not in html
@@ -119,8 +122,9 @@ def test_exports_csv_xlsx_pdf_are_audited_and_hold_no_identifiers(scenario, clie
     assert {e.details["format"] for e in events} == {"csv", "xlsx", "pdf"}
     assert all(e.association_id == p.a.pk for e in events)
     csv_text = c.get("/rapporter/standard/export/csv/", Y).content.decode("utf-8-sig")
-    assert "<5" in csv_text
-    assert "Sekretessgräns" in csv_text
+    assert "<5" not in csv_text
+    assert ";..;" in csv_text
+    assert "Sekretessgräns;Antal personer färre än 5 visas inte." in csv_text
 
 
 def test_xlsx_escapes_formulas():
@@ -147,10 +151,21 @@ def test_yearly_aggregate_xlsx(scenario, client_for, settings):
     header = next(r for r in rows if r and r[0] == "Insats")
     data = {r[0]: dict(zip(header, r, strict=False)) for r in rows if r and r[0]}
     steg = data["Steg till arbete"]
-    assert (steg["Identifierade: Kvinnor"], steg["Identifierade: Män"],
-            steg["Identifierade: Totalt"]) == (4, 3, 7)  # P1 P2 P5 P7 | P3 P4 P9
-    assert steg["Anonyma: Totalt"] == 6
+    assert (steg["Identifierade: Kvinnor (antal)"], steg["Identifierade: Män (antal)"],
+            steg["Identifierade: Totalt (antal)"]) == (4, 3, 7)  # P1 P2 P5 P7 | P3 P4 P9
+    assert steg["Anonyma: Totalt (antal)"] == 6
     assert steg["Utfall (kr)"] == 800_000
+    # The header block says what the sheet shows; the header row is frozen; real numbers
+    # with a number format; columns sized.
+    block = {r[0]: r[1] for r in rows[: rows.index(header)] if r and r[0]}
+    assert block["Förbund"] == "Samordningsförbundet Alfa"
+    assert block["Period"].startswith("2024")
+    assert block["Urval"] == "Inga urval"
+    header_row = rows.index(header) + 1
+    assert ws.freeze_panes == f"B{header_row + 1}"
+    number = next(c for c in ws[header_row + 1] if isinstance(c.value, int))
+    assert number.number_format == "#,##0"
+    assert ws.column_dimensions["A"].width >= len("Steg till arbete")
     assert "'=HYPERLINK(\"x\")" in data
     assert AuditEvent.objects.filter(action=Action.EXPORT, details__report="arsuppgifter").exists()
 

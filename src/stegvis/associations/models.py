@@ -90,6 +90,10 @@ class AreaPart(models.Model):
     association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="area")
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
     district = models.CharField(_("kommundel"), max_length=200, blank=True)
+    # Population aged 16–64 of a district, entered by the förbund (Täckning's need).
+    district_population = models.PositiveIntegerField(
+        _("befolkning 16–64 år i kommundelen"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["municipality__short_name", "district"]

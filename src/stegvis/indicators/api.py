@@ -2,7 +2,9 @@
 
 ``GET /api/v1/indicators?from=YYYY-MM-DD&to=YYYY-MM-DD[&association=ID][&intervention=ID]``
 returns every headline key for K, M and T; ``GET /api/v1/reports/{name}`` a report's tables.
-A suppressed cell is ``{"value": null, "suppressed": true}``. Bad periods are 400, förbund or
+A suppressed cell is ``{"value": null, "suppressed": true}``; a not applicable or not available
+one ``{"value": null, "suppressed": false, "reason": "..."}``. Every response states its scope,
+period, active filters and threshold. Bad periods or filters are 400, förbund or
 insatser the user may not see 404 (no role there) or 403 (role without report access).
 """
 
@@ -17,6 +19,7 @@ from ninja.responses import Status
 from stegvis.indicators import maths, reports, selectors
 from stegvis.indicators.periods import PeriodError, parse_period
 from stegvis.indicators.reports import REPORTS
+from stegvis.indicators.tables import cell_json
 
 router = Router(tags=["indikatorer"])
 
@@ -34,12 +37,18 @@ class IndicatorOut(Schema):
     numerator: int | None
     denominator: int | None
     suppressed: bool
+    reason: str | None = None
+    preliminary: bool = False
 
 
 class IndicatorsOut(Schema):
     period: dict[str, str]
     scope: str
+    interventions: list[int]
+    filters: dict[str, Any]
+    filters_label: str
     suppression_threshold: int
+    suppression_text: str
     indicators: list[IndicatorOut]
 
 
@@ -49,6 +58,8 @@ class CellOut(Schema):
     suppressed: bool
     numerator: int | None = None
     denominator: int | None = None
+    reason: str | None = None
+    preliminary: bool = False
 
 
 class RowOut(Schema):
@@ -63,6 +74,7 @@ class TableOut(Schema):
     row_header: str
     columns: list[str]
     note: str
+    legend: list[str]
     rows: list[RowOut]
 
 
@@ -74,7 +86,9 @@ class ReportOut(Schema):
     associations: list[int] | None
     interventions: list[int]
     filters: dict[str, Any]
+    filters_label: str
     suppression_threshold: int
+    suppression_text: str
     generated: str
     notes: list[str]
     tables: list[TableOut]
@@ -133,29 +147,35 @@ def indicators(request: HttpRequest) -> Any:
     query = _query(request)
     if isinstance(query, Status):
         return query
-    report = reports.finalise_report(reports.headline_report(user=request.user, query=query))
+    report = reports.build("indikatorer", user=request.user, query=query)
     table = report.tables[0]
     items = []
     for row in table.rows:
+        kind = maths.HEADLINE_KIND[row.key]
         for sex, cell in zip(("K", "M", "T"), row.cells, strict=True):
-            kind = maths.HEADLINE_KIND[row.key]
-            hidden = cell.suppressed
+            out = cell_json(cell)
             items.append(
                 {
                     "key": row.key,
                     "sex": sex,
-                    "value": None if hidden else cell.value,
-                    "numerator": None if hidden or kind != "rate" else cell.numerator,
-                    "denominator": None if hidden or kind not in ("rate", "median")
-                    else cell.denominator,
-                    "suppressed": hidden,
+                    "value": out["value"],
+                    "numerator": out.get("numerator") if kind == "rate" else None,
+                    "denominator": out.get("denominator")
+                    if kind in ("rate", "median") else None,
+                    "suppressed": out["suppressed"],
+                    "reason": out.get("reason"),
+                    "preliminary": out.get("preliminary", False),
                 }
             )
     meta = report.meta()
     return {
         "period": {"from": meta["period"]["from"], "to": meta["period"]["to"]},
         "scope": meta["scope"],
+        "interventions": meta["interventions"],
+        "filters": meta["filters"],
+        "filters_label": meta["filters_label"],
         "suppression_threshold": report.threshold,
+        "suppression_text": meta["suppression_text"],
         "indicators": items,
     }
 

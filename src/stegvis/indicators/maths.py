@@ -53,6 +53,25 @@ HEADLINE_KEYS: Final = tuple(k for k, _, _ in HEADLINE)
 HEADLINE_KIND: Final = {k: kind for k, kind, _ in HEADLINE}
 HEADLINE_LABEL: Final = {k: label for k, _, label in HEADLINE}
 
+# Reasons for a value that is not applicable / not available (shown as "–" with the reason).
+REASON_CALENDAR_YEAR: Final = "räknas per kalenderår"
+REASON_ANONYMOUS_FILTER: Final = (
+    "anonyma deltagare kan inte avgränsas efter ålder eller bostadskommun"
+)
+REASON_VOLUME_FILTER: Final = (
+    "volymräkningar kan inte avgränsas efter kön, ålder eller bostadskommun"
+)
+REASON_COST_SEX: Final = "ej tillämplig: kostnaderna fördelas inte på kön"
+REASON_COST_FILTER: Final = (
+    "inte tillgänglig: kostnaden kan inte avgränsas efter kön, ålder eller bostadskommun"
+)
+REASON_NO_COST: Final = "utfall saknas"
+REASON_NO_PEOPLE: Final = "inga personer i gruppen"
+REASON_DISTRICT: Final = (
+    "befolkningen i kommundelen saknas (förbundet anger den under sitt område)"
+)
+REASON_NO_POPULATION: Final = "befolkningsuppgift saknas"
+
 WORK_OR_STUDIES: Final = frozenset({"work", "studies"})
 CATEGORIES: Final = ("work", "studies", "job_seeking", "other")
 CATEGORY_LABELS: Final = {
@@ -135,6 +154,9 @@ class Figure:
     numerator: int | None = None
     denominator: int | None = None
     value: float | None = None
+    # Why ``value`` is None although there is data (not applicable / not available).
+    reason: str = ""
+    preliminary: bool = False
 
 
 def _rate(num: int, den: int) -> Figure:

@@ -38,6 +38,11 @@ class Period:
         return range(self.start.year, self.end.year + 1)
 
     @property
+    def whole_years(self) -> bool:
+        """True when the period is made of whole calendar years."""
+        return (self.start.month, self.start.day, self.end.month, self.end.day) == (1, 1, 12, 31)
+
+    @property
     def label(self) -> str:
         if (
             self.start.month == 1 and self.start.day == 1

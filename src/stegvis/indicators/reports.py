@@ -1,12 +1,14 @@
 """The six reports of indicators.md, the start page per förbund and the national view.
 
 Each builder reads aggregates through :mod:`selectors` (scoped to the user) and returns a
-:class:`Report` of :class:`tables.Table`; suppression is applied once, to each final table,
-by :func:`finalise_report`.
+:class:`Report` of raw :class:`tables.Table`. :func:`bundle` builds every table of one scope and
+period and protects them as *one* problem (:mod:`linking`, :mod:`protection`); every output —
+page, CSV/XLSX/PDF, API, the yearly aggregate — takes its report out of that bundle.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,22 +17,26 @@ from typing import Any, Final
 from django.conf import settings
 from django.utils import timezone
 
-from stegvis.indicators import maths, periods, selectors
+from stegvis.indicators import linking, maths, periods, selectors
+from stegvis.indicators.linking import cohort, fu_due, fu_measured, headline, step_both
 from stegvis.indicators.maths import Figure
 from stegvis.indicators.selectors import NO_PUBLIC, ReportQuery
 from stegvis.indicators.tables import (
     AMOUNT,
     COUNT,
     MEDIAN,
+    PER,
+    RATE,
     TEXT,
     Cell,
     Row,
     Table,
     change_cell,
-    finalise,
     kmt_columns,
     kmt_triples,
+    protect_tables,
     rate_cell,
+    threshold_sentence,
 )
 from stegvis.reference.models import CodeList
 
@@ -62,6 +68,32 @@ class Report:
             return "Hela landet"
         return ", ".join(self.query.association_names)
 
+    @property
+    def interventions_label(self) -> str:
+        return ", ".join(self.query.intervention_names) or "Alla insatser"
+
+    @property
+    def filters_label(self) -> str:
+        """Every active filter in words ("Inga urval" when none)."""
+        return "; ".join(f"{k}: {v}" for k, v in self.query.filter_labels) or "Inga urval"
+
+    @property
+    def threshold_text(self) -> str:
+        return threshold_sentence(self.threshold)
+
+    def header_lines(self) -> list[tuple[str, str]]:
+        """What the output shows: the same block on the page, in every export and the API."""
+        return [
+            ("Rapport", self.title),
+            ("Förbund", self.scope_label),
+            ("Insatser", self.interventions_label),
+            ("Period", f"{self.query.period.label} ({self.query.period.start.isoformat()} – "
+                       f"{self.query.period.end.isoformat()})"),
+            ("Urval", self.filters_label),
+            ("Sekretessgräns", self.threshold_text),
+            ("Framtagen", self.generated.isoformat()),
+        ]
+
     def meta(self) -> dict[str, Any]:
         f = self.query.filters
         return {
@@ -83,7 +115,9 @@ class Report:
                 "target_group": f.target_group or None,
                 "kommun": f.kommun or None,
             },
+            "filters_label": self.filters_label,
             "suppression_threshold": self.threshold,
+            "suppression_text": self.threshold_text,
             "generated": self.generated.isoformat(),
         }
 
@@ -95,30 +129,43 @@ def threshold() -> int:
     return int(settings.STEGVIS_SUPPRESSION_THRESHOLD)
 
 
-def finalise_report(report: Report) -> Report:
-    report.threshold = threshold()
-    for table in report.tables:
-        finalise(table, report.threshold)
-    return report
-
-
 def _count_kmt(data: dict[tuple[Any, ...], dict[str, int]], prefix: tuple[Any, ...],
-               name: str) -> list[Cell]:
-    return [Cell(COUNT, selectors._get(data, (*prefix, s), name)) for s in KMT]
+               name: str, ref: Callable[[str], Any] | None = None) -> list[Cell]:
+    return [Cell(COUNT, selectors._get(data, (*prefix, s), name), ref=ref(s) if ref else None)
+            for s in KMT]
 
 
 # --- headline --------------------------------------------------------------------------------
 
 
-def headline_cell(key: str, fig: Figure) -> Cell:
+def _rate_refs(key: str, sex: str) -> tuple[Any, Any]:
+    """(numerator key, denominator key) of a headline rate."""
+    if key.startswith("followup_"):
+        k = int(key.split("_")[1].rstrip("m"))
+        if key.endswith("_response"):
+            return fu_measured(k, sex), fu_due(k, sex)
+        return headline(key, sex), fu_measured(k, sex)
+    if key == "step_progress":
+        return headline(key, sex), step_both(sex)
+    return headline(key, sex), cohort(sex)
+
+
+def headline_cell(key: str, fig: Figure, sex: str) -> Cell:
     kind = maths.HEADLINE_KIND[key]
     if kind == "count":
-        return Cell(COUNT, fig.value)
+        return Cell(COUNT, fig.value, ref=headline(key, sex), reason=fig.reason)
     if kind == "rate":
-        return rate_cell(fig.numerator or 0, fig.denominator or 0)
+        num_ref, den_ref = _rate_refs(key, sex)
+        return rate_cell(fig.numerator or 0, fig.denominator or 0, num_ref=num_ref,
+                         den_ref=den_ref)
     if kind == "median":
-        return Cell(MEDIAN, fig.value, denominator=fig.denominator)
-    return Cell(AMOUNT, round(fig.value) if fig.value is not None else None)
+        return Cell(MEDIAN, fig.value, denominator=fig.denominator, den_ref=cohort(sex),
+                    reason=fig.reason or ("" if fig.value is not None
+                                          else maths.REASON_NO_PEOPLE))
+    return Cell(PER, round(fig.value) if fig.value is not None else None,
+                denominator=fig.denominator,
+                den_ref=linking.cost_participants() if sex == "T" else None,
+                reason=fig.reason, preliminary=fig.preliminary)
 
 
 def headline_table(
@@ -130,21 +177,18 @@ def headline_table(
     )
     for k in maths.HEADLINE_KEYS:
         table.rows.append(
-            Row(maths.HEADLINE_LABEL[k], [headline_cell(k, figures[(k, s)]) for s in KMT], key=k)
+            Row(maths.HEADLINE_LABEL[k], [headline_cell(k, figures[(k, s)], s) for s in KMT],
+                key=k)
         )
     return table
 
 
-def headline_report(*, user: Any, query: ReportQuery) -> Report:
-    figures = selectors.headline(user=user, query=query)
-    table = headline_table(figures, f"Huvudindikatorer {query.period.label}")
-    return Report("indikatorer", "Huvudindikatorer", query, [table])
+# --- the six reports (raw tables; protected together by :func:`bundle`) -----------------
+
+Figures = dict[tuple[str, str], Figure]
 
 
-# --- the six reports -----------------------------------------------------------------------
-
-
-def standard(*, user: Any, query: ReportQuery) -> Report:
+def standard(*, user: Any, query: ReportQuery, figures: Figures) -> Report:
     data = selectors.activity_before_after(user=user, query=query)
     act = Table(
         key="activity",
@@ -163,7 +207,6 @@ def standard(*, user: Any, query: ReportQuery) -> Report:
                 key=cat,
             )
         )
-    figures = selectors.headline(user=user, query=query)
     main = Table(
         key="results",
         caption="Resultat för utfallsgruppen",
@@ -172,10 +215,15 @@ def standard(*, user: Any, query: ReportQuery) -> Report:
         triples=kmt_triples(1),
         chart=False,
     )
-    for k in ("participants_ended", "work_or_studies_before", "work_or_studies_after"):
+
+    def add(k: str) -> None:
         main.rows.append(
-            Row(maths.HEADLINE_LABEL[k], [headline_cell(k, figures[(k, s)]) for s in KMT], key=k)
+            Row(maths.HEADLINE_LABEL[k], [headline_cell(k, figures[(k, s)], s) for s in KMT],
+                key=k)
         )
+
+    for k in ("participants_ended", "work_or_studies_before", "work_or_studies_after"):
+        add(k)
     main.rows.append(
         Row(
             "Förändring arbete eller studier (procentenheter)",
@@ -184,9 +232,7 @@ def standard(*, user: Any, query: ReportQuery) -> Report:
         )
     )
     for k in ("no_public_support_before", "no_public_support_after"):
-        main.rows.append(
-            Row(maths.HEADLINE_LABEL[k], [headline_cell(k, figures[(k, s)]) for s in KMT], key=k)
-        )
+        add(k)
     main.rows.append(
         Row(
             "Förändring utan offentlig försörjning (procentenheter)",
@@ -195,9 +241,7 @@ def standard(*, user: Any, query: ReportQuery) -> Report:
         )
     )
     for k in ("started_or_increased_extent", "step_progress", "median_days_in_intervention"):
-        main.rows.append(
-            Row(maths.HEADLINE_LABEL[k], [headline_cell(k, figures[(k, s)]) for s in KMT], key=k)
-        )
+        add(k)
     return Report("standard", REPORT_TITLES["standard"], query, [act, main])
 
 
@@ -208,9 +252,11 @@ def _code_table(
     caption: str,
     row_header: str,
     rows: list[tuple[str, str]],
+    total_ref: Callable[[str], Any],
     missing_label: str = "Uppgift saknas",
 ) -> Table:
-    """A K/M/T distribution with a total row; values not in ``rows`` go to ``missing``."""
+    """A K/M/T distribution with a total row (the headline count ``total_ref``); values not
+    in ``rows`` go to ``missing``."""
     known = {k for k, _ in rows}
     table = Table(key=key, caption=caption, row_header=row_header, columns=kmt_columns(),
                   triples=kmt_triples(1))
@@ -226,11 +272,12 @@ def _code_table(
     for (_, sex), counts in data.items():
         totals[sex] += counts["n"]
     table.total_row = len(table.rows)
-    table.rows.append(Row("Totalt", [Cell(COUNT, totals[s]) for s in KMT], key="total"))
+    table.rows.append(Row("Totalt", [Cell(COUNT, totals[s], ref=total_ref(s)) for s in KMT],
+                          key="total"))
     return table
 
 
-def participants(*, user: Any, query: ReportQuery) -> Report:
+def participants(*, user: Any, query: ReportQuery, figures: Figures) -> Report:
     income_codes = selectors.codes(CodeList.INCOME_SOURCE)
     keys = [c.key for c in income_codes] + [NO_PUBLIC]
     labels = [c.label for c in income_codes] + ["Ingen offentlig försörjning"]
@@ -244,8 +291,16 @@ def participants(*, user: Any, query: ReportQuery) -> Report:
         chart=True,
     )
     for i, label in enumerate(labels):
+        before_ref = after_ref = None
+        if keys[i] == NO_PUBLIC:  # the numerators of the headline's no_public_support rates
+            def before_ref(s: str) -> Any:
+                return headline("no_public_support_before", s)
+
+            def after_ref(s: str) -> Any:
+                return headline("no_public_support_after", s)
         income.rows.append(
-            Row(label, [*_count_kmt(data, (), f"s{i}"), *_count_kmt(data, (), f"e{i}")],
+            Row(label, [*_count_kmt(data, (), f"s{i}", before_ref),
+                        *_count_kmt(data, (), f"e{i}", after_ref)],
                 key=keys[i])
         )
     matrix_data = selectors.transition_matrix(user=user, query=query, keys=keys)
@@ -272,13 +327,19 @@ def participants(*, user: Any, query: ReportQuery) -> Report:
         matrix.row_triples.append((base, base + 1, base + 2))
     from stegvis.indicators.periods import AGE_GROUP_LABELS, AGE_GROUPS
 
+    def started(s: str) -> Any:
+        return headline("participants_started", s)
+
+    def ended(s: str) -> Any:
+        return headline("participants_ended", s)
+
     ages = _code_table(
         selectors.distribution(user=user, query=query, field_name="age_group",
                                population="started"),
         key="age", caption="Påbörjade deltaganden efter åldersgrupp vid start",
         row_header="Åldersgrupp",
         rows=[(k, AGE_GROUP_LABELS[k]) for k, _, _ in AGE_GROUPS],
-        missing_label=AGE_GROUP_LABELS[periods.UNKNOWN],
+        missing_label=AGE_GROUP_LABELS[periods.UNKNOWN], total_ref=started,
     )
     education = _code_table(
         selectors.distribution(user=user, query=query, field_name="education_level",
@@ -286,6 +347,7 @@ def participants(*, user: Any, query: ReportQuery) -> Report:
         key="education", caption="Påbörjade deltaganden efter utbildningsnivå",
         row_header="Utbildningsnivå",
         rows=[(c.key, c.label) for c in selectors.codes(CodeList.EDUCATION_LEVEL)],
+        total_ref=started,
     )
     support = _code_table(
         selectors.distribution(user=user, query=query, field_name="public_support_duration",
@@ -294,6 +356,7 @@ def participants(*, user: Any, query: ReportQuery) -> Report:
         caption="Påbörjade deltaganden efter tid i offentlig försörjning före start",
         row_header="Tid i offentlig försörjning",
         rows=[(c.key, c.label) for c in selectors.codes(CodeList.PUBLIC_SUPPORT_DURATION)],
+        total_ref=started,
     )
     exits = _code_table(
         selectors.distribution(user=user, query=query, field_name="exit_reason",
@@ -304,6 +367,7 @@ def participants(*, user: Any, query: ReportQuery) -> Report:
             (c.key, c.label) for c in selectors.codes(CodeList.EXIT_REASON)
             if c.key != "felregistrering"
         ],
+        total_ref=ended,
     )
     return Report(
         "deltagare", REPORT_TITLES["deltagare"], query,
@@ -313,22 +377,32 @@ def participants(*, user: Any, query: ReportQuery) -> Report:
     )
 
 
-def interventions(*, user: Any, query: ReportQuery) -> Report:
+INTERVENTION_TEXT_COLUMNS: Final = (
+    "Förbund", "Inriktning", "Preciserad inriktning", "Målgrupper", "Uppföljningsmetod",
+    "Anordnare", "Startdatum", "Slutdatum",
+)
+
+
+def interventions(*, user: Any, query: ReportQuery, figures: Figures) -> Report:
     items = selectors.interventions_overview(user=user, query=query)
-    text_cols = ["Förbund", "Inriktning", "Preciserad inriktning", "Målgrupper",
-                 "Uppföljningsmetod", "Anordnare", "Startdatum", "Slutdatum"]
     table = Table(
         key="interventions",
         caption="Insatser med planerat och faktiskt antal deltagare",
         row_header="Insats",
-        columns=[*text_cols, "Planerat antal deltagare",
+        columns=[*INTERVENTION_TEXT_COLUMNS, "Planerat antal deltagare",
                  *kmt_columns("Identifierade:"), *kmt_columns("Anonyma:"), "Volym"],
     )
-    n = len(text_cols)
+    n = len(INTERVENTION_TEXT_COLUMNS)
     table.triples = [(n + 1, n + 2, n + 3), (n + 4, n + 5, n + 6)]
     for item in items:
         i = item["intervention"]
-        ak, am = item["anonymous"]
+        if item["anonymous"] is None:
+            anon = [Cell(COUNT, None, ref=linking.insats_anonymous(i.pk, s),
+                         reason=item["anonymous_reason"]) for s in KMT]
+        else:
+            ak, am = item["anonymous"]
+            anon = [Cell(COUNT, v, ref=linking.insats_anonymous(i.pk, s))
+                    for v, s in zip((ak, am, ak + am), KMT, strict=True)]
         table.rows.append(
             Row(
                 i.name,
@@ -342,9 +416,11 @@ def interventions(*, user: Any, query: ReportQuery) -> Report:
                     Cell(TEXT, i.start_date.isoformat()),
                     Cell(TEXT, i.end_date.isoformat() if i.end_date else ""),
                     Cell(AMOUNT, item["planned"]),
-                    *[Cell(COUNT, item["identified"][s]) for s in KMT],
-                    Cell(COUNT, ak), Cell(COUNT, am), Cell(COUNT, ak + am),
-                    Cell(AMOUNT, item["volume"]),
+                    *[Cell(COUNT, item["identified"][s],
+                           ref=linking.insats_identified(i.pk, s)) for s in KMT],
+                    *anon,
+                    Cell(COUNT, item["volume"], ref=linking.insats_volume(i.pk),
+                         reason=item["volume_reason"]),
                 ],
                 key=str(i.pk),
             )
@@ -354,8 +430,10 @@ def interventions(*, user: Any, query: ReportQuery) -> Report:
                          "andelar."])
 
 
-def costs(*, user: Any, query: ReportQuery) -> Report:
+def costs(*, user: Any, query: ReportQuery, figures: Figures) -> Report:
     rows = selectors.costs(user=user, query=query)
+    f = query.filters
+    per_reason = maths.REASON_COST_FILTER if f.narrows_people or f.sex else ""
     table = Table(
         key="costs",
         caption="Budget och utfall per insats och år",
@@ -365,17 +443,25 @@ def costs(*, user: Any, query: ReportQuery) -> Report:
         triples=[(3, 4, 5)],
     )
     totals = {"budget": 0, "actual": 0, "K": 0, "M": 0, "T": 0}
+    today = timezone.localdate()
     for r in rows:
         actual = r["actual"]
         part = r["participants"]
-        per = round(float(actual) / part["T"]) if actual is not None and part["T"] else None
+        pk, year = r["intervention"].pk, r["year"]
+        per = (round(float(actual) / part["T"]) if actual is not None and part["T"]
+               and not per_reason else None)
+        reason = per_reason or ("" if per is not None else maths.REASON_NO_COST
+                                if actual is None else maths.REASON_NO_PEOPLE)
         table.rows.append(
             Row(
                 r["intervention"].name,
-                [Cell(TEXT, str(r["year"])), Cell(AMOUNT, int(r["budget"] or 0)),
-                 Cell(AMOUNT, int(actual) if actual is not None else None),
-                 *[Cell(COUNT, part[s]) for s in KMT], Cell(AMOUNT, per)],
-                key=f"{r['intervention'].pk}:{r['year']}",
+                [Cell(TEXT, str(year)), Cell(AMOUNT, int(r["budget"] or 0)),
+                 Cell(AMOUNT, int(actual) if actual is not None else None,
+                      reason=maths.REASON_NO_COST),
+                 *[Cell(COUNT, part[s], ref=linking.cost_row(pk, year, s)) for s in KMT],
+                 Cell(PER, per, denominator=part["T"], den_ref=linking.cost_row(pk, year, "T"),
+                      reason=reason, preliminary=per is not None and year >= today.year)],
+                key=f"{pk}:{year}",
             )
         )
         totals["budget"] += int(r["budget"] or 0)
@@ -386,9 +472,8 @@ def costs(*, user: Any, query: ReportQuery) -> Report:
     table.rows.append(
         Row("Totalt", [Cell(TEXT, ""), Cell(AMOUNT, totals["budget"]),
                        Cell(AMOUNT, totals["actual"]),
-                       *[Cell(COUNT, totals[s]) for s in KMT], Cell(AMOUNT, None)], key="total")
+                       *[Cell(COUNT, totals[s]) for s in KMT], Cell(TEXT, "")], key="total")
     )
-    figures = selectors.headline(user=user, query=query)
     cpp = Table(
         key="cost_per_participant",
         caption="Kostnad per deltagare för perioden (utfall / aktiva identifierade + anonyma)",
@@ -397,13 +482,16 @@ def costs(*, user: Any, query: ReportQuery) -> Report:
     )
     cpp.rows.append(
         Row(maths.HEADLINE_LABEL["cost_per_participant"],
-            [headline_cell("cost_per_participant", figures[("cost_per_participant", "T")])],
+            [headline_cell("cost_per_participant", figures[("cost_per_participant", "T")],
+                           "T")],
             key="cost_per_participant")
     )
-    return Report("kostnader", REPORT_TITLES["kostnader"], query, [table, cpp])
+    return Report("kostnader", REPORT_TITLES["kostnader"], query, [table, cpp],
+                  notes=["Kostnad per deltagare är preliminär så länge utfallet för något av "
+                         "åren inte är stängt (året inte är slut eller utfall saknas)."])
 
 
-def follow_up(*, user: Any, query: ReportQuery) -> Report:
+def follow_up(*, user: Any, query: ReportQuery, figures: Figures) -> Report:
     tables = []
     for k in maths.FOLLOW_UP_MONTHS:
         d = selectors.follow_up_details(user=user, query=query, k=k)
@@ -419,20 +507,25 @@ def follow_up(*, user: Any, query: ReportQuery) -> Report:
         def g(name: str, s: str, data: dict[tuple[Any, ...], dict[str, int]] = d) -> int:
             return selectors._get(data, (s,), name)
 
-        t.rows.append(Row("Ska följas upp (samtycke)", [Cell(COUNT, g("due", s)) for s in KMT],
-                          key="due"))
-        t.rows.append(Row("Svarsandel", [rate_cell(g("measured", s), g("due", s)) for s in KMT],
-                          key="response"))
-        for name, label in (
-            ("wos_start", "I arbete eller studier vid start"),
-            ("wos_end", "I arbete eller studier vid avslut"),
-            ("wos_fu", f"I arbete eller studier efter {k} mån"),
-            ("nps_start", "Utan offentlig försörjning vid start"),
-            ("nps_end", "Utan offentlig försörjning vid avslut"),
-            ("nps_fu", f"Utan offentlig försörjning efter {k} mån"),
+        t.rows.append(Row("Ska följas upp (samtycke)",
+                          [Cell(COUNT, g("due", s), ref=fu_due(k, s)) for s in KMT], key="due"))
+        t.rows.append(Row("Svarsandel",
+                          [rate_cell(g("measured", s), g("due", s), num_ref=fu_measured(k, s),
+                                     den_ref=fu_due(k, s)) for s in KMT], key="response"))
+        for name, label, headline_key in (
+            ("wos_start", "I arbete eller studier vid start", None),
+            ("wos_end", "I arbete eller studier vid avslut", None),
+            ("wos_fu", f"I arbete eller studier efter {k} mån",
+             f"followup_{k}m_work_or_studies"),
+            ("nps_start", "Utan offentlig försörjning vid start", None),
+            ("nps_end", "Utan offentlig försörjning vid avslut", None),
+            ("nps_fu", f"Utan offentlig försörjning efter {k} mån",
+             f"followup_{k}m_no_public_support"),
         ):
             t.rows.append(
-                Row(label, [rate_cell(g(name, s), g("measured", s)) for s in KMT], key=name)
+                Row(label, [rate_cell(g(name, s), g("measured", s),
+                                      num_ref=headline(headline_key, s) if headline_key else None,
+                                      den_ref=fu_measured(k, s)) for s in KMT], key=name)
             )
         tables.append(t)
     return Report(
@@ -446,7 +539,7 @@ def follow_up(*, user: Any, query: ReportQuery) -> Report:
 COVERAGE_SHARE: Final = 0.05
 
 
-def coverage(*, user: Any, query: ReportQuery) -> Report:
+def coverage(*, user: Any, query: ReportQuery, figures: Figures) -> Report:
     data = selectors.coverage(user=user, query=query)
     table = Table(
         key="coverage",
@@ -457,20 +550,24 @@ def coverage(*, user: Any, query: ReportQuery) -> Report:
                  "Täckning"],
         triples=kmt_triples(1),
         chart=True,
+        chart_column=5,
     )
-    for r, row in enumerate(data["rows"]):
+    for row in data["rows"]:
         part = row["participants"]
         pop = row["population"]
+        code = row["code"]
         need = round(pop * COVERAGE_SHARE) if pop else None
-        cov = rate_cell(part["T"], need or 0)
+        reason = row["reason"] or ("" if need else maths.REASON_NO_POPULATION)
+        cov = Cell(RATE, part["T"] / need if need else None, numerator=part["T"],
+                   num_ref=linking.kommun_active(code, "T"), reason=reason)
         table.rows.append(
             Row(row["name"],
-                [*[Cell(COUNT, part[s]) for s in KMT], Cell(AMOUNT, pop), Cell(AMOUNT, need),
-                 cov],
-                key=row["code"])
+                [*[Cell(COUNT, part[s], ref=linking.kommun_active(code, s)) for s in KMT],
+                 Cell(AMOUNT, pop, reason=reason), Cell(AMOUNT, need, reason=reason), cov],
+                key=code)
         )
-        table.linked.append(((r, 5), (r, 2)))
-    notes = [f"Befolkning enligt SCB {data['population_year']}."] if data["population_year"] \
+    notes = [f"Befolkning enligt SCB {data['population_year']}; för kommundelar den "
+             "befolkning som förbundet har angett."] if data["population_year"] \
         else ["Befolkningsuppgifter saknas."]
     return Report("tackning", REPORT_TITLES["tackning"], query, [table], notes=notes)
 
@@ -484,11 +581,126 @@ REPORTS: Final[dict[str, Callable[..., Report]]] = {
     "tackning": coverage,
 }
 
+MONTH_NAMES: Final = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+                      "september", "oktober", "november", "december")
+
+
+def started_by_month_table(*, user: Any, query: ReportQuery) -> Table:
+    months = selectors.started_by_month(user=user, query=query)
+    year = query.period.start.year
+    table = Table(key="started_by_month", caption=f"Påbörjade deltaganden per månad {year}",
+                  row_header="Månad", columns=kmt_columns(), triples=kmt_triples(1), chart=True)
+    for m in range(1, 13):
+        table.rows.append(Row(MONTH_NAMES[m - 1].capitalize(),
+                              _count_kmt(months, (), f"m{m}",
+                                         lambda s, m=m: linking.month_started(m, s)),
+                              key=str(m)))
+    table.total_row = 12
+    table.rows.append(
+        Row("Totalt", [Cell(COUNT, sum(selectors._get(months, (s,), f"m{m}")
+                                       for m in range(1, 13)),
+                            ref=headline("participants_started", s)) for s in KMT],
+            key="total")
+    )
+    return table
+
+
+def national_table(*, user: Any, query: ReportQuery) -> Table:
+    associations, data = selectors.by_association(user=user, query=query)
+    table = Table(
+        key="national",
+        caption=f"Alla förbund {query.period.label}",
+        row_header="Förbund",
+        columns=[*kmt_columns("Aktiva:"), *kmt_columns("Påbörjade:"), *kmt_columns("Avslutade:"),
+                 "I arbete eller studier efter", "Utan offentlig försörjning efter"],
+        triples=kmt_triples(3),
+        chart=True,
+    )
+    names = ("participants_active", "participants_started", "participants_ended")
+    totals: dict[str, dict[str, int]] = {s: {} for s in KMT}
+
+    def cells(get: Callable[[str, str], int], total: bool = False) -> list[Cell]:
+        out: list[Cell] = []
+        for name in names:
+            out.extend(Cell(COUNT, get(name, s), ref=headline(name, s) if total else None)
+                       for s in KMT)
+        for name in ("work_or_studies_after", "no_public_support_after"):
+            out.append(rate_cell(get(name, "T"), get("cohort", "T"),
+                                 num_ref=headline(name, "T") if total else None,
+                                 den_ref=cohort("T") if total else None))
+        return out
+
+    for a in associations:
+        def get(name: str, s: str, pk: int = a.pk) -> int:
+            return selectors._get(data, (pk, s), name)
+
+        for s in KMT:
+            for name in (*names, "work_or_studies_after", "no_public_support_after", "cohort"):
+                totals[s][name] = totals[s].get(name, 0) + get(name, s)
+        table.rows.append(Row(a.name, cells(get), key=str(a.pk)))
+    table.total_row = len(table.rows)
+    table.rows.append(Row("Totalt", cells(lambda n, s: totals[s].get(n, 0), total=True),
+                          key="total"))
+    return table
+
+
+# --- one protection run per scope and period ------------------------------------------------
+
+
+@dataclass
+class Bundle:
+    """Everything one user can obtain for one scope and period, protected together."""
+
+    query: ReportQuery
+    threshold: int
+    reports: dict[str, Report]
+    extra: dict[str, Table]
+
+
+def _layout(reports: dict[str, Report], extra: dict[str, Table]) -> linking.Layout:
+    ins = reports["insatser"].tables[0]
+    cost = reports["kostnader"].tables[0]
+    cov = reports["tackning"].tables[0]
+    return linking.Layout(
+        insatser=[int(r.key) for r in ins.rows],
+        cost_rows=[(int(a), int(b)) for a, b in
+                   (r.key.split(":") for r in cost.rows if r.key != "total")],
+        kommuner=[r.key for r in cov.rows],
+        months="started_by_month" in extra,
+    )
+
+
+def bundle(*, user: Any, query: ReportQuery) -> Bundle:
+    """Build the headline, the six reports and the tables that share their counts (the start
+    page's months for a single year; the national table for a national reader) and protect
+    them as one problem with the links of :mod:`linking`."""
+    figures = selectors.headline(user=user, query=query)
+    built = {
+        "indikatorer": Report(
+            "indikatorer", "Huvudindikatorer", query,
+            [headline_table(figures, f"Huvudindikatorer {query.period.label}")],
+        ),
+        **{name: builder(user=user, query=query, figures=figures)
+           for name, builder in REPORTS.items()},
+    }
+    extra: dict[str, Table] = {}
+    p = query.period
+    if p.whole_years and p.start.year == p.end.year:
+        extra["started_by_month"] = started_by_month_table(user=user, query=query)
+    if selectors.is_national_reader(user=user):
+        extra["national"] = national_table(user=user, query=query)
+    limit = threshold()
+    tables = [t for r in built.values() for t in r.tables] + list(extra.values())
+    protect_tables(tables, linking.relations(_layout(built, extra)), limit)
+    for r in built.values():
+        r.threshold = limit
+    return Bundle(query, limit, built, extra)
+
 
 def build(name: str, *, user: Any, query: ReportQuery) -> Report:
-    """Build and suppress report ``name`` (KeyError for an unknown name)."""
-    builder = REPORTS[name]
-    return finalise_report(builder(user=user, query=query))
+    """Report ``name`` (or ``indikatorer``) out of its scope's one protection run
+    (KeyError for an unknown name)."""
+    return bundle(user=user, query=query).reports[name]
 
 
 # --- start page and national view ----------------------------------------------------------
@@ -503,80 +715,41 @@ def association_start(*, user: Any, association_id: int, today: dt.date | None =
     previous = selectors.resolve_query(
         user=user, period=periods.year_period(now.year - 1), association_ids=[association.pk]
     )
-    cur = headline_table(selectors.headline(user=user, query=current),
-                         f"Huvudindikatorer {now.year}", key="headline_current")
-    prev = headline_table(selectors.headline(user=user, query=previous),
-                          f"Huvudindikatorer {now.year - 1}", key="headline_previous")
-    months = selectors.started_by_month(user=user, query=current)
-    month_names = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-                   "september", "oktober", "november", "december"]
-    by_month = Table(key="started_by_month", caption=f"Påbörjade deltaganden per månad {now.year}",
-                     row_header="Månad", columns=kmt_columns(), triples=kmt_triples(1),
-                     chart=True)
-    for m in range(1, 13):
-        by_month.rows.append(Row(month_names[m - 1].capitalize(),
-                                 _count_kmt(months, (), f"m{m}"), key=str(m)))
-    by_month.total_row = 12
-    by_month.rows.append(
-        Row("Totalt", [Cell(COUNT, sum(selectors._get(months, (s,), f"m{m}")
-                                       for m in range(1, 13))) for s in KMT], key="total")
-    )
+    cur_bundle = bundle(user=user, query=current)
+    cur = cur_bundle.reports["indikatorer"].tables[0]
+    cur.key, cur.caption = "headline_current", f"Huvudindikatorer {now.year}"
+    prev = bundle(user=user, query=previous).reports["indikatorer"].tables[0]
+    prev.key, prev.caption = "headline_previous", f"Huvudindikatorer {now.year - 1}"
+    by_month = cur_bundle.extra["started_by_month"]
     due = selectors.follow_ups_due(user=user, query=current, today=now)
     fu = Table(key="follow_ups_due", caption="Uppföljningar som ska göras nu",
                row_header="Uppföljning", columns=kmt_columns(), triples=kmt_triples(1))
     for k in maths.FOLLOW_UP_MONTHS:
         fu.rows.append(Row(f"{k} månader", _count_kmt(due, (), f"fu{k}"), key=str(k)))
-    report = Report("start", association.name, current, [cur, prev, by_month, fu])
-    return finalise_report(report)
+    protect_tables([fu], [], cur_bundle.threshold)
+    return Report("start", association.name, current, [cur, prev, by_month, fu],
+                  threshold=cur_bundle.threshold)
 
 
 def national(*, user: Any, query: ReportQuery) -> Report:
-    associations, data = selectors.by_association(user=user, query=query)
-    table = Table(
-        key="national",
-        caption=f"Alla förbund {query.period.label}",
-        row_header="Förbund",
-        columns=[*kmt_columns("Aktiva:"), *kmt_columns("Påbörjade:"), *kmt_columns("Avslutade:"),
-                 "I arbete eller studier efter", "Utan offentlig försörjning efter"],
-        triples=kmt_triples(3),
-        chart=True,
-    )
-    totals: dict[str, dict[str, int]] = {s: {} for s in KMT}
-
-    def cells(get: Callable[[str, str], int]) -> list[Cell]:
-        out: list[Cell] = []
-        for name in ("participants_active", "participants_started", "participants_ended"):
-            out.extend(Cell(COUNT, get(name, s)) for s in KMT)
-        out.append(rate_cell(get("work_or_studies_after", "T"), get("cohort", "T")))
-        out.append(rate_cell(get("no_public_support_after", "T"), get("cohort", "T")))
-        return out
-
-    for a in associations:
-        def get(name: str, s: str, pk: int = a.pk) -> int:
-            return selectors._get(data, (pk, s), name)
-
-        for s in KMT:
-            for name in ("participants_active", "participants_started", "participants_ended",
-                         "work_or_studies_after", "no_public_support_after", "cohort"):
-                totals[s][name] = totals[s].get(name, 0) + get(name, s)
-        table.rows.append(Row(a.name, cells(get), key=str(a.pk)))
-    table.total_row = len(table.rows)
-    table.rows.append(Row("Hela landet", cells(lambda n, s: totals[s].get(n, 0)), key="total"))
-    report = Report("nationellt", "Nationell översikt", query, [table])
-    return finalise_report(report)
+    b = bundle(user=user, query=query)
+    return Report("nationellt", "Nationell översikt", query, [b.extra["national"]],
+                  threshold=b.threshold)
 
 
 def yearly_aggregate(*, user: Any, association_id: int, year: int) -> Report:
     """The national follow-up's yearly figures of one förbund: insatser with participants by
-    sex, budget and actual cost (suppressed like every other export)."""
+    sex, budget and actual cost — cells taken from the same protection run as the
+    Insatsrapport and Kostnadsrapport of that förbund and year."""
     association = selectors.association_for_reports(user=user, association_id=association_id)
     query = selectors.resolve_query(
         user=user, period=periods.year_period(year), association_ids=[association.pk]
     )
-    items = selectors.interventions_overview(user=user, query=query)
-    money = {
-        r["intervention"].pk: r for r in selectors.costs(user=user, query=query)
-    }
+    b = bundle(user=user, query=query)
+    ins = b.reports["insatser"].tables[0]
+    money = {row.key.split(":")[0]: row for row in b.reports["kostnader"].tables[0].rows
+             if row.key != "total"}
+    n = len(INTERVENTION_TEXT_COLUMNS)
     table = Table(
         key="yearly",
         caption=f"Insatser {year}: deltagare efter kön, budget och utfall",
@@ -585,28 +758,25 @@ def yearly_aggregate(*, user: Any, association_id: int, year: int) -> Report:
                  *kmt_columns("Anonyma:"), "Volym", "Planerat antal deltagare",
                  "Budget (kr)", "Utfall (kr)"],
         triples=[(2, 3, 4), (5, 6, 7)],
+        threshold=b.threshold,
     )
-    for item in items:
-        i = item["intervention"]
-        ak, am = item["anonymous"]
-        cost = money.get(i.pk)
+    for row in ins.rows:
+        c = row.cells
+        cost = money.get(row.key)
         table.rows.append(
             Row(
-                i.name,
+                row.header,
                 [
-                    Cell(TEXT, i.get_orientation_display()),
-                    Cell(TEXT, i.get_follow_up_method_display()),
-                    *[Cell(COUNT, item["identified"][s]) for s in KMT],
-                    Cell(COUNT, ak), Cell(COUNT, am), Cell(COUNT, ak + am),
-                    Cell(AMOUNT, item["volume"]),
-                    Cell(AMOUNT, item["planned"]),
-                    Cell(AMOUNT, int(cost["budget"]) if cost and cost["budget"] is not None
-                         else None),
-                    Cell(AMOUNT, int(cost["actual"]) if cost and cost["actual"] is not None
-                         else None),
+                    copy.copy(c[1]), copy.copy(c[4]),
+                    *[copy.copy(x) for x in c[n + 1:n + 8]],
+                    copy.copy(c[n]),
+                    copy.copy(cost.cells[1]) if cost else Cell(AMOUNT, None,
+                                                               reason=maths.REASON_NO_COST),
+                    copy.copy(cost.cells[2]) if cost else Cell(AMOUNT, None,
+                                                               reason=maths.REASON_NO_COST),
                 ],
-                key=str(i.pk),
+                key=row.key,
             )
         )
-    report = Report("arsuppgifter", f"Årsuppgifter {year}", query, [table])
-    return finalise_report(report)
+    return Report("arsuppgifter", f"Årsuppgifter {year}", query, [table],
+                  threshold=b.threshold)

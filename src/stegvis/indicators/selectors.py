@@ -68,6 +68,9 @@ class ReportQuery:
     intervention_ids: tuple[int, ...] = ()
     filters: Filters = field(default_factory=Filters)
     association_names: tuple[str, ...] = ()
+    intervention_names: tuple[str, ...] = ()
+    # Every active filter in words: (Swedish name, value), for every output's header.
+    filter_labels: tuple[tuple[str, str], ...] = ()
 
 
 # --- scope ---------------------------------------------------------------------------------
@@ -124,13 +127,40 @@ def resolve_query(
     names = tuple(
         Association.objects.filter(pk__in=result).order_by("name").values_list("name", flat=True)
     ) if result is not None else ()
+    filters = filters or Filters()
     return ReportQuery(
         period=period,
         association_ids=result,
         intervention_ids=tuple(interventions),
-        filters=filters or Filters(),
+        filters=filters,
         association_names=names,
+        intervention_names=tuple(
+            Intervention.objects.filter(pk__in=interventions).order_by("name")
+            .values_list("name", flat=True)
+        ),
+        filter_labels=filter_labels(filters),
     )
+
+
+def filter_labels(filters: Filters) -> tuple[tuple[str, str], ...]:
+    """The active filters in words (reference data only)."""
+    from stegvis.indicators.periods import AGE_GROUP_LABELS
+
+    out: list[tuple[str, str]] = []
+    if filters.sex:
+        out.append(("Kön", {"K": "kvinnor", "M": "män"}.get(filters.sex, filters.sex)))
+    if filters.age_groups:
+        out.append(("Åldersgrupp vid start",
+                    ", ".join(AGE_GROUP_LABELS.get(a, a) for a in filters.age_groups)))
+    if filters.target_group:
+        label = Code.objects.filter(list=CodeList.TARGET_GROUP, key=filters.target_group)\
+            .values_list("label", flat=True).first()
+        out.append(("Målgrupp", label or filters.target_group))
+    if filters.kommun:
+        name = Municipality.objects.filter(code=filters.kommun)\
+            .values_list("short_name", flat=True).first()
+        out.append(("Bostadskommun", name or filters.kommun))
+    return tuple(out)
 
 
 def _interventions(user: Any, q: ReportQuery) -> QuerySet[Intervention]:
@@ -395,24 +425,53 @@ def headline(
         figs["median_days_in_intervention"].value = med.get((sex,))
         for key, fig in figs.items():
             out[(key, sex)] = fig
+    whole_years = p.start == dt.date(years.start, 1, 1) and p.end == dt.date(years.stop - 1, 12, 31)
+    f = query.filters
     anon = anonymous_started(user=user, query=query)
     vol = volume_counts(user=user, query=query)
+    anon_reason = (
+        maths.REASON_ANONYMOUS_FILTER if f.narrows_people
+        else "" if whole_years else maths.REASON_CALENDAR_YEAR
+    )
     for sex in ("K", "M", "T"):
-        out[("anonymous_started", sex)] = Figure(anon.get(sex), None, anon.get(sex))
-        out[("volume_count", sex)] = Figure(vol.get(sex), None, vol.get(sex))
-    whole_years = p.start == dt.date(years.start, 1, 1) and p.end == dt.date(years.stop - 1, 12, 31)
+        a = anon.get(sex) if not anon_reason else None
+        out[("anonymous_started", sex)] = Figure(a, None, a, reason=anon_reason)
+        out[("volume_count", sex)] = Figure(
+            vol.get(sex), None, vol.get(sex),
+            reason="" if vol else maths.REASON_VOLUME_FILTER,
+        )
     cost, participants = cost_per_participant(
         user=user, query=query,
         identified=_get(counts, ("T",), "cost_active"),
         anonymous=anon.get("T") if whole_years else None,
     )
     for sex in ("K", "M"):
-        out[("cost_per_participant", sex)] = Figure(None, None, None)
-    out[("cost_per_participant", "T")] = Figure(
-        None, participants, float(cost / participants) if cost is not None and participants
-        else None,
-    )
+        out[("cost_per_participant", sex)] = Figure(reason=maths.REASON_COST_SEX)
+    if f.narrows_people or f.sex:
+        out[("cost_per_participant", "T")] = Figure(reason=maths.REASON_COST_FILTER)
+    else:
+        out[("cost_per_participant", "T")] = Figure(
+            None, participants,
+            float(cost / participants) if cost is not None and participants else None,
+            reason="" if cost is not None and participants
+            else maths.REASON_NO_COST if cost is None else maths.REASON_NO_PEOPLE,
+            preliminary=not outcome_closed(user=user, query=query, today=now),
+        )
     return out
+
+
+def outcome_closed(*, user: Any, query: ReportQuery, today: dt.date | None = None) -> bool:
+    """True when every calendar year of the period is over and every budget line of the
+    insatser in scope for those years has its actual cost (utfall) entered."""
+    years = query.period.years
+    if years.stop - 1 >= _today(today).year:
+        return False
+    return not BudgetLine.objects.filter(
+        intervention_year__intervention__in=_interventions(user, query),
+        intervention_year__year__gte=years.start,
+        intervention_year__year__lte=years.stop - 1,
+        actual__isnull=True,
+    ).exists()
 
 
 def anonymous_started(*, user: Any, query: ReportQuery) -> dict[str, int | None]:
@@ -572,7 +631,14 @@ def interventions_overview(*, user: Any, query: ReportQuery) -> list[dict[str, A
         {"n": Count("pk", filter=active_q(p.start, p.end))},
     )
     anon: dict[int, tuple[int, int]] = {}
-    if not query.filters.narrows_people:
+    anon_reason = (
+        maths.REASON_ANONYMOUS_FILTER if query.filters.narrows_people
+        else "" if p.whole_years else maths.REASON_CALENDAR_YEAR
+    )
+    volume_reason = (
+        maths.REASON_VOLUME_FILTER if query.filters.narrows_people or query.filters.sex else ""
+    )
+    if not anon_reason:
         for row in (
             AnonymousCount.objects.filter(
                 intervention_id__in=ids,
@@ -590,7 +656,7 @@ def interventions_overview(*, user: Any, query: ReportQuery) -> list[dict[str, A
                 k = 0
             anon[row["intervention_id"]] = (k, m)
     volume: dict[int, int] = {}
-    if not (query.filters.narrows_people or query.filters.sex):
+    if not volume_reason:
         for row in (
             VolumeCount.objects.filter(
                 intervention_id__in=ids, period_start__gte=p.start, period_end__lte=p.end
@@ -615,8 +681,10 @@ def interventions_overview(*, user: Any, query: ReportQuery) -> list[dict[str, A
             {
                 "intervention": i,
                 "identified": {s: _get(active, (i.pk, s), "n") for s in ("K", "M", "T")},
-                "anonymous": anon.get(i.pk, (0, 0)),
-                "volume": volume.get(i.pk, 0),
+                "anonymous": anon.get(i.pk, (0, 0)) if not anon_reason else None,
+                "anonymous_reason": anon_reason,
+                "volume": volume.get(i.pk, 0) if not volume_reason else None,
+                "volume_reason": volume_reason,
                 "planned": planned.get(i.pk, 0),
             }
         )
@@ -688,19 +756,29 @@ def costs(*, user: Any, query: ReportQuery) -> list[dict[str, Any]]:
 
 
 def coverage(*, user: Any, query: ReportQuery) -> dict[str, Any]:
-    """Active participants per kommun of residence against 5 % of the population 16–64."""
+    """Active participants per kommun of residence against 5 % of the population 16–64.
+
+    Every kommun of the area is listed (also with 0 participants). A kommun that is in the
+    area only through districts is measured against the districts' population entered by the
+    förbund, never the whole kommun's; without it the need is not available.
+    """
     p = query.period
     active = counts_by(
         _facts(user, query).filter(active_q(p.start, p.end)), ("residence_id",),
         {"n": Count("pk")},
     )
-    kommuner = {key[0] for key in active if key[0] is not None}
+    parts = AreaPart.objects.all()
     if query.association_ids is not None:
-        kommuner |= set(
-            AreaPart.objects.filter(association_id__in=query.association_ids).values_list(
-                "municipality_id", flat=True
-            )
-        )
+        parts = parts.filter(association_id__in=query.association_ids)
+    whole: set[str] = set()
+    districts: dict[str, list[int | None]] = defaultdict(list)
+    for code, district, pop in parts.values_list("municipality_id", "district",
+                                                 "district_population"):
+        if district:
+            districts[code].append(pop)
+        else:
+            whole.add(code)
+    kommuner = {key[0] for key in active if key[0] is not None} | whole | set(districts)
     if query.filters.kommun:
         kommuner &= {query.filters.kommun}
     years = PopulationByAge.objects.order_by("-year").values_list("year", flat=True).distinct()
@@ -722,12 +800,32 @@ def coverage(*, user: Any, query: ReportQuery) -> dict[str, Any]:
     )
     rows = []
     for code in sorted(kommuner, key=lambda c: names.get(c, c)):
+        reason = ""
+        pop: int | None = population.get(code)
+        if code in districts and code not in whole:
+            entered = districts[code]
+            if all(v is not None for v in entered):
+                pop = sum(v for v in entered if v is not None)
+            else:
+                pop, reason = None, maths.REASON_DISTRICT
         rows.append(
             {
                 "code": code,
-                "name": names.get(code, code),
+                "name": names.get(code, code) + (" (kommundelar)" if code in districts
+                                                 and code not in whole else ""),
                 "participants": {s: _get(active, (code, s), "n") for s in ("K", "M", "T")},
-                "population": population.get(code),
+                "population": pop,
+                "reason": reason,
+            }
+        )
+    if not query.filters.kommun and any(key[0] is None for key in active):
+        rows.append(
+            {
+                "code": "",
+                "name": "Bostadskommun saknas",
+                "participants": {s: _get(active, (None, s), "n") for s in ("K", "M", "T")},
+                "population": None,
+                "reason": maths.REASON_NO_POPULATION,
             }
         )
     return {"rows": rows, "population_year": pop_year}

@@ -26,7 +26,8 @@ ALL_REPORTS = {**REPORT_TITLES, "indikatorer": "Huvudindikatorer"}
 
 def _table_context(report: Report) -> list[dict[str, Any]]:
     return [
-        {"table": t, "rows": t.display_rows(), "chart": charts.data_uri(t) if t.chart else None}
+        {"table": t, "rows": t.display_rows(), "chart": charts.data_uri(t) if t.chart else None,
+         "legend": t.legend()}
         for t in report.tables
     ]
 
@@ -58,8 +59,6 @@ def _query(request: HttpRequest, form: forms.ReportForm) -> selectors.ReportQuer
 
 
 def _build(name: str, request: HttpRequest, query: selectors.ReportQuery) -> Report:
-    if name == "indikatorer":
-        return reports.finalise_report(reports.headline_report(user=request.user, query=query))
     if name == "nationellt":
         _require_national(request)
         return reports.national(user=request.user, query=query)
