@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stegvis.indicators import maths, periods, protection, tables
-from stegvis.indicators.protection import Relation
 from stegvis.indicators.periods import PeriodError
+from stegvis.indicators.protection import Relation
 
 T = 5
 
