@@ -87,6 +87,11 @@ CSRF_TRUSTED_ORIGINS = [
 STEGVIS_DEMO = env_bool("STEGVIS_DEMO", not PRODUCTION)
 # Cells with 1 <= n < threshold are suppressed in every aggregate shown outside own staff.
 STEGVIS_SUPPRESSION_THRESHOLD = int(env("STEGVIS_SUPPRESSION_THRESHOLD", "5") or 5)
+if STEGVIS_SUPPRESSION_THRESHOLD < 3:  # also a system check: stegvis.indicators.checks
+    raise ImproperlyConfigured(
+        "STEGVIS_SUPPRESSION_THRESHOLD måste vara minst 3 (är "
+        f"{STEGVIS_SUPPRESSION_THRESHOLD}): en lägre gräns skyddar inte enskilda personer."
+    )
 # Where users report accessibility problems (tillgänglighetsredogörelse).
 STEGVIS_ACCESSIBILITY_CONTACT = env(
     "STEGVIS_ACCESSIBILITY_CONTACT", "tillganglighet@stegvis.example"

@@ -274,3 +274,22 @@ class MembershipEndForm(AccessibleForm):
         widget=DateInput(),
         help_text=_("När en kommun lämnar förbundet tas kommunen också bort ur området."),
     )
+
+
+class DistrictPopulationForm(AccessibleForm):
+    """The population aged 16–64 of each kommundel of the area (for Täckning)."""
+
+    def __init__(self, *args: Any, parts: Sequence[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.parts = list(parts)
+        for part in self.parts:
+            self.fields[f"part_{part.pk}"] = forms.IntegerField(
+                label=f"{part.municipality.short_name} – {part.district}",
+                required=False,
+                min_value=0,
+                initial=part.district_population,
+                help_text=_("Antal invånare 16–64 år. Lämna tomt om uppgiften saknas."),
+            )
+
+    def populations(self) -> dict[int, int | None]:
+        return {part.pk: self.cleaned_data.get(f"part_{part.pk}") for part in self.parts}

@@ -14,6 +14,7 @@ from django.http import Http404
 from stegvis.access import scope
 from stegvis.access.roles import Capability, Role
 from stegvis.associations.models import (
+    AreaPart,
     Association,
     FundingKeyMethod,
     Membership,
@@ -113,6 +114,14 @@ def county_options() -> QuerySet[County]:
 class AreaRow:
     municipality: Municipality
     districts: list[str]
+
+
+def district_parts(association: Association) -> list[AreaPart]:
+    """The kommundelar of the förbund's area (with their entered population)."""
+    return list(
+        AreaPart.objects.filter(association=association).exclude(district="")
+        .select_related("municipality").order_by("municipality__short_name", "district")
+    )
 
 
 def area_rows(association: Association) -> list[AreaRow]:

@@ -851,6 +851,41 @@ def area_set(
 
 
 @_atomic_after(_manage_check)
+def district_population_set(
+    *, actor: Any, association: Association, populations: dict[int, int | None]
+) -> Association:
+    """Record the population aged 16–64 of the förbund's kommundelar (Täckning's need);
+    ``populations`` maps area part ids to a number, or None to clear it."""
+    association = _locked(association)
+    parts = {p.pk: p for p in AreaPart.objects.filter(association=association).exclude(
+        district="")}
+    errors = _Errors()
+    for pk, value in populations.items():
+        if pk not in parts:
+            errors.add("area", gettext("Kommundelen finns inte i förbundets område."))
+        elif value is not None and value < 0:
+            errors.add("area", gettext("Befolkningen kan inte vara negativ."))
+    errors.raise_if_any()
+    changes = {}
+    for pk, value in populations.items():
+        part = parts[pk]
+        if part.district_population != value:
+            changes[f"{part.municipality_id} {part.district}"] = {
+                "before": part.district_population, "after": value}
+            part.district_population = value
+            part.save(update_fields=["district_population"])
+    record_event(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=association,
+        association=association,
+        object_type="associations.areapart",
+        details={"district_population": changes},
+    )
+    return association
+
+
+@_atomic_after(_manage_check)
 def funding_key_set(
     *,
     actor: Any,

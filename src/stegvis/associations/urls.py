@@ -9,6 +9,8 @@ urlpatterns = [
     path("organisationer/ny/", views.organisation_create, name="organisation_create"),
     path("<int:pk>/", views.association_detail, name="detail"),
     path("<int:pk>/fordelningsnyckel/", views.funding_key_edit, name="funding_key"),
+    path("<int:pk>/kommundelar/befolkning/", views.district_population_edit,
+         name="district_population"),
     path("<int:pk>/medlemskap/nytt/", views.membership_add, name="membership_add"),
     path(
         "<int:pk>/medlemskap/<int:membership_pk>/avsluta/",

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from stegvis.associations import selectors, services
 from stegvis.associations.forms import (
     AssociationCreateForm,
+    DistrictPopulationForm,
     FundingKeyForm,
     MembershipAddForm,
     MembershipEndForm,
@@ -40,6 +41,7 @@ def association_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "association": association,
             "area_rows": selectors.area_rows(association),
+            "has_districts": bool(selectors.district_parts(association)),
             "kommun_shares": kommun_shares,
             "region_shares": region_shares,
             "can_manage": selectors.can_manage(user=request.user, association=association),
@@ -208,3 +210,22 @@ def membership_end(request: HttpRequest, pk: int, membership_pk: int) -> HttpRes
         "associations/membership_end_form.html",
         {"association": association, "membership": membership, "form": form},
     )
+
+
+@login_required
+def district_population_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    association = selectors.association_for_management(user=request.user, pk=pk)
+    form = DistrictPopulationForm(request.POST or None,
+                                  parts=selectors.district_parts(association))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.district_population_set(
+                actor=request.user, association=association, populations=form.populations()
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Befolkningen i kommundelarna har sparats."))
+            return redirect("associations:detail", association.pk)
+    return render(request, "associations/district_population_form.html",
+                  {"association": association, "form": form})

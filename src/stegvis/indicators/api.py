@@ -13,11 +13,17 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Router, Schema
 from ninja.responses import Status
 
 from stegvis.indicators import maths, reports, selectors
-from stegvis.indicators.periods import PeriodError, parse_period
+from stegvis.indicators.periods import (
+    PeriodError,
+    check_within_data,
+    expand_age_filter,
+    parse_period,
+)
 from stegvis.indicators.reports import REPORTS
 from stegvis.indicators.tables import cell_json
 
@@ -95,7 +101,34 @@ class ReportOut(Schema):
 
 
 def _period(request: HttpRequest) -> Any:
-    return parse_period(start=request.GET.get("from"), end=request.GET.get("to"))
+    period = parse_period(start=request.GET.get("from"), end=request.GET.get("to"))
+    check_within_data(period, timezone.localdate())
+    return period
+
+
+def _filters(request: HttpRequest) -> selectors.Filters | Status[dict[str, Any]]:
+    """sex, age_group, target_group, kommun: a value that does not exist is a 400."""
+    get = request.GET.get
+    sex = (get("sex") or "").strip()
+    if sex not in ("", "K", "M"):
+        return _bad("sex", "Kön: ange K (kvinnor) eller M (män).")
+    age = (get("age_group") or "").strip()
+    try:
+        ages = expand_age_filter(age) if age else ()
+    except PeriodError as exc:
+        return _bad("age_group", exc.message)
+    target = (get("target_group") or "").strip()
+    if target and target not in dict(selectors.code_choices("target_group")):
+        return _bad("target_group", f"Målgrupp: ”{target}” finns inte. Ange en målgrupps kod.")
+    kommun = (get("kommun") or "").strip()
+    if kommun and kommun not in dict(selectors.kommun_choices()):
+        return _bad("kommun", f"Bostadskommun: ”{kommun}” finns inte. Ange en kommunkod "
+                              "med fyra siffror.")
+    return selectors.Filters(sex=sex, age_groups=ages, target_group=target, kommun=kommun)
+
+
+def _bad(field: str, message: str) -> Status[dict[str, Any]]:
+    return Status(400, {"code": "bad_request", "field": field, "message": message})
 
 
 def _ids(request: HttpRequest, name: str) -> list[int] | None:
@@ -119,9 +152,12 @@ def _query(request: HttpRequest) -> selectors.ReportQuery | Status[dict[str, Any
     if interventions is None:
         return Status(400, {"code": "bad_request", "field": "intervention",
                             "message": "Insats: ange insatsens id som ett heltal."})
+    filters = _filters(request)
+    if isinstance(filters, Status):
+        return filters
     return selectors.resolve_query(
         user=request.user, period=period, association_ids=associations,
-        intervention_ids=interventions,
+        intervention_ids=interventions, filters=filters,
     )
 
 
@@ -140,6 +176,10 @@ ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
              "schema": {"type": "string", "format": "date"}},
             {"in": "query", "name": "association", "schema": {"type": "integer"}},
             {"in": "query", "name": "intervention", "schema": {"type": "integer"}},
+            {"in": "query", "name": "sex", "schema": {"type": "string", "enum": ["K", "M"]}},
+            {"in": "query", "name": "age_group", "schema": {"type": "string"}},
+            {"in": "query", "name": "target_group", "schema": {"type": "string"}},
+            {"in": "query", "name": "kommun", "schema": {"type": "string"}},
         ]
     },
 )

@@ -2,8 +2,8 @@
 
 Under the Content Security Policy (no inline styles) the SVG is embedded as an
 ``<img src="data:image/svg+xml;base64,...">`` (``img-src 'self' data:``): an image document
-cannot run scripts, and its internal styles do not touch the page. Suppressed cells are drawn
-as empty bars; the table beside the chart shows ``<5``.
+cannot run scripts, and its internal styles do not touch the page. Hidden cells are drawn
+as empty bars; the table beside the chart shows ``..`` and its legend.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ import matplotlib
 matplotlib.use("Agg")
 
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
-from stegvis.indicators.tables import COUNT, RATE, Table
+from stegvis.indicators.tables import COUNT, RATE, Table, format_number
 
 matplotlib.rcParams["svg.hashsalt"] = "stegvis"
 matplotlib.rcParams["svg.fonttype"] = "none"
@@ -30,6 +31,15 @@ def _series(table: Table) -> tuple[list[str], dict[str, list[float]], str]:
     """Row labels and the values per sex of the first K/M/T triple (or the last column)."""
     rows = [r for i, r in enumerate(table.rows) if i != table.total_row]
     labels = [r.header for r in rows]
+    if table.chart_column is not None:
+        # One chosen column (e.g. Täckning's coverage), never the counts beside it.
+        c = table.chart_column
+        cells = [r.cells[c] for r in rows]
+        unit = "rate" if any(cell.kind == RATE for cell in cells) else "count"
+        return labels, {"T": [
+            float(cell.value) * (100 if cell.kind == RATE else 1)  # type: ignore[arg-type]
+            if not cell.suppressed and cell.value is not None else 0.0 for cell in cells
+        ]}, unit
     if len(table.triples) >= 2:
         # Before/after style: the totals of each K/M/T group side by side.
         unit = "count"
@@ -85,6 +95,10 @@ def chart_svg(table: Table) -> bytes:
     ax.set_yticklabels(labels)
     ax.invert_yaxis()
     ax.set_xlabel("Procent" if unit == "rate" else "Antal")
+    # Swedish numbers on the axis: narrow no-break space, decimal comma, U+2212 minus.
+    ax.xaxis.set_major_formatter(FuncFormatter(
+        lambda x, _pos: format_number(x, 0 if float(x).is_integer() else 1)
+    ))
     ax.set_title(table.caption, fontsize=10, loc="left", wrap=True)
     if n > 1:
         ax.legend(loc="best")

@@ -88,6 +88,7 @@ class ReportForm(forms.Form):
                 data["parsed_period"] = periods.year_period(timezone.localdate().year)
             else:
                 data["parsed_period"] = periods.parse_period(period=period, start=start, end=end)
+                periods.check_within_data(data["parsed_period"], timezone.localdate())
         except PeriodError as exc:
             field = {"from": "from_date", "to": "to_date"}.get(exc.field, exc.field)
             self.add_error(field if field in self.fields else None, exc.message)

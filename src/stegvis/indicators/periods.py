@@ -163,3 +163,13 @@ def expand_age_filter(value: str) -> tuple[str, ...]:
     if value in AGE_GROUP_LABELS:
         return (value,)
     raise PeriodError("age_group", "Åldersgrupp: okänd åldersgrupp.")
+
+
+def check_within_data(period: Period, today: dt.date) -> None:
+    """A period that starts after today has no data yet: refuse it rather than show zeros."""
+    if period.start > today:
+        raise PeriodError(
+            "from",
+            f"Perioden börjar {period.start.isoformat()}, efter dagens datum: det finns inga "
+            "uppgifter för den ännu. Välj en period som börjar senast i dag.",
+        )
