@@ -9,7 +9,12 @@ Measures, as the issue asks:
 - headline indicators for the whole country for one year and for one förbund (median of N),
 - one hand-written SQL query computing the same national numbers, and the ratio ORM/SQL,
 - the full PDF (all six reports) of one förbund's year,
-- the XLSX export of the national view, with peak RSS (resource.getrusage).
+- the XLSX export of the national view, with peak RSS (resource.getrusage),
+- issue 8: the whole protected bundle of the national scope (every report's queries plus the
+  linked protection) against the headline alone, and the linked protection step by itself on
+  synthetic tables of national size (``--synthetic-only`` runs just that, without a database)
+  against a fair floor: the same tables protected one by one with primary and single-relation
+  secondary suppression only (what was done before), no links and no exact audit.
 If the fact table is empty while participations exist, it is rebuilt first (and timed).
 """
 
@@ -36,7 +41,15 @@ from django.db import connection  # noqa: E402
 
 from stegvis.access.roles import Role  # noqa: E402
 from stegvis.access.scope import _CACHE_ATTR, Grants  # noqa: E402
-from stegvis.indicators import exports, periods, reports, selectors  # noqa: E402
+from stegvis.indicators import (  # noqa: E402
+    exports,
+    linking,
+    periods,
+    protection,
+    reports,
+    selectors,
+    tables,
+)
 from stegvis.indicators.models import ParticipationFact  # noqa: E402
 from stegvis.indicators.reports import Report  # noqa: E402
 from stegvis.participants.models import Participation  # noqa: E402
@@ -109,11 +122,130 @@ def hand_sql(p: periods.Period, today: Any) -> dict[str, dict[str, int]]:
         return {row[0]: dict(zip(columns[1:], row[1:], strict=True)) for row in cursor.fetchall()}
 
 
+def national_size_tables(seed: int = 8) -> tuple[list[tables.Table], linking.Layout]:
+    """Tables shaped like one national scope and year: 1 000 insatser (Insatsrapport and
+    Kostnadsrapport rows), 290 kommuner (Täckning), a 16 x 16 x K/M/T transition matrix, the
+    headline and the months. Counts per insats are skewed so that some are small, as in the
+    real register (about one insats in ten has fewer than 10 participants)."""
+    import random
+
+    from stegvis.indicators.tables import COUNT, PER, Cell, Row, Table, kmt_columns, kmt_triples
+
+    rnd = random.Random(seed)
+    insatser = list(range(1, 1001))
+    kommuner = [f"{i:04d}" for i in range(1, 291)]
+
+    def split(n: int) -> tuple[int, int]:
+        k = sum(1 for _ in range(min(n, 60)) if rnd.random() < 0.55) * max(1, n // 60)
+        k = min(k, n)
+        return k, n - k
+
+    ident = {i: split(int(rnd.lognormvariate(4.5, 1.3)) if rnd.random() > 0.1
+                      else rnd.randint(0, 9)) for i in insatser}
+    anon = {i: split(rnd.choice([0, 0, 0, 1, 2, 3, 7, 12, 40])) for i in insatser}
+    vol = {i: rnd.choice([0, 0, 0, 0, 2, 4, 30, 250]) for i in insatser}
+    tot = {s: sum(v[j] for v in ident.values()) for j, s in enumerate("KM")}
+    atot = {s: sum(v[j] for v in anon.values()) for j, s in enumerate("KM")}
+
+    def kmt(pair: tuple[int, int], ref: Any) -> list[Cell]:
+        return [Cell(COUNT, v, ref=ref(s)) for v, s in zip((*pair, sum(pair)), "KMT",
+                                                              strict=True)]
+
+    head = Table("headline", "", "", kmt_columns(), triples=kmt_triples(1))
+    head.rows.append(Row("a", kmt((tot["K"], tot["M"]),
+                                  lambda s: linking.headline("participants_active", s)), "a"))
+    head.rows.append(Row("n", kmt((atot["K"], atot["M"]),
+                                  lambda s: linking.headline("anonymous_started", s)), "n"))
+    ins = Table("interventions", "", "", [*kmt_columns(), *kmt_columns(), "V"],
+                triples=kmt_triples(2))
+    cost = Table("costs", "", "", [*kmt_columns(), "per"], triples=kmt_triples(1))
+    for i in insatser:
+        ins.rows.append(Row(str(i), [*kmt(ident[i], lambda s, i=i: linking.insats_identified(i, s)),
+                                     *kmt(anon[i], lambda s, i=i: linking.insats_anonymous(i, s)),
+                                     Cell(COUNT, vol[i], ref=linking.insats_volume(i))], str(i)))
+        part = (ident[i][0] + anon[i][0], ident[i][1] + anon[i][1])
+        cost.rows.append(Row(f"{i}:2024", [
+            *kmt(part, lambda s, i=i: linking.cost_row(i, 2024, s)),
+            Cell(PER, 1000, denominator=sum(part), den_ref=linking.cost_row(i, 2024, "T"))],
+            f"{i}:2024"))
+    cov = Table("coverage", "", "", kmt_columns(), triples=kmt_triples(1))
+    shares = [rnd.random() for _ in kommuner]
+    left = dict(tot)
+    for n, code in enumerate(kommuner):
+        if n == len(kommuner) - 1:
+            pair = (left["K"], left["M"])
+        else:
+            pair = tuple(min(left[s], int(tot[s] * shares[n] / sum(shares))) for s in "KM")
+            left = {s: left[s] - v for s, v in zip("KM", pair, strict=True)}
+        cov.rows.append(Row(code, kmt(pair, lambda s, c=code: linking.kommun_active(c, s)), code))
+    matrix = Table("transition", "", "", [str(j) for j in range(16)])
+    for x in range(16):
+        base = len(matrix.rows)
+        values = [[rnd.choice([0, 0, 1, 3, 8, 40, 400]) for _ in range(16)] for _ in range(2)]
+        for r, s in enumerate("KMT"):
+            cells = [Cell(COUNT, values[0][j] + values[1][j] if s == "T" else values[r][j])
+                     for j in range(16)]
+            matrix.rows.append(Row(f"{x}{s}", cells, f"{x}:{s}"))
+        matrix.row_triples.append((base, base + 1, base + 2))
+    layout = linking.Layout(insatser=insatser, cost_rows=[(i, 2024) for i in insatser],
+                            kommuner=kommuner)
+    return [head, ins, cost, cov, matrix], layout
+
+
+def floor_protection(built: list[tables.Table], threshold: int) -> int:
+    """What was done before issue 8: each table on its own, primary + single-relation
+    secondary suppression, no links and no exact audit. Returns the number hidden."""
+    hidden = 0
+    for table in built:
+        values: dict[Any, int | None] = {}
+        for r, row in enumerate(table.rows):
+            for c, cell in enumerate(row.cells):
+                if cell.kind == tables.COUNT:
+                    values[(r, c)] = cell.value  # type: ignore[assignment]
+        rels = [protection.Relation((r, t), ((r, k), (r, m)))
+                for r in range(len(table.rows)) for k, m, t in table.triples]
+        rels += [protection.Relation((t, c), ((k, c), (m, c)))
+                 for k, m, t in table.row_triples for c in range(len(table.rows[t].cells))]
+        by_var = protection._index(rels)
+        primary = {k for k, v in values.items() if protection.is_primary(v, threshold)}
+        found = set(primary)
+        protection._secondary(values, rels, by_var, set(primary), found)
+        hidden += len(found)
+    return hidden
+
+
+def cpu_timed(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    """Median CPU time of this process (the machine may be shared: wall time is noisy)."""
+    times, result = [], None
+    for _ in range(repeat):
+        t0 = time.process_time()
+        result = fn()
+        times.append(time.process_time() - t0)
+    return statistics.median(times), result
+
+
+def bench_protection(repeat: int, threshold: int = 5) -> None:
+    built, layout = national_size_tables()
+    links = linking.relations(layout)
+    n_cells = sum(len(r.cells) for t in built for r in t.rows)
+    t_floor, n_floor = cpu_timed(lambda: floor_protection(built, threshold), repeat)
+    t_linked, hidden = cpu_timed(lambda: tables.protect_tables(built, links, threshold), repeat)
+    print(f"protection, national-size tables ({n_cells} cells, {len(links)} links), CPU time:")
+    print(f"  floor (per table, greedy only):   {t_floor * 1000:8.1f} ms median, "
+          f"{n_floor} hidden")
+    print(f"  linked + exact audit (issue 8):   {t_linked * 1000:8.1f} ms median, "
+          f"{len(hidden)} hidden, ratio {t_linked / t_floor if t_floor else float('nan'):.1f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--year", type=int, default=None)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--synthetic-only", action="store_true")
     args = parser.parse_args()
+    bench_protection(args.repeat)
+    if args.synthetic_only:
+        return
     from django.utils import timezone
 
     today = timezone.localdate()
@@ -156,6 +288,11 @@ def main() -> None:
         one_q = None
         print("headline, one förbund: no data")
 
+    t_bundle, _ = timed(lambda: reports.bundle(user=user, query=national_q), args.repeat)
+    print(f"protected bundle, whole country (headline + 6 reports + national table, one "
+          f"protection run): {t_bundle * 1000:8.1f} ms median, "
+          f"{t_bundle / t_nat:.1f}x the headline")
+
     t_sql, sql = timed(lambda: hand_sql(period, today), args.repeat)
     print(f"hand-written SQL, country:      {t_sql * 1000:8.1f} ms median")
     print(f"ratio ORM headline / SQL:       {t_nat / t_sql if t_sql else float('nan'):8.2f}x"
@@ -170,7 +307,8 @@ def main() -> None:
 
     if one_q is not None:
         def pdf() -> bytes:
-            built = [reports.build(name, user=user, query=one_q) for name in reports.REPORTS]
+            b = reports.bundle(user=user, query=one_q)
+            built = [b.reports[name] for name in reports.REPORTS]
             combined = Report("helar", "Alla rapporter", one_q,
                               [t for r in built for t in r.tables], threshold=built[0].threshold)
             return exports.to_pdf(combined)

@@ -36,6 +36,7 @@ from collections import defaultdict, deque
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -46,17 +47,20 @@ class Relation:
     parts: tuple[Hashable, ...]
     name: str = ""
 
-    @property
+    @cached_property
     def members(self) -> tuple[Hashable, ...]:
         return (self.total, *self.parts)
 
+    @cached_property
     def coefficients(self) -> dict[Hashable, int]:
         """Coefficients of ``total - sum(parts) == 0`` (a key may occur on both sides)."""
-        out: dict[Hashable, int] = defaultdict(int)
-        out[self.total] += 1
-        for p in self.parts:
-            out[p] -= 1
-        return {k: c for k, c in out.items() if c}
+        out: dict[Hashable, int] = dict.fromkeys(self.parts, -1)
+        if len(out) < len(self.parts):  # a part listed twice
+            out = defaultdict(int)
+            for p in self.parts:
+                out[p] -= 1
+        out[self.total] = out.get(self.total, 0) + 1
+        return {k: c for k, c in out.items() if c} if not all(out.values()) else dict(out)
 
 
 def is_primary(value: int | None, threshold: int) -> bool:
@@ -105,10 +109,13 @@ def _secondary(
 
 
 def determined(
-    relations: Iterable[Relation], unknown: set[Hashable]
+    relations: Iterable[Relation], unknown: set[Hashable],
+    by_var: dict[Hashable, list[int]] | None = None,
 ) -> set[Hashable]:
     """Unknowns whose value follows exactly from the relations and the visible values."""
     rels = list(relations)
+    if by_var is not None:  # only the relations that touch an unknown
+        rels = [rels[i] for i in sorted({i for k in unknown for i in by_var.get(k, ())})]
     parent: dict[Hashable, Hashable] = {}
 
     def find(x: Hashable) -> Hashable:
@@ -117,9 +124,10 @@ def determined(
             x = parent[x]
         return x
 
-    rows: list[dict[Hashable, Fraction]] = []
+    rows: list[dict[Hashable, Fraction | int]] = []
     for rel in rels:
-        row = {k: Fraction(c) for k, c in rel.coefficients().items() if k in unknown}
+        coefficients = rel.coefficients
+        row = {k: coefficients[k] for k in coefficients.keys() & unknown}
         if not row:
             continue
         keys = list(row)
@@ -127,7 +135,7 @@ def determined(
             parent[find(k)] = find(keys[0])
         find(keys[0])
         rows.append(row)
-    groups: dict[Hashable, list[dict[Hashable, Fraction]]] = defaultdict(list)
+    groups: dict[Hashable, list[dict[Hashable, Fraction | int]]] = defaultdict(list)
     for row in rows:
         groups[find(next(iter(row)))].append(row)
     out: set[Hashable] = set()
@@ -136,35 +144,53 @@ def determined(
     return out
 
 
-def _determined_in(rows: list[dict[Hashable, Fraction]]) -> set[Hashable]:
-    """Gauss–Jordan elimination over one connected group of unknowns."""
-    pivots: dict[Hashable, dict[Hashable, Fraction]] = {}
-    for original in rows:
+def _determined_in(rows: list[dict[Hashable, Fraction | int]]) -> set[Hashable]:
+    """Sparse Gauss–Jordan elimination over one connected group of unknowns.
+
+    Pivot rows hold their pivot and free variables only; ``occurs`` indexes which pivot rows
+    hold a free variable, so a new pivot is substituted back only where it occurs, and each
+    new row is reduced only by the pivots it contains. A pivot is taken where it occurs least
+    (little fill-in). Coefficients stay integers while the pivots are ±1 (the usual case
+    for sums) and become exact fractions otherwise."""
+    pivots: dict[Hashable, dict[Hashable, Fraction | int]] = {}
+    occurs: dict[Hashable, set[Hashable]] = defaultdict(set)
+    zero = 0
+    for original in sorted(rows, key=len):
         row = dict(original)
-        for var, prow in pivots.items():
+        for var in [v for v in row if v in pivots]:
             factor = row.get(var)
-            if factor:
-                for k, v in prow.items():
-                    nv = row.get(k, Fraction(0)) - factor * v
-                    if nv:
-                        row[k] = nv
-                    else:
-                        row.pop(k, None)
+            if not factor:
+                continue
+            for k, v in pivots[var].items():
+                nv = row.get(k, zero) - factor * v
+                if nv:
+                    row[k] = nv
+                else:
+                    row.pop(k, None)
         if not row:
             continue
-        pivot = min(row, key=repr)
+        pivot = min(row, key=lambda k: (len(occurs.get(k, ())), repr(k)))
         scale = row[pivot]
-        row = {k: v / scale for k, v in row.items()}
-        for other in pivots.values():
-            factor = other.get(pivot)
-            if factor:
-                for k, v in row.items():
-                    nv = other.get(k, Fraction(0)) - factor * v
-                    if nv:
-                        other[k] = nv
-                    else:
-                        other.pop(k, None)
+        if scale in (1, -1):
+            row = {k: v * scale for k, v in row.items()}
+        else:
+            row = {k: Fraction(v) / scale for k, v in row.items()}
+        for other_pivot in list(occurs.get(pivot, ())):
+            other = pivots[other_pivot]
+            factor = other[pivot]
+            for k, v in row.items():
+                nv = other.get(k, zero) - factor * v
+                if nv:
+                    other[k] = nv
+                    occurs[k].add(other_pivot)
+                else:
+                    other.pop(k, None)
+                    occurs[k].discard(other_pivot)
+        occurs.pop(pivot, None)
         pivots[pivot] = row
+        for k in row:
+            if k != pivot:
+                occurs[k].add(pivot)
     return {var for var, row in pivots.items() if len(row) == 1}
 
 
@@ -207,14 +233,33 @@ def protect(
 ) -> set[Hashable]:
     """Keys of the variables to hide (primary and secondary), so that no hidden value
     ``1..threshold-1`` can be recovered exactly from the visible ones and the relations."""
-    rels = [r for r in relations if r.coefficients()]
+    # Variables are interned as small integers: hashing nested tuple keys dominated the run.
+    ids: dict[Hashable, int] = {}
+    for k in values:
+        ids.setdefault(k, len(ids))
+    rels = []
+    for r in relations:
+        if not r.coefficients:
+            continue
+        for k in r.members:
+            ids.setdefault(k, len(ids))
+        rels.append(Relation(ids[r.total], tuple(ids[p] for p in r.parts)))
+    missing = {ids.setdefault(k, len(ids)) for k in unavailable}
+    keys = list(ids)
+    hidden_ids = _protect_ids({ids[k]: v for k, v in values.items()}, rels, threshold, missing)
+    return {keys[i] for i in hidden_ids}
+
+
+def _protect_ids(
+    values: dict[int, int | None], rels: list[Relation], threshold: int, unavailable: set[int]
+) -> set[int]:
     by_var = _index(rels)
     hidden: set[Hashable] = {k for k, v in values.items() if is_primary(v, threshold)}
-    unknown = hidden | set(unavailable)
+    unknown = hidden | unavailable
     while True:
         _secondary(values, rels, by_var, unknown, hidden)
         leaks = [
-            k for k in determined(rels, unknown)
+            k for k in determined(rels, unknown, by_var)
             if k in hidden and is_primary(values.get(k), threshold)
         ]
         added = False
@@ -225,7 +270,7 @@ def protect(
                 hidden.add(pick)
                 added = True
         if not added:
-            return hidden
+            return hidden  # type: ignore[return-value]
 
 
 def rate_suppressed(

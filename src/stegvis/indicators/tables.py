@@ -312,6 +312,7 @@ def protect_tables(
     """
     values: dict[Hashable, int | None] = {}
     unavailable: set[Hashable] = set()
+    known_links = list(links)
     for table in tables:
         for r, row in enumerate(table.rows):
             for c in range(len(row.cells)):
@@ -324,7 +325,8 @@ def protect_tables(
     relations = [rel for t in tables for rel in table_relations(t)]
     known = set(values) | unavailable
     relations += [
-        rel for rel in links if rel.total in known and all(p in known for p in rel.parts)
+        rel for rel in known_links
+        if rel.total in known and all(p in known for p in rel.parts)
     ]
     hidden = protection.protect(values, relations, threshold, unavailable=unavailable)
     for table in tables:
