@@ -15,6 +15,7 @@ from stegvis.access import scope
 from stegvis.indicators import charts, exports, forms, reports, selectors, services
 from stegvis.indicators.periods import year_period
 from stegvis.indicators.reports import REPORT_TITLES, Report
+from stegvis.indicators.tables import threshold_sentence
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -83,7 +84,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "reports": list(REPORT_TITLES.items()),
             "associations": associations,
             "national": national,
-            "threshold": reports.threshold(),
+            "threshold_text": threshold_sentence(reports.threshold()),
         },
     )
 
