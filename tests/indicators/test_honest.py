@@ -298,3 +298,26 @@ def test_national_yearly_xlsx_takes_the_protected_cells(scenario, client_for):
     assert shown == [".." if c.suppressed else c.value for c in ins[9:12]]
     assert steg["Volym (antal)"] == (".." if ins[15].suppressed else ins[15].value)
     assert any(x and str(x[0]).startswith(".. = uppgiften visas inte") for x in rows)
+
+
+def test_every_output_of_one_scope_and_period_hides_the_same_cells(scenario, client_for):
+    """Page (the bundle), API report JSON, API headline and CSV come from one protection run."""
+    user = scenario.personas.reader_a
+    c = client_for(user)
+    b = reports.bundle(user=user, query=query(user))
+    for name in reports.REPORTS:
+        api = c.get(f"/api/v1/reports/{name}", {"from": "2024-01-01", "to": "2024-12-31"}).json()
+        mine = [[cell.suppressed for cell in r.cells] for t in b.reports[name].tables
+                for r in t.rows]
+        theirs = [[cell["suppressed"] for cell in r["cells"]] for t in api["tables"]
+                  for r in t["rows"]]
+        assert mine == theirs, name
+    csv_text = c.get("/rapporter/kostnader/export/csv/", {"period": "2024"}).content.decode(
+        "utf-8-sig")
+    hidden = sum(cell.suppressed for t in b.reports["kostnader"].tables for r in t.rows
+                 for cell in r.cells)
+    assert csv_text.count(";..") == hidden
+    items = c.get("/api/v1/indicators", {"from": "2024-01-01", "to": "2024-12-31"}).json()
+    head = b.reports["indikatorer"].tables[0]
+    assert [i["suppressed"] for i in items["indicators"]] == [
+        cell.suppressed for r in head.rows for cell in r.cells]
