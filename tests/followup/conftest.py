@@ -51,3 +51,12 @@ def ended_factory(personas, insats):  # noqa: F811
         return ended(personas, insats, days_ago=days_ago, **kwargs)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _clear_rate_limits():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
