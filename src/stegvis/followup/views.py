@@ -197,10 +197,8 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
                 return redirect("followup:thanks")
     else:
         services.invitation_opened(invitation=invitation)
-    response = _page(request, "followup/answer.html", form,
-                     valid_until=invitation.valid_until)
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    # The site-wide Referrer-Policy is same-origin: the link never leaves in a Referer header.
+    return _page(request, "followup/answer.html", form, valid_until=invitation.valid_until)
 
 
 @login_not_required
