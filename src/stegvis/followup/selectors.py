@@ -23,7 +23,7 @@ from stegvis.audit.services import record_event
 from stegvis.followup import contact, rules
 from stegvis.followup.models import Closure, ContactChannel, Invitation
 from stegvis.participants import followup
-from stegvis.participants.models import Measurement, Occasion, Participation
+from stegvis.participants.models import Consent, Measurement, Occasion, Participation
 
 # Lapsed follow-ups stay on the worklist until closed, but not for ever: two years after the end.
 HORIZON_DAYS = 731
@@ -207,6 +207,9 @@ def follow_up_rows(*, participation: Participation, today: dt.date) -> list[Foll
         participation.end_date is None
         or participation.is_error
         or participation.consent_withdrawn_at is not None
+        or not Consent.objects.filter(
+            participation=participation, scope_follow_up=True, withdrawn_at__isnull=True
+        ).exists()
     ):
         return []
     measurements = {

@@ -367,10 +367,11 @@ def _send_one(
         )
 
 
-def letter_create(
-    *, actor: Any, participation: Participation, occasion: str, base_url: str | None = None
-) -> bytes:
-    """A printable letter (PDF) with a new one-time link for a follow-up whose window is open."""
+def link_issue(
+    *, actor: Any, participation: Participation, occasion: str, channel: str
+) -> tuple[Invitation, str]:
+    """A new one-time link for a follow-up whose window is open, handed over by ``channel``
+    outside Stegvis (a printed letter); audited. Returns the invitation and the token."""
     _require_assigned(actor, participation)
     today = timezone.localdate()
     if (
@@ -378,21 +379,21 @@ def letter_create(
         or occasion not in followup.FOLLOW_UP_MONTHS
         or not _consent_covers_follow_up(participation)
     ):
-        raise ValidationError({"occasion": "Brev: uppföljningen kan inte skickas."})
+        raise ValidationError({"occasion": "Länk: uppföljningen kan inte skickas."})
     first, last = followup.window(participation.end_date, occasion)
     if not first <= today <= last:
-        raise ValidationError({"occasion": "Brev: uppföljningens tidsfönster är inte öppet."})
+        raise ValidationError({"occasion": "Länk: uppföljningens tidsfönster är inte öppet."})
     if _resolved(participation, occasion):
-        raise ValidationError({"occasion": "Brev: uppföljningen är redan gjord eller avslutad."})
+        raise ValidationError({"occasion": "Länk: uppföljningen är redan gjord eller avslutad."})
     with transaction.atomic():
         invitation, _ = Invitation.objects.get_or_create(
             participation=participation, occasion=occasion,
-            defaults={"channel": Channel.LETTER, "valid_from": first, "valid_until": last},
+            defaults={"channel": channel, "valid_from": first, "valid_until": last},
         )
         token = _new_token(invitation)
         if invitation.sent_at is None:
             invitation.sent_at = timezone.now()
-            invitation.channel = Channel.LETTER
+            invitation.channel = channel
             invitation.save(update_fields=["sent_at", "channel"])
         record_event(
             actor=actor,
@@ -400,10 +401,20 @@ def letter_create(
             obj=invitation,
             association=participation.intervention.association_id,
             details={"participation": participation.pk, "occasion": occasion,
-                     "channel": Channel.LETTER},
+                     "channel": channel},
         )
+    return invitation, token
+
+
+def letter_create(
+    *, actor: Any, participation: Participation, occasion: str, base_url: str | None = None
+) -> bytes:
+    """A printable letter (PDF) with a new one-time link for a follow-up whose window is open."""
+    invitation, token = link_issue(
+        actor=actor, participation=participation, occasion=occasion, channel=Channel.LETTER
+    )
     return delivery.letter_pdf(
-        link=delivery.link_for(token, base_url), valid_until=last.isoformat()
+        link=delivery.link_for(token, base_url), valid_until=invitation.valid_until.isoformat()
     )
 
 
