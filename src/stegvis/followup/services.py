@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -258,7 +258,6 @@ class SendResult:
     failed: int = 0
     erased: int = 0
     no_channel: int = 0
-    messages: list[str] = field(default_factory=list)
 
 
 def _new_token(invitation: Invitation) -> str:

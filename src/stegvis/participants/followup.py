@@ -41,10 +41,6 @@ def due_date(end_date: dt.date, occasion: str) -> dt.date:
     return add_months(end_date, FOLLOW_UP_MONTHS[occasion])
 
 
-def earliest_recording(end_date: dt.date, occasion: str) -> dt.date:
-    return due_date(end_date, occasion) - dt.timedelta(days=WINDOW_BEFORE_DAYS)
-
-
 def window(end_date: dt.date, occasion: str) -> tuple[dt.date, dt.date]:
     """First and last day (inclusive) on which the follow-up may be recorded."""
     due = due_date(end_date, occasion)
