@@ -96,6 +96,31 @@ if STEGVIS_SUPPRESSION_THRESHOLD < 3:  # also a system check: stegvis.indicators
 STEGVIS_ACCESSIBILITY_CONTACT = env(
     "STEGVIS_ACCESSIBILITY_CONTACT", "tillganglighet@stegvis.example"
 )
+# Follow-up by one-time link (stegvis.followup): where links point, e-mail over SMTP, reminders.
+STEGVIS_PUBLIC_URL = (env("STEGVIS_PUBLIC_URL", "http://127.0.0.1:8000") or "").rstrip("/")
+STEGVIS_FOLLOWUP_REMINDER_DAYS = int(env("STEGVIS_FOLLOWUP_REMINDER_DAYS", "7") or 7)
+# SMS: dotted path of a sender class (none shipped but the file writer); empty turns SMS off.
+STEGVIS_SMS_BACKEND = env("STEGVIS_SMS_BACKEND", "") or ""
+STEGVIS_SMS_FILE_DIR = env("STEGVIS_SMS_FILE_DIR", str(VAR_DIR / "sms"))
+EMAIL_HOST = env("STEGVIS_SMTP_HOST", "") or ""
+EMAIL_PORT = int(env("STEGVIS_SMTP_PORT", "587") or 587)
+EMAIL_HOST_USER = env("STEGVIS_SMTP_USER", "") or ""
+EMAIL_HOST_PASSWORD = env("STEGVIS_SMTP_PASSWORD", "") or ""
+_SMTP_SECURITY = env("STEGVIS_SMTP_SECURITY", "starttls") or "starttls"
+if _SMTP_SECURITY not in {"starttls", "tls", "none"}:
+    raise ImproperlyConfigured("STEGVIS_SMTP_SECURITY must be starttls, tls or none")
+EMAIL_USE_TLS = _SMTP_SECURITY == "starttls"
+EMAIL_USE_SSL = _SMTP_SECURITY == "tls"
+EMAIL_TIMEOUT = int(env("STEGVIS_SMTP_TIMEOUT", "10") or 10)
+DEFAULT_FROM_EMAIL = env("STEGVIS_SMTP_FROM", "Stegvis <noreply@stegvis.example>")
+# Without an SMTP host nothing leaves the machine: in development mail is written to ./var/mail.
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+    else "django.core.mail.backends.dummy.EmailBackend" if PRODUCTION
+    else "django.core.mail.backends.filebased.EmailBackend"
+)
+EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+
 # Roles whose users must have two-factor authentication before they may do anything.
 STEGVIS_MFA_REQUIRED_ROLES = [
     r.strip()
@@ -123,6 +148,7 @@ INSTALLED_APPS = [
     "stegvis.access",
     "stegvis.interventions",
     "stegvis.participants",
+    "stegvis.followup",
     "stegvis.finance",
     "stegvis.indicators",
     "stegvis.audit",

@@ -7,6 +7,7 @@ urlpatterns = [
     path("forbund/", include("stegvis.associations.urls")),
     path("insatser/", include("stegvis.interventions.urls")),
     path("deltagare/", include("stegvis.participants.urls")),
+    path("", include("stegvis.followup.urls")),
     path("rapporter/", include("stegvis.indicators.urls")),
     path("ekonomi/", include("stegvis.finance.urls")),
     path("granskning/", include("stegvis.audit.urls")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -52,6 +53,15 @@ def test_demo_has_both_orientations_all_follow_up_methods_and_realistic_particip
     ).distinct().count() / ended.count()
     assert 0.18 < to_work_or_studies < 0.42
     assert Measurement.objects.filter(occasion="followup_12m").exists()
+    # follow-ups in every state: closed with a reason, self-reported, link sent, still to do
+    from stegvis.followup.models import Closure, Invitation
+    from stegvis.followup.selectors import open_follow_ups
+
+    assert Closure.objects.filter(reason__key="avbojt").exists()
+    assert Closure.objects.exclude(reason__key="avbojt").exists()
+    assert Measurement.objects.filter(source="self_reported").exists()
+    assert Invitation.objects.filter(sent_at__isnull=False, answered_at__isnull=True).exists()
+    assert open_follow_ups(Participation.objects.all(), dt.date.today())
     start_sources = Measurement.objects.filter(occasion="start").values_list(
         "income_sources__key", flat=True)
     dominant = sum(k in {"sjukpenning", "aktivitetsersattning", "forsorjningsstod"}

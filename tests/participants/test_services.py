@@ -258,18 +258,32 @@ def test_follow_up_needs_consent_and_time(personas, insats):
     assert "omfattar inte uppföljning" in errors_of(exc)["occasion"][0]
 
 
-def test_follow_up_too_early(personas, insats):
+def test_follow_up_outside_its_window(personas, insats):
+    """A follow-up is recorded from 14 days before its due date to 2 months after it."""
     p = start(personas, insats)
     services.participation_end(
         actor=personas.officer_a, participation=p, end_date=dt.date(2024, 5, 31),
         exit_reason="arbete", measurement=end_measurement(),
     )
+    for too_early_or_late in (dt.date(2024, 8, 16), dt.date(2024, 11, 1)):
+        with pytest.raises(ValidationError) as exc:
+            services.measurement_record(
+                actor=personas.officer_a, participation=p, occasion="followup_3m",
+                measurement=end_measurement(date=too_early_or_late),
+            )
+        assert "från 2024-08-17 till 2024-10-31" in errors_of(exc)["measurement_date"][0]
     with pytest.raises(ValidationError) as exc:
         services.measurement_record(
             actor=personas.officer_a, participation=p, occasion="followup_12m",
             measurement=end_measurement(date=dt.date(2024, 9, 1)),
         )
-    assert "tidigast 2025-05-17" in errors_of(exc)["measurement_date"][0]
+    assert "från 2025-05-17 till 2025-07-31" in errors_of(exc)["measurement_date"][0]
+    for first_or_last in (dt.date(2024, 8, 17), dt.date(2024, 10, 31)):
+        Measurement.objects.filter(participation=p, occasion="followup_3m").delete()
+        services.measurement_record(
+            actor=personas.officer_a, participation=p, occasion="followup_3m",
+            measurement=end_measurement(date=first_or_last),
+        )
 
 
 def test_interim_measurements_can_repeat(personas, insats):

@@ -7,6 +7,7 @@ import logging
 import re
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from stegvis.audit.models import Action, AuditEvent
@@ -200,17 +201,28 @@ def test_end_measure_correct_flow(personas, insats, client_for):
     p.refresh_from_db()
     assert p.end_date == dt.date(2024, 4, 30) and p.exit_reason.key == "arbete"
     measure_url = reverse("participants:measure", args=[p.pk])
-    page = client.get(measure_url + "?occasion=followup_3m")
-    assert page.status_code == 200
-    done = client.post(measure_url, {"occasion": "followup_3m", "measurement_date": "2024-07-30",
-                                     "income_sources": ["lon_eget_foretag"],
-                                     "activity_arbete_osubventionerat": "80"})
-    assert done.status_code == 302
-    twice = client.post(measure_url, {"occasion": "followup_3m",
-                                      "measurement_date": "2024-08-02",
-                                      "income_sources": ["lon_eget_foretag"],
-                                      "activity_arbete_osubventionerat": "80"})
-    assert twice.status_code == 400
+    # Today every window of a 2024 end has closed: no follow-up form is offered.
+    lapsed = client.get(measure_url + "?occasion=followup_3m").content.decode()
+    assert 'value="followup_3m"' not in lapsed and "Ingen uppföljning kan registreras" in lapsed
+    with time_machine.travel(dt.datetime(2024, 8, 5, 12, tzinfo=dt.UTC)):
+        page = client.get(measure_url + "?occasion=followup_3m")
+        html = page.content.decode()
+        assert page.status_code == 200 and 'value="followup_3m" selected' in html
+        assert 'value="followup_6m"' not in html  # its window opens in October
+        # the form starts from the previous (end) measurement
+        assert re.search(r'name="activity_arbete_osubventionerat"[^>]*value="100"', html)
+        assert re.search(r'value="lon_eget_foretag"[^>]*checked', html)
+        done = client.post(measure_url, {"occasion": "followup_3m",
+                                         "measurement_date": "2024-07-30",
+                                         "income_sources": ["lon_eget_foretag"],
+                                         "activity_arbete_osubventionerat": "80"})
+        assert done.status_code == 302
+        twice = client.post(measure_url, {"occasion": "followup_3m",
+                                          "measurement_date": "2024-08-02",
+                                          "income_sources": ["lon_eget_foretag"],
+                                          "activity_arbete_osubventionerat": "80"})
+        assert twice.status_code == 400
+    client = client_for(personas.officer_a)  # the session saved in 2024 has expired
     m = Measurement.objects.get(participation=p, occasion="start")
     correct_url = reverse("participants:correct", args=[m.pk])
     form = client.get(correct_url)

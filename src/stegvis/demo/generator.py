@@ -25,6 +25,7 @@ from stegvis.associations import services as association_services
 from stegvis.associations.models import Association, FundingKeyMethod, Organisation, PartyKind
 from stegvis.associations.rules_pure import luhn_ok
 from stegvis.demo import synthetic
+from stegvis.followup.demo import add_demo_follow_ups
 from stegvis.interventions import services as intervention_services
 from stegvis.interventions.models import FollowUpMethod, Intervention, Orientation
 from stegvis.participants import services as participant_services
@@ -310,6 +311,7 @@ def register(
                 occasion=FOLLOW_UP_OCCASION[months],
                 measurement=_measurement(follow_up),
             )
+        add_demo_follow_ups(officer=officer, participation=participation)
     return participation
 
 

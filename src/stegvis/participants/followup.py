@@ -1,8 +1,12 @@
 """When follow-up measurements fall due. Pure: no Django imports.
 
-A follow-up 3, 6 or 12 months after the end is *due* from ``WINDOW_BEFORE_DAYS`` days before its
-due date (it may be recorded from then on) and *overdue* once its due date has passed by more
-than ``GRACE_DAYS`` days. Until it is due it is *upcoming* and not on the worklist.
+A follow-up 3, 6 or 12 months after the end has a **window** in which it may be recorded: from
+``WINDOW_BEFORE_DAYS`` days before its due date to ``WINDOW_AFTER_MONTHS`` months after it (the
+same day, clipped to the month's end). Within the window it is *due*, and *overdue* once its due
+date has passed by more than ``GRACE_DAYS`` days. Before the window it is *upcoming* (not on the
+worklist); after it, *lapsed*: it can no longer be recorded, only closed with a reason. The
+register link, the self-report link and the recording service all use this one rule, so a form
+is never offered for a follow-up that would then be refused.
 """
 
 from __future__ import annotations
@@ -17,11 +21,13 @@ FOLLOW_UP_MONTHS: Final[dict[str, int]] = {
     "followup_12m": 12,
 }
 WINDOW_BEFORE_DAYS: Final = 14
+WINDOW_AFTER_MONTHS: Final = 2
 GRACE_DAYS: Final = 30
 
 UPCOMING: Final = "upcoming"
 DUE: Final = "due"
 OVERDUE: Final = "overdue"
+LAPSED: Final = "lapsed"
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -35,13 +41,22 @@ def due_date(end_date: dt.date, occasion: str) -> dt.date:
     return add_months(end_date, FOLLOW_UP_MONTHS[occasion])
 
 
-def earliest_recording(end_date: dt.date, occasion: str) -> dt.date:
-    return due_date(end_date, occasion) - dt.timedelta(days=WINDOW_BEFORE_DAYS)
+def window(end_date: dt.date, occasion: str) -> tuple[dt.date, dt.date]:
+    """First and last day (inclusive) on which the follow-up may be recorded."""
+    due = due_date(end_date, occasion)
+    return due - dt.timedelta(days=WINDOW_BEFORE_DAYS), add_months(due, WINDOW_AFTER_MONTHS)
+
+
+def in_window(end_date: dt.date, occasion: str, day: dt.date) -> bool:
+    first, last = window(end_date, occasion)
+    return first <= day <= last
 
 
 def status(due: dt.date, today: dt.date) -> str:
     if today < due - dt.timedelta(days=WINDOW_BEFORE_DAYS):
         return UPCOMING
+    if today > add_months(due, WINDOW_AFTER_MONTHS):
+        return LAPSED
     if today > due + dt.timedelta(days=GRACE_DAYS):
         return OVERDUE
     return DUE

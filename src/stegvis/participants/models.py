@@ -164,6 +164,13 @@ class Occasion(models.TextChoices):
 FOLLOW_UP_OCCASIONS = (Occasion.FOLLOWUP_3M, Occasion.FOLLOWUP_6M, Occasion.FOLLOWUP_12M)
 
 
+class MeasurementSource(models.TextChoices):
+    """Who gave the answers of a measurement (kept and shown, never merged without saying so)."""
+
+    COACH = "coach", _("Registrerad av deltagaransvarig")
+    SELF_REPORTED = "self_reported", _("Självrapporterad")
+
+
 class Measurement(models.Model):
     """What was recorded about a participant on one occasion."""
 
@@ -204,6 +211,10 @@ class Measurement(models.Model):
     )
     rating_health = models.PositiveSmallIntegerField(_("hälsa"), null=True, blank=True)
     rating_future = models.PositiveSmallIntegerField(_("framtidstro"), null=True, blank=True)
+    source = models.CharField(
+        _("källa"), max_length=16, choices=MeasurementSource.choices,
+        default=MeasurementSource.COACH,
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

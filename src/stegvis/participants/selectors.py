@@ -256,75 +256,69 @@ class WorklistItem:
     occasion: str
     occasion_label: str
     due: dt.date
-    status: str  # followup.DUE or followup.OVERDUE
+    status: str  # followup.DUE, OVERDUE or LAPSED
     masked: str
+    window: tuple[dt.date, dt.date]
+    link: str  # state of the self-report link (stegvis.followup.selectors.LINK_*)
+    has_contact: bool
+
+    @property
+    def registrable(self) -> bool:
+        """The register link is shown only while the follow-up's window is open."""
+        return self.status != followup.LAPSED
 
 
+STATUS_ORDER = {followup.LAPSED: 0, followup.OVERDUE: 1, followup.DUE: 2}
 SORTS = {
     "due": lambda i: (i.due, i.participation.pk),
     "-due": lambda i: (-i.due.toordinal(), i.participation.pk),
     "insats": lambda i: (i.participation.intervention.name, i.due),
-    "status": lambda i: (0 if i.status == followup.OVERDUE else 1, i.due),
+    "status": lambda i: (STATUS_ORDER[i.status], i.due),
     "occasion": lambda i: (followup.FOLLOW_UP_MONTHS[i.occasion], i.due),
 }
 
 
-def _worklist_items(user: Any, today: dt.date, *, with_masks: bool) -> list[WorklistItem]:
-    # A 12-month follow-up falls due 12 months after the end; older ends are no longer due.
-    horizon = today - dt.timedelta(days=366 + 365)
-    qs = (
-        _scoped(user)
-        .filter(
-            end_date__isnull=False,
-            end_date__gte=horizon,
-            is_error=False,
-            consent_withdrawn_at__isnull=True,
-            consent__scope_follow_up=True,
-            consent__withdrawn_at__isnull=True,
-        )
-        .prefetch_related(
-            Prefetch(
-                "measurements",
-                queryset=Measurement.objects.only("id", "participation_id", "occasion"),
-            )
-        )
-    )
+def _worklist_items(
+    user: Any, today: dt.date, *, with_masks: bool, association_id: int | None = None
+) -> list[WorklistItem]:
+    """The follow-ups to do (``stegvis.followup.selectors.open_follow_ups``, the one rule)."""
+    from stegvis.followup.selectors import open_follow_ups
+
+    qs = _scoped(user)
+    if association_id is not None:
+        qs = qs.filter(intervention__association_id=association_id)
     labels = dict(Occasion.choices)
-    items: list[WorklistItem] = []
-    for p in qs:
-        done = {m.occasion for m in p.measurements.all()}
-        assert p.end_date is not None
-        for occasion in followup.FOLLOW_UP_MONTHS:
-            if occasion in done:
-                continue
-            due = followup.due_date(p.end_date, occasion)
-            status = followup.status(due, today)
-            if status == followup.UPCOMING:
-                continue
-            items.append(
-                WorklistItem(
-                    participation=p,
-                    occasion=occasion,
-                    occasion_label=str(labels[occasion]),
-                    due=due,
-                    status=status,
-                    masked=masked_number(p) if with_masks else "",
-                )
-            )
-    return items
+    return [
+        WorklistItem(
+            participation=i.participation,
+            occasion=i.occasion,
+            occasion_label=str(labels[i.occasion]),
+            due=i.due,
+            status=i.status,
+            masked=masked_number(i.participation) if with_masks else "",
+            window=i.window,
+            link=i.link,
+            has_contact=i.has_contact,
+        )
+        for i in open_follow_ups(qs, today)
+    ]
 
 
 def followup_worklist(
-    *, user: Any, sort: str = "due", today: dt.date | None = None
+    *, user: Any, sort: str = "due", today: dt.date | None = None,
+    association_id: int | None = None,
 ) -> list[WorklistItem]:
-    """Follow-ups due and overdue in the user's assigned insatser; audited READ."""
+    """Follow-ups to do in the user's assigned insatser (one förbund if given); audited READ."""
     require_officer(user=user)
-    items = _worklist_items(user, today or timezone.localdate(), with_masks=True)
+    items = _worklist_items(
+        user, today or timezone.localdate(), with_masks=True, association_id=association_id
+    )
     items.sort(key=SORTS.get(sort, SORTS["due"]))
     _audit(
         user,
         Action.READ,
         object_type="participants.participation",
+        association=association_id,
         details={
             "view": "followup_worklist",
             "participations": sorted({i.participation.pk for i in items})[:MAX_AUDIT_IDS],
@@ -333,14 +327,19 @@ def followup_worklist(
     return items
 
 
-def followup_counts(*, user: Any, today: dt.date | None = None) -> dict[str, int]:
-    """Numbers of due and overdue follow-ups (no personal data: not audited)."""
+def followup_counts(
+    *, user: Any, today: dt.date | None = None, association_id: int | None = None
+) -> dict[str, int]:
+    """Numbers of follow-ups to do, as on the worklist (no personal data: not audited)."""
+    from stegvis.followup.selectors import count
+
     if not scope.assigned_intervention_ids(user):
-        return {"due": 0, "overdue": 0, "total": 0}
-    items = _worklist_items(user, today or timezone.localdate(), with_masks=False)
-    due = sum(1 for i in items if i.status == followup.DUE)
-    overdue = sum(1 for i in items if i.status == followup.OVERDUE)
-    return {"due": due, "overdue": overdue, "total": due + overdue}
+        return {"due": 0, "overdue": 0, "lapsed": 0, "total": 0}
+    return count(
+        _worklist_items(
+            user, today or timezone.localdate(), with_masks=False, association_id=association_id
+        )
+    )
 
 
 def supplementary_question_admin(

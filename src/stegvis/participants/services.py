@@ -20,6 +20,7 @@ from stegvis.access import scope
 from stegvis.audit.models import Action
 from stegvis.audit.redaction import contains_identifier
 from stegvis.audit.services import record_event
+from stegvis.followup.selectors import closure_exists
 from stegvis.indicators.facts import refresh_new_participation_fact, refresh_participation_facts
 from stegvis.interventions.models import FollowUpMethod, Intervention, Orientation
 from stegvis.participants import followup, identity
@@ -699,13 +700,15 @@ def measurement_record(
             errors.add(
                 "occasion", "Mättillfälle: samtycket omfattar inte uppföljning efter avslut."
             )
-        elif day is not None:
-            earliest = followup.earliest_recording(participation.end_date, occasion)
-            if day < earliest:
-                errors.add(
-                    "measurement_date",
-                    f"Mätdatum: uppföljningen kan registreras tidigast {earliest.isoformat()}.",
-                )
+        elif closure_exists(participation, occasion):
+            errors.add("occasion", "Mättillfälle: uppföljningen är redan avslutad utan mätning.")
+        elif day is not None and not followup.in_window(participation.end_date, occasion, day):
+            first, last = followup.window(participation.end_date, occasion)
+            errors.add(
+                "measurement_date",
+                f"Mätdatum: uppföljningen registreras med ett datum från {first.isoformat()} "
+                f"till {last.isoformat()}.",
+            )
     else:
         errors.add("occasion", "Mättillfälle: välj delmätning eller en uppföljning.")
     if (

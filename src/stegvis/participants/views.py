@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from stegvis.followup.selectors import recent_link_outcomes, registrable_occasions
 from stegvis.interventions.services import anonymous_count_add
 from stegvis.participants import followup, selectors, services
 from stegvis.participants import personnummer as pnr
@@ -87,14 +88,21 @@ def worklist(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "due")
     if sort not in selectors.SORTS:
         sort = "due"
-    items = selectors.followup_worklist(user=request.user, sort=sort)
+    association_id = request.GET.get("forbund", "")
+    association_id = int(association_id) if association_id.isdigit() else None
+    items = selectors.followup_worklist(
+        user=request.user, sort=sort, association_id=association_id
+    )
     return render(
         request,
         "participants/worklist.html",
         {
             "items": items,
             "sort": sort,
+            "association_id": association_id,
             "overdue": followup.OVERDUE,
+            "lapsed": followup.LAPSED,
+            "recent": recent_link_outcomes(user=request.user, today=timezone.localdate()),
             "sorts": [
                 ("due", _("Förfallodatum, tidigast först")),
                 ("-due", _("Förfallodatum, senast först")),
@@ -186,12 +194,15 @@ def anonymous_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, participation: Participation) -> dict[str, Any]:
     measurements = selectors.participation_measurements(participation=participation)
-    recorded = {m.occasion for m in measurements}
     labels = dict(Occasion.choices)
     can_follow_up = (
         participation.end_date is not None
         and not participation.is_error
         and services.consent_covers_follow_up(participation)
+    )
+    open_now = (
+        registrable_occasions(participation=participation, today=timezone.localdate())
+        if can_follow_up else []
     )
     return {
         "participation": participation,
@@ -205,9 +216,7 @@ def _detail_context(request: HttpRequest, participation: Participation) -> dict[
         "measurements": measurements,
         "consent": getattr(participation, "consent", None),
         "can_follow_up": can_follow_up,
-        "follow_ups_left": [
-            (o, labels[o]) for o in followup.FOLLOW_UP_MONTHS if o not in recorded
-        ] if can_follow_up else [],
+        "follow_ups_left": [(o, labels[o]) for o in open_now],
         "reveal_form": RevealForm(),
     }
 
@@ -281,20 +290,23 @@ def measure(request: HttpRequest, pk: int) -> HttpResponse:
     labels = dict(Occasion.choices)
     if participation.end_date is None:
         occasions = [(Occasion.INTERIM.value, str(labels[Occasion.INTERIM]))]
-    else:
-        done = {
-            m.occasion
-            for m in selectors.participation_measurements(participation=participation)
-        }
-        occasions = [(o, str(labels[o])) for o in followup.FOLLOW_UP_MONTHS if o not in done]
-    initial: dict[str, Any] = {"measurement_date": timezone.localdate()}
-    wanted = request.GET.get("occasion")
-    if wanted in dict(occasions):
-        initial["occasion"] = wanted
+    else:  # only follow-ups whose window is open: the service accepts exactly those
+        occasions = [
+            (o, str(labels[o]))
+            for o in registrable_occasions(participation=participation,
+                                           today=timezone.localdate())
+        ]
     form = MeasurementForm(
         request.POST or None, intervention=participation.intervention, occasions=occasions,
-        initial=initial,
     )
+    if not form.is_bound:  # start from the previous measurement
+        previous = selectors.participation_measurements(participation=participation)
+        if previous:
+            form.initial.update(form.initial_from(previous[-1]))
+        form.initial["measurement_date"] = timezone.localdate()
+        wanted = request.GET.get("occasion")
+        if wanted in dict(occasions):
+            form.initial["occasion"] = wanted
     if request.method == "POST" and form.is_valid():
         try:
             services.measurement_record(

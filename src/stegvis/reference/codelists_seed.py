@@ -145,6 +145,15 @@ CODE_LISTS: Final[dict[str, list[dict[str, Any]]]] = {
         ("struktur_metodutveckling", "Metodutveckling"),
         ("struktur_annan", "Annan strukturövergripande insats"),
     ),
+    # Why a follow-up was closed without a measurement (stegvis.followup.rules groups the keys
+    # into "not reached" and "declined" for the reports' coverage).
+    "followup_closure": _simple(
+        ("ej_nadd", "Ej nådd"),
+        ("avbojt", "Avböjt"),
+        ("avliden", "Avliden"),
+        ("flyttat_utomlands", "Flyttat utomlands"),
+        ("annat", "Annat skäl"),
+    ),
 }
 
 

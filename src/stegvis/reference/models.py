@@ -76,6 +76,7 @@ class CodeList(models.TextChoices):
     TARGET_GROUP = "target_group", _("Målgrupp")
     PRECISE_ORIENTATION = "precise_orientation", _("Preciserad inriktning")
     PROGRESSION_STEP = "progression_step", _("Stegförflyttning")
+    FOLLOWUP_CLOSURE = "followup_closure", _("Uppföljning avslutad utan mätning")
 
 
 class ActivityCategory(models.TextChoices):

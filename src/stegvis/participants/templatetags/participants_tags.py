@@ -35,7 +35,8 @@ def participant_start_links(context: dict[str, Any], entry: Any) -> dict[str, An
     show = entry.association is not None and Role.PARTICIPANT_OFFICER in entry.role_keys
     return {
         "show": show,
-        "counts": selectors.followup_counts(user=user) if show else None,
+        "counts": selectors.followup_counts(user=user, association_id=entry.association.pk)
+        if show else None,
         "association": entry.association,
         "questions": entry.association is not None
         and Role.ASSOCIATION_ADMIN in entry.role_keys,

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from stegvis.access.services import two_factor_secrets_rotate
+from stegvis.followup.services import rotate_contact_keys
 from stegvis.participants.services import rotate_identity_keys
 
 
@@ -25,3 +26,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Krypterade om {count} identiteter med den nyaste nyckeln.")
         secrets = two_factor_secrets_rotate()
         self.stdout.write(f"Krypterade om {secrets} tvåfaktorshemligheter med den nyaste nyckeln.")
+        contacts = rotate_contact_keys(batch_size=options["batch_size"])
+        self.stdout.write(f"Krypterade om {contacts} kontaktvägar med den nyaste nyckeln.")
