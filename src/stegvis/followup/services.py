@@ -229,6 +229,17 @@ def contact_erase(*, actor: Any, participation: Participation, why: str) -> bool
     return True
 
 
+def erase_for_participation(*, participation: Participation) -> None:
+    """Consent withdrawn or felregistrering: erase the contact channel at once, and every link
+    when consent is withdrawn. Called by those services inside their transaction."""
+    contact_erase(
+        actor=None, participation=participation,
+        why="consent_withdrawn" if participation.consent_withdrawn_at else "error",
+    )
+    if participation.consent_withdrawn_at is not None:
+        Invitation.objects.filter(participation=participation).delete()
+
+
 def erase_contact_if_done(*, participation: Participation, today: dt.date) -> bool:
     """Erase the contact once no follow-up can be asked any more (all resolved or lapsed)."""
     if not ContactChannel.objects.filter(participation=participation).exists():

@@ -21,6 +21,7 @@ from stegvis.audit.models import Action
 from stegvis.audit.redaction import contains_identifier
 from stegvis.audit.services import record_event
 from stegvis.followup.selectors import closure_exists
+from stegvis.followup.services import erase_for_participation
 from stegvis.indicators.facts import refresh_new_participation_fact, refresh_participation_facts
 from stegvis.interventions.models import FollowUpMethod, Intervention, Orientation
 from stegvis.participants import followup, identity
@@ -815,6 +816,7 @@ def participation_mark_error(*, actor: Any, participation: Participation) -> Par
         if code is not None:
             participation.exit_reason = code
         participation.save(update_fields=["is_error", "exit_reason"])
+        erase_for_participation(participation=participation)
         record_event(
             actor=actor,
             action=Action.UPDATE,
@@ -862,6 +864,7 @@ def consent_withdraw(*, actor: Any, participation: Participation) -> Participati
         participation.idempotency_key = None
         participation.consent_withdrawn_at = now
         participation.save()
+        erase_for_participation(participation=participation)
         Consent.objects.filter(participation=participation).update(withdrawn_at=now)
         consent = Consent.objects.filter(participation=participation).first()
         if consent is not None:
