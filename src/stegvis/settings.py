@@ -233,17 +233,22 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Stegvis"
 MFA_ADAPTER = "stegvis.access.adapters.MFAAdapter"
 
-# django-axes: lock the username after repeated failures.
+# django-axes: lock the account after repeated failures (any spelling of its user name counts),
+# and a client address after many failures over any accounts (stegvis.access.lockout).
 AXES_FAILURE_LIMIT = int(env("STEGVIS_LOCKOUT_FAILURES", "5") or 5)
+STEGVIS_LOCKOUT_ADDRESS_FAILURES = int(env("STEGVIS_LOCKOUT_ADDRESS_FAILURES", "50") or 50)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_HANDLER = "stegvis.access.lockout.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "access/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "login"
 AXES_USERNAME_CALLABLE = "stegvis.access.lockout.attempted_username"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "login", "password", "code"]
 AXES_VERBOSE = False
-# Lockout is per account by design: staff of one organisation often share one address, and
-# an attacker rotating addresses must still not get more guesses at one account.
+# The per-account limit is axes' lockout parameter; the per-address limit is counted by the
+# handler (staff of one organisation share an address, so that limit is higher), and a
+# successful sign-in must not reset the address's count (see stegvis.access.lockout).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Sessions expire after inactivity; the page warns before it happens.
