@@ -13,6 +13,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from stegvis.access.personal_data import personal_data_operation
 from stegvis.participants import selectors, services
 from stegvis.participants.models import Measurement, Participation
 
@@ -169,6 +170,7 @@ def _out(p: Participation) -> ParticipationOut:
 
 
 @router.get("/follow-ups/due", response=list[DueOut], summary="Uppföljningar att göra")
+@personal_data_operation
 def due_follow_ups(request: HttpRequest, sort: str = "due") -> list[DueOut]:
     items = selectors.followup_worklist(
         user=request.user, sort=sort if sort in selectors.SORTS else "due"
@@ -187,6 +189,7 @@ def due_follow_ups(request: HttpRequest, sort: str = "due") -> list[DueOut]:
 
 
 @router.post("/", response={201: ParticipationOut}, summary="Registrera deltagare (start)")
+@personal_data_operation
 def start(request: HttpRequest, payload: StartIn) -> Status:
     intervention = selectors.intervention_for_participants(
         user=request.user, pk=payload.intervention_id
@@ -215,11 +218,13 @@ def start(request: HttpRequest, payload: StartIn) -> Status:
 
 
 @router.get("/{participation_id}", response=ParticipationOut, summary="Ett deltagande")
+@personal_data_operation
 def get_participation(request: HttpRequest, participation_id: int) -> ParticipationOut:
     return _out(selectors.participation_get(user=request.user, pk=participation_id))
 
 
 @router.post("/{participation_id}/end", response=ParticipationOut, summary="Avsluta deltagande")
+@personal_data_operation
 def end(request: HttpRequest, participation_id: int, payload: EndIn) -> ParticipationOut:
     p = selectors.participation_get(user=request.user, pk=participation_id, purpose="end")
     services.participation_end(
@@ -237,6 +242,7 @@ def end(request: HttpRequest, participation_id: int, payload: EndIn) -> Particip
     response={201: MeasurementOut},
     summary="Registrera delmätning eller uppföljning",
 )
+@personal_data_operation
 def record(request: HttpRequest, participation_id: int, payload: RecordIn) -> Status:
     p = selectors.participation_get(user=request.user, pk=participation_id, purpose="measure")
     m = services.measurement_record(

@@ -19,9 +19,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from stegvis.access import scope
-from stegvis.access.roles import Capability
+from stegvis.access.roles import CAPABILITIES, Capability
 from stegvis.audit.models import Action
-from stegvis.audit.services import record_event, record_permission_denied
+from stegvis.audit.services import record_event
 from stegvis.interventions.models import FollowUpMethod, Intervention
 from stegvis.participants import followup, identity
 from stegvis.participants import personnummer as pnr
@@ -57,12 +57,85 @@ def _audit(
         )
 
 
-def require_officer(*, user: Any) -> None:
-    """Pages for deltagaransvariga only: anyone else is refused (403, audited)."""
+def _audit_per_association(
+    user: Any,
+    action: Action,
+    participations: list[Participation],
+    association_ids: list[int],
+    details: dict[str, Any],
+    *,
+    object_type: str = "participants.participation",
+) -> None:
+    """One event per förbund a read spans (also when it found nothing there), each naming
+    only that förbund's participations and their number."""
+    by_association: dict[int, list[int]] = {aid: [] for aid in association_ids}
+    for p in participations:
+        by_association.setdefault(p.intervention.association_id, []).append(p.pk)
+    with transaction.atomic():
+        for association_id, ids in sorted(by_association.items()):
+            record_event(
+                actor=user,
+                action=action,
+                object_type=object_type,
+                association=association_id,
+                details={**details, "hits": len(ids),
+                         "participations": sorted(ids)[:MAX_AUDIT_IDS]},
+            )
+
+
+def _own_association_ids(user: Any) -> list[int | None]:
+    """The förbund a refusal of ``user`` is recorded for when no object names one: those the
+    user holds a role in (``[None]`` for national-only users, seen by national granskare)."""
+    visible = scope.visible_association_ids(user)
+    ids: list[int | None] = sorted(visible or ())
+    if visible is None or scope.grants(user).national:
+        ids.append(None)
+    return ids or [None]
+
+
+def _refuse(
+    user: Any, *, association_ids: list[int | None], view: str, object_type: str = "",
+    object_id: Any = "",
+) -> None:
+    """Record a refused attempt at personal data: one event per förbund concerned."""
+    with transaction.atomic():
+        for association_id in association_ids:
+            record_event(
+                actor=user,
+                action=Action.PERMISSION_DENIED,
+                object_type=object_type,
+                object_id=object_id,
+                association=association_id,
+                details={"capability": Capability.PERSONAL_DATA.value, "view": view},
+            )
+
+
+def _refuse_object(user: Any, model: Any, pk: int, association_path: str, view: str) -> None:
+    """Record a refused attempt at one object, for its förbund (the user's own if none)."""
+    association_id = (
+        model.objects.filter(pk=pk).values_list(association_path, flat=True).first()
+    )
+    _refuse(
+        user,
+        association_ids=[association_id] if association_id else _own_association_ids(user),
+        view=view,
+        object_type=model._meta.label_lower,
+        object_id=pk,
+    )
+
+
+def officer_association_ids(user: Any) -> list[int]:
+    """Förbund where ``user`` is deltagaransvarig: a read across their insatser spans these."""
+    return sorted(
+        aid for aid, roles in scope.grants(user).by_association.items()
+        if Capability.PERSONAL_DATA in {c for r in roles for c in CAPABILITIES[r]}
+    )
+
+
+def require_officer(*, user: Any, view: str = "officer_page") -> None:
+    """Pages for deltagaransvariga only: anyone else is refused (403, audited per förbund)."""
     if not scope.can_anywhere(user, Capability.PERSONAL_DATA):
-        record_permission_denied(
-            actor=user, capability=Capability.PERSONAL_DATA.value, association=None
-        )
+        _refuse(user, association_ids=_own_association_ids(user), view=view)
         raise PermissionDenied
 
 
@@ -79,6 +152,7 @@ def intervention_for_participants(*, user: Any, pk: int) -> Intervention:
     """An insats the user is assigned to (404 otherwise)."""
     intervention = assigned_interventions(user=user).filter(pk=pk).first()
     if intervention is None:
+        _refuse_object(user, Intervention, pk, "association_id", "intervention_participants")
         raise Http404
     return intervention
 
@@ -107,6 +181,7 @@ def participation_get(*, user: Any, pk: int, purpose: str = "view") -> Participa
     """One participation in the user's assigned insatser (404 otherwise); audited READ."""
     participation = _scoped(user).filter(pk=pk).first()
     if participation is None:
+        _refuse_object(user, Participation, pk, "intervention__association_id", purpose)
         raise Http404
     _audit(
         user,
@@ -145,6 +220,9 @@ def measurement_get(*, user: Any, pk: int) -> Measurement:
         .first()
     )
     if m is None:
+        _refuse_object(
+            user, Measurement, pk, "participation__intervention__association_id", "measurement"
+        )
         raise Http404
     _audit(
         user,
@@ -173,18 +251,13 @@ def participation_list(
     if only_open:
         qs = qs.filter(end_date__isnull=True, is_error=False)
     result = list(qs.order_by("-start_date", "-id")[:500])
-    if result:
-        _audit(
-            user,
-            Action.READ,
-            object_type="participants.participation",
-            association=intervention.association_id if intervention else None,
-            details={
-                "view": "list",
-                "intervention": intervention.pk if intervention else None,
-                "participations": [p.pk for p in result[:MAX_AUDIT_IDS]],
-            },
-        )
+    _audit_per_association(
+        user,
+        Action.READ,
+        result,
+        [intervention.association_id] if intervention else officer_association_ids(user),
+        {"view": "list", "intervention": intervention.pk if intervention else None},
+    )
     return result
 
 
@@ -194,15 +267,14 @@ def participant_search(*, user: Any, personnummer: str) -> list[Participation]:
     Always audited as SEARCH (with the number of hits, never the number searched for).
     Raises ``pnr.PersonnummerError`` for an invalid number.
     """
-    require_officer(user=user)
+    require_officer(user=user, view="search")
+    searched_in = officer_association_ids(user)
     try:
         parsed = pnr.parse(personnummer, today=timezone.localdate())
     except pnr.PersonnummerError:
-        _audit(
-            user,
-            Action.SEARCH,
+        _audit_per_association(
+            user, Action.SEARCH, [], searched_in, {"valid": False},
             object_type="participants.person",
-            details={"valid": False, "hits": 0},
         )
         raise
     hits = list(
@@ -210,11 +282,9 @@ def participant_search(*, user: Any, personnummer: str) -> list[Participation]:
         .filter(person__blind_index=identity.blind_index(parsed.normalised))
         .order_by("-start_date")
     )
-    _audit(
-        user,
-        Action.SEARCH,
+    _audit_per_association(
+        user, Action.SEARCH, hits, searched_in, {"valid": True},
         object_type="participants.person",
-        details={"valid": True, "hits": len(hits), "participations": [p.pk for p in hits]},
     )
     return hits
 
@@ -308,21 +378,19 @@ def followup_worklist(
     *, user: Any, sort: str = "due", today: dt.date | None = None,
     association_id: int | None = None,
 ) -> list[WorklistItem]:
-    """Follow-ups to do in the user's assigned insatser (one förbund if given); audited READ."""
-    require_officer(user=user)
+    """Follow-ups to do in the user's assigned insatser (one förbund if given); audited READ,
+    one event per förbund the list spans."""
+    require_officer(user=user, view="followup_worklist")
     items = _worklist_items(
         user, today or timezone.localdate(), with_masks=True, association_id=association_id
     )
     items.sort(key=SORTS.get(sort, SORTS["due"]))
-    _audit(
+    _audit_per_association(
         user,
         Action.READ,
-        object_type="participants.participation",
-        association=association_id,
-        details={
-            "view": "followup_worklist",
-            "participations": sorted({i.participation.pk for i in items})[:MAX_AUDIT_IDS],
-        },
+        list({i.participation.pk: i.participation for i in items}.values()),
+        [association_id] if association_id is not None else officer_association_ids(user),
+        {"view": "followup_worklist"},
     )
     return items
 

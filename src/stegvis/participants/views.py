@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from stegvis.access.personal_data import personal_data
 from stegvis.followup.selectors import recent_link_outcomes, registrable_occasions
 from stegvis.interventions.services import anonymous_count_add
 from stegvis.participants import followup, selectors, services
@@ -55,6 +56,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@personal_data
 @login_required
 @require_POST
 def search(request: HttpRequest) -> HttpResponse:
@@ -83,6 +85,7 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
+@personal_data
 @login_required
 def worklist(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "due")
@@ -114,6 +117,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     )
 
 
+@personal_data
 @login_required
 def intervention_participants(request: HttpRequest, pk: int) -> HttpResponse:
     intervention = selectors.intervention_for_participants(user=request.user, pk=pk)
@@ -128,6 +132,7 @@ def intervention_participants(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@personal_data
 @login_required
 @GET_POST
 def register(request: HttpRequest, pk: int) -> HttpResponse:
@@ -168,6 +173,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@personal_data
 @login_required
 @require_POST
 def anonymous_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -221,6 +227,7 @@ def _detail_context(request: HttpRequest, participation: Participation) -> dict[
     }
 
 
+@personal_data
 @login_required
 def participation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     participation = selectors.participation_get(user=request.user, pk=pk)
@@ -229,6 +236,7 @@ def participation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@personal_data
 @login_required
 @require_POST
 def reveal(request: HttpRequest, pk: int) -> HttpResponse:
@@ -248,12 +256,11 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
     context = _detail_context(request, participation)
     context.update({"reveal_form": form, "full_number": full,
                     "error_links": error_links(form)})
-    response = render(request, "participants/detail.html", context,
-                      status=400 if form.errors else 200)
-    response["Cache-Control"] = "no-store"
-    return response
+    return render(request, "participants/detail.html", context,
+                  status=400 if form.errors else 200)
 
 
+@personal_data
 @login_required
 @GET_POST
 def end(request: HttpRequest, pk: int) -> HttpResponse:
@@ -283,6 +290,7 @@ def end(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@personal_data
 @login_required
 @GET_POST
 def measure(request: HttpRequest, pk: int) -> HttpResponse:
@@ -326,6 +334,7 @@ def measure(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@personal_data
 @login_required
 @GET_POST
 def correct(request: HttpRequest, pk: int) -> HttpResponse:
@@ -379,6 +388,7 @@ def _confirm_action(
     )
 
 
+@personal_data
 @login_required
 @GET_POST
 def mark_error(request: HttpRequest, pk: int) -> HttpResponse:
@@ -389,6 +399,7 @@ def mark_error(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@personal_data
 @login_required
 @GET_POST
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
