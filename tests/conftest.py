@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 
-from stegvis.access.roles import Role
+from stegvis.access.roles import TWO_FACTOR_ROLES, Role
 from stegvis.associations.models import Association
 from tests import factories
 
@@ -52,7 +52,7 @@ def personas(db) -> Personas:
     def user(name: str, role: Role, association: Association | None) -> AbstractBaseUser:
         u = factories.UserFactory(username=name)
         factories.grant(u, role.value, association)
-        if role.value in settings.STEGVIS_MFA_REQUIRED_ROLES:
+        if role in TWO_FACTOR_ROLES or role.value in settings.STEGVIS_MFA_REQUIRED_ROLES:
             factories.totp(u)  # two-factor is required for this role
         return u
 

@@ -121,10 +121,14 @@ EMAIL_BACKEND = (
 )
 EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 
-# Roles whose users must have two-factor authentication before they may do anything.
+# Roles whose users must have two-factor authentication before they may do anything. These
+# three are always required (stegvis.access.roles.TWO_FACTOR_ROLES); more may be added.
 STEGVIS_MFA_REQUIRED_ROLES = [
     r.strip()
-    for r in (env("STEGVIS_MFA_REQUIRED_ROLES", "deltagaransvarig") or "").split(",")
+    for r in (
+        env("STEGVIS_MFA_REQUIRED_ROLES",
+            "systemadministrator,forbundsadministrator,deltagaransvarig") or ""
+    ).split(",")
     if r.strip()
 ]
 

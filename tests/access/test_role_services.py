@@ -23,6 +23,7 @@ def newcomer(db):
 
 
 def test_association_admin_grants_role_in_own_association(personas, newcomer):
+    factories.grant(newcomer, Role.REPORT_READER.value, personas.a)  # one of A's accounts
     assert not scope.can(newcomer, Capability.MANAGE_INTERVENTIONS, personas.a)
     grant = services.role_grant(
         actor=personas.admin_a, user=newcomer, role=Role.INTERVENTION_MANAGER,

@@ -25,7 +25,7 @@ def test_session_expires_after_idle_limit(personas):
     idle = settings.SESSION_COOKIE_AGE
     start = dt.datetime.now(tz=dt.UTC)
     with time_machine.travel(start, tick=False) as traveller:
-        c = signed_in("admin_a")
+        c = signed_in("manager_a")
         assert c.get("/").status_code == 200
         traveller.shift(dt.timedelta(seconds=idle + 5))
         response = c.get("/")
@@ -37,7 +37,7 @@ def test_activity_keeps_the_session_alive(personas):
     idle = settings.SESSION_COOKIE_AGE
     start = dt.datetime.now(tz=dt.UTC)
     with time_machine.travel(start, tick=False) as traveller:
-        c = signed_in("admin_a")
+        c = signed_in("manager_a")
         for _ in range(3):
             traveller.shift(dt.timedelta(seconds=idle * 0.8))
             assert c.get("/").status_code == 200

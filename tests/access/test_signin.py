@@ -35,13 +35,34 @@ def test_login_page_is_swedish_and_accessible(client):
 
 
 def test_password_sign_in_for_role_without_two_factor(client, personas):
-    response = sign_in(client, "admin_a")
+    response = sign_in(client, "manager_a")
     assert response.status_code == 302
     assert response["Location"] == "/"
     assert client.get("/").status_code == 200
     event = AuditEvent.objects.get(action=Action.LOGIN)
-    assert event.actor == personas.admin_a
-    assert event.actor_username == "admin_a"
+    assert event.actor == personas.manager_a
+    assert event.actor_username == "manager_a"
+
+
+@pytest.mark.parametrize("username", ["admin_a", "sysadmin"])
+def test_administrators_must_sign_in_with_two_factors(client, personas, username, settings):
+    settings.STEGVIS_MFA_REQUIRED_ROLES = []  # not even the configuration can drop it
+    response = sign_in(client, username)
+    assert response["Location"] == "/konto/2fa/authenticate/"
+    assert client.get("/").status_code == 302  # a password alone is not enough
+    client.post("/konto/2fa/authenticate/", {"code": current_code(factories.TOTP_SECRET)})
+    assert client.get("/").status_code == 200
+    assert "mfa" in AuditEvent.objects.get(action=Action.LOGIN).details["method"]
+
+
+@pytest.mark.parametrize("role", [Role.ASSOCIATION_ADMIN, Role.SYSTEM_ADMIN])
+def test_administrator_without_two_factor_is_sent_to_set_it_up(client, personas, role):
+    user = factories.UserFactory(username="ny_admin")
+    factories.grant(user, role.value, None if role == Role.SYSTEM_ADMIN else personas.a)
+    assert sign_in(client, "ny_admin").status_code == 302
+    for url in ["/", f"/konto/forbund/{personas.a.pk}/anvandare/"]:
+        response = client.get(url)
+        assert response["Location"] == "/konto/2fa/totp/activate/", url
 
 
 def test_wrong_password_shows_swedish_error_and_is_audited_without_password(client, personas):

@@ -118,14 +118,40 @@ def test_revoke_needs_post(personas, client_for):
     assert response.status_code == 405
 
 
-def test_grant_to_existing_account_from_other_association(personas, client_for):
+def test_grant_another_role_to_own_account_by_user_name(personas, client_for):
     c = client_for(personas.admin_a)
-    response = c.post(users_url(personas.a), {"username": "officer_b", "role": "rapportlasare"})
+    response = c.post(users_url(personas.a), {"username": "Manager_A", "role": "rapportlasare"})
     assert response.status_code == 302
-    assert scope.has_role(personas.officer_b, Role.REPORT_READER, personas.a)
+    assert scope.has_role(personas.manager_a, Role.REPORT_READER, personas.a)
     unknown = c.post(users_url(personas.a), {"username": "finns_inte", "role": "rapportlasare"})
     assert unknown.status_code == 400
     assert "det finns ingen sådan användare" in unknown.content.decode()
+
+
+def test_other_associations_account_is_neither_found_nor_attached(personas, client_for):
+    """An administrator of A typing the name of B's account learns nothing and changes
+    nothing: the answer is the one for a name that does not exist."""
+    personas.officer_b.first_name, personas.officer_b.last_name = "Berit", "Bengtsson"
+    personas.officer_b.save()
+    c = client_for(personas.admin_a)
+    unknown = c.post(users_url(personas.a), {"username": "finns_inte", "role": "granskare"})
+    for role in ("rapportlasare", "deltagaransvarig"):
+        response = c.post(users_url(personas.a), {"username": "officer_b", "role": role})
+        body = response.content.decode()
+        assert response.status_code == 400
+        assert "det finns ingen sådan användare" in body
+        assert "Bengtsson" not in body and "Berit" not in body
+        assert body.count("ingen sådan användare") == unknown.content.decode().count(
+            "ingen sådan användare")
+    scope.forget(personas.officer_b)
+    assert set(scope.grants(personas.officer_b).by_association) == {personas.b.pk}
+
+
+def test_system_admin_attaches_an_account_to_a_second_association(personas, client_for):
+    c = client_for(personas.sysadmin)
+    response = c.post(users_url(personas.a), {"username": "officer_b", "role": "rapportlasare"})
+    assert response.status_code == 302
+    assert scope.has_role(personas.officer_b, Role.REPORT_READER, personas.a)
 
 
 def test_user_without_role_in_association_is_404(personas, client_for):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -77,10 +78,16 @@ def test_demo_command_prints_every_sign_in(client):
                      "nordost.granskare", "sodertorn.deltagaransvarig"]:
         assert username in text
     assert generator.DEMO_PASSWORD in text
-    assert "otpauth://totp/sodertorn.deltagaransvarig?secret=" in text
-    # The printed sign-in works.
+    # Every role that sees personal data or manages accounts has two-factor, printed.
+    for username in ["sodertorn.deltagaransvarig", "sodertorn.forbundsadmin", "sysadmin"]:
+        assert f"otpauth://totp/{username}?secret=" in text
+    assert "otpauth://totp/sodertorn.rapportlasare" not in text
+    # The printed sign-in works: password, then the code of the printed secret.
+    secret = re.search(r"otpauth://totp/sodertorn\.forbundsadmin\?secret=([A-Z2-7]+)", text)
     response = client.post("/konto/login/", {"login": "sodertorn.forbundsadmin",
                                              "password": generator.DEMO_PASSWORD})
+    assert response["Location"] == "/konto/2fa/authenticate/"
+    response = client.post("/konto/2fa/authenticate/", {"code": current_code(secret.group(1))})
     assert response.status_code == 302
     assert "Samordningsförbundet Östra Södertörn" in client.get("/").content.decode()
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from stegvis.access import scope
+from stegvis.access.roles import TWO_FACTOR_ROLES
 
 # Paths a user without two-factor may still reach: sign-in and sign-out, confirming the
 # password again, setting up two-factor, assets and the accessibility statement. Everything
@@ -27,7 +28,8 @@ _OPEN_PREFIXES = (
 
 
 class RequireTwoFactorMiddleware:
-    """Users holding a role that can see personal data must set up TOTP before anything else.
+    """Users holding a role that sees personal data or manages accounts must set up TOTP
+    before anything else.
 
     allauth then asks for the code at every sign-in of a user who has TOTP, so "has TOTP"
     means "signed in with two factors" (Django's admin sign-in is not mounted).
@@ -64,5 +66,7 @@ def has_totp(user: Any) -> bool:
 
 
 def needs_two_factor(user: Any) -> bool:
-    required = set(settings.STEGVIS_MFA_REQUIRED_ROLES)
+    """The user holds a role that must sign in with two factors (always TWO_FACTOR_ROLES,
+    plus any role the operator adds in STEGVIS_MFA_REQUIRED_ROLES)."""
+    required = {r.value for r in TWO_FACTOR_ROLES} | set(settings.STEGVIS_MFA_REQUIRED_ROLES)
     return any(role.value in required for role in scope.grants(user).all_roles())

@@ -49,3 +49,14 @@ NATIONAL_ROLES: frozenset[Role] = frozenset({Role.SYSTEM_ADMIN, Role.REPORT_READ
 
 def roles_with(capability: Capability) -> frozenset[Role]:
     return frozenset(role for role, caps in CAPABILITIES.items() if capability in caps)
+
+
+# Roles that see personal data: nobody may grant one to themselves or assign themselves to an
+# insats, and resetting the access of a holder never hands the administrator a working login.
+PERSONAL_DATA_ROLES: frozenset[Role] = roles_with(Capability.PERSONAL_DATA)
+
+# Roles that must sign in with two factors whatever the configuration says: those that see
+# personal data, and those that manage accounts and roles (and so could reach it otherwise).
+TWO_FACTOR_ROLES: frozenset[Role] = PERSONAL_DATA_ROLES | frozenset(
+    {Role.SYSTEM_ADMIN, Role.ASSOCIATION_ADMIN}
+)

@@ -11,7 +11,7 @@ from django.http import Http404
 
 from stegvis.access import scope
 from stegvis.access.models import ApiToken, RoleGrant
-from stegvis.access.roles import Capability
+from stegvis.access.roles import Capability, Role
 from stegvis.associations.models import Association
 
 
@@ -70,9 +70,17 @@ def member_user(*, user: Any, association_id: int, user_id: int) -> Any:
 
 
 def user_by_username(*, user: Any, association_id: int, username: str) -> Any | None:
-    """An existing account, looked up by exact user name, for granting it a role here."""
-    managed_association(user=user, association_id=association_id)
-    return get_user_model().objects.filter(username__iexact=username.strip()).first()
+    """An existing account, looked up by user name, for granting it a role here.
+
+    A systemadministratör finds every account (attaching an account to a second förbund is
+    their act); a förbundsadministratör only accounts that already hold a role in this förbund,
+    so another förbund's user names are neither confirmed nor attachable.
+    """
+    association = managed_association(user=user, association_id=association_id)
+    accounts = get_user_model().objects.filter(username__iexact=username.strip())
+    if not scope.has_role(user, Role.SYSTEM_ADMIN):
+        accounts = accounts.filter(role_grants__association=association).distinct()
+    return accounts.first()
 
 
 def api_tokens(*, user: Any) -> QuerySet[ApiToken]:

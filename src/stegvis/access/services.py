@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from stegvis.access import scope
 from stegvis.access.models import ROLE_LABELS, ApiToken, RoleGrant
-from stegvis.access.roles import NATIONAL_ROLES, Capability, Role
+from stegvis.access.roles import NATIONAL_ROLES, PERSONAL_DATA_ROLES, Capability, Role
 from stegvis.associations.models import Association
 from stegvis.audit.models import Action
 from stegvis.audit.redaction import contains_identifier
@@ -154,7 +154,8 @@ def user_create(
             details={"username": username},
         )
         if association is not None and parsed_role is not None:
-            role_grant(actor=actor, user=user, role=parsed_role, association=association)
+            _check_grantable(actor, parsed_role, association)
+            _grant(actor=actor, user=user, role=parsed_role, association=association)
     return user
 
 
@@ -168,6 +169,29 @@ def role_grant(
     """
     parsed = _parse_role(role)
     _check_grantable(actor, parsed, association)
+    _require_attach(actor, user, association)
+    return _grant(actor=actor, user=user, role=parsed, association=association)
+
+
+def _require_attach(actor: Any, user: Any, association: Association | None) -> None:
+    """Only a systemadministratör gives a role to an account that holds none in the förbund:
+    a förbundsadministratör adds roles to the förbund's own accounts (and to accounts they
+    create, see ``user_create``), never to another förbund's account."""
+    if is_system_admin(actor):
+        return
+    if not RoleGrant.objects.filter(user=user, association=association).exists():
+        raise ValidationError(
+            {"username": _("Användarnamn: det finns ingen sådan användare i förbundet.")}
+        )
+
+
+def _grant(*, actor: Any, user: Any, role: Role, association: Association | None) -> RoleGrant:
+    parsed = role
+    if parsed in PERSONAL_DATA_ROLES and getattr(actor, "pk", None) == user.pk:
+        raise ValidationError(
+            {"role": _("Roll: du kan inte ge dig själv en roll som ser personuppgifter. "
+                       "Be en annan administratör.")}
+        )
     if not user.is_active:
         raise ValidationError({"user": _("Användare: kontot är avstängt.")})
     exists = RoleGrant.objects.filter(user=user, role=parsed.value, association=association)

@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from stegvis.access import services as access_services
+from stegvis.access.middleware import needs_two_factor
 from stegvis.access.models import RoleGrant
 from stegvis.access.roles import Role
 from stegvis.associations import services as association_services
@@ -182,7 +183,7 @@ def build_demo(scale: Scale | None = None) -> DemoResult:
                 username = f"{spec.key}.{suffix}"
                 user = _user(actor, username, association, role)
                 uri = ""
-                if role.value in settings.STEGVIS_MFA_REQUIRED_ROLES:
+                if needs_two_factor(user):
                     uri = _totp(actor, user)
                 result.logins.append(
                     DemoLogin(username, DEMO_PASSWORD, f"{label}, {association.name}", uri)
@@ -321,7 +322,9 @@ def _system_admin(result: DemoResult) -> object:
         user = access_services.system_admin_bootstrap(
             username=SYSTEM_ADMIN, password=DEMO_PASSWORD
         )
-    result.logins.append(DemoLogin(SYSTEM_ADMIN, DEMO_PASSWORD, "systemadministratör"))
+    result.logins.append(
+        DemoLogin(SYSTEM_ADMIN, DEMO_PASSWORD, "systemadministratör", _totp(None, user))
+    )
     return user
 
 

@@ -393,6 +393,10 @@ def assignment_add(*, actor: Any, intervention: Intervention, user: Any) -> Inte
                 )
             ]
         )
+    if user.pk == getattr(actor, "pk", None):
+        # Separation of duties: access to personal data is always given by someone else.
+        _raise([RuleError("user", "Deltagaransvarig: du kan inte tilldela dig själv en insats. "
+                                  "Be en annan insatsansvarig eller administratör.")])
     with transaction.atomic():
         assignment, created = InterventionAssignment.objects.get_or_create(
             intervention=intervention, user=user
