@@ -41,16 +41,34 @@ class ExistingUserGrantForm(forms.Form):
     role = forms.ChoiceField(label=_("Roll"), choices=ASSOCIATION_ROLE_CHOICES)
 
 
-class AccessResetForm(forms.Form):
-    password = forms.CharField(
+class ActivationForm(forms.Form):
+    """First sign-in after an access reset: the code from the administrator, a new password."""
+
+    username = forms.CharField(
+        label=_("Användarnamn"), max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+    code = forms.CharField(
+        label=_("Aktiveringskod"), max_length=40,
+        help_text=_("Koden du har fått av förbundets administratör, till exempel "
+                    "ABCD-EFGH-JKLM-NPQR."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
+    )
+    password1 = forms.CharField(
         label=_("Nytt lösenord"),
-        help_text=_("Minst 12 tecken. Lämna det till användaren på ett säkert sätt."),
+        help_text=_("Minst 12 tecken."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
-    remove_totp = forms.BooleanField(
-        label=_("Ta också bort användarens autentiseringsapp (till exempel vid förlorad telefon)"),
-        required=False,
+    password2 = forms.CharField(
+        label=_("Nytt lösenord igen"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("password1") and data.get("password2") != data.get("password1"):
+            self.add_error("password2", _("Nytt lösenord igen: lösenorden är inte lika."))
+        return data
 
 
 class ApiTokenForm(forms.Form):

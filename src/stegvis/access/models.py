@@ -82,3 +82,31 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class ActivationCode(models.Model):
+    """A one-time code with which a user sets a new password after an access reset.
+
+    Shown once to the administrator who reset the access; only its SHA-256 is stored. It is
+    valid for ``ACTIVATION_CODE_HOURS`` and consumed on use; a newer reset replaces it.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activation_codes"
+    )
+    hashed_code = models.CharField(_("hashad kod"), max_length=64)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    created = models.DateTimeField(_("skapad"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("giltig till"))
+    used_at = models.DateTimeField(_("använd"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("aktiveringskod")
+        verbose_name_plural = _("aktiveringskoder")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created:%Y-%m-%d %H:%M})"

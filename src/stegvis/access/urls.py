@@ -10,6 +10,7 @@ urlpatterns = [
     path("2fa/authenticate/", views.mfa_authenticate, name="mfa_authenticate"),
     # Stegvis sends no e-mail: a forgotten password is reset by an administrator.
     path("password/reset/", views.password_reset_unavailable, name="password_reset"),
+    path("aktivera/", views.activate, name="activate"),
     path("forbund/<int:association_id>/anvandare/", views.association_users,
          name="association_users"),
     path("forbund/<int:association_id>/anvandare/ny/", views.user_create, name="user_create"),

@@ -7,7 +7,7 @@ from allauth.mfa.base.views import AuthenticateView
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from stegvis.access import selectors, services
 from stegvis.access.forms import (
-    AccessResetForm,
+    ActivationForm,
     ApiTokenForm,
     ExistingUserGrantForm,
     RoleGrantForm,
@@ -192,36 +192,55 @@ def association_user(request: HttpRequest, association_id: int, user_id: int) ->
 
 @login_required
 def access_reset(request: HttpRequest, association_id: int, user_id: int) -> HttpResponse:
-    """New password (and unlock, optionally remove the authenticator) for a user."""
+    """Reset a user's access: a one-time activation code, shown here once, replaces password
+    and second factor; the administrator never learns a password that works."""
     association, member = selectors.association_member(
         user=request.user, association_id=association_id, user_id=user_id
     )
-    form = AccessResetForm(request.POST or None)
+    code = expires = None
+    if request.method == "POST":
+        code, expires = services.user_access_reset(actor=request.user, user=member.user)
+    response = render(
+        request,
+        "access/access_reset.html",
+        {"association": association, "member": member, "code": code, "expires": expires,
+         "hours": services.ACTIVATION_CODE_HOURS},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_not_required
+def activate(request: HttpRequest) -> HttpResponse:
+    """First sign-in after an access reset: the activation code and a new password."""
+    form = ActivationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        credentials = {"username": form.cleaned_data["username"]}
+        if not AxesProxyHandler.is_allowed(request, credentials):
+            return get_lockout_response(request, credentials=credentials)
         try:
-            services.user_access_reset(
-                actor=request.user,
-                user=member.user,
-                password=form.cleaned_data["password"],
-                remove_totp=form.cleaned_data["remove_totp"],
+            services.account_activate(
+                username=form.cleaned_data["username"],
+                code=form.cleaned_data["code"],
+                password=form.cleaned_data["password1"],
             )
         except ValidationError as e:
+            if "code" in e.message_dict:
+                user_login_failed.send(sender=__name__, credentials=credentials,
+                                       request=request)
             add_service_errors(form, e)
         else:
             messages.success(
                 request,
-                _("%(user)s har fått ett nytt lösenord och kontot är upplåst.")
-                % {"user": member.user.get_username()},
+                _("Ditt nya lösenord är sparat. Logga in med det. Kräver din roll "
+                  "tvåfaktorsautentisering aktiverar du en ny autentiseringsapp direkt efter."),
             )
-            return redirect(
-                "access:association_user", association_id=association.pk, user_id=user_id
-            )
-    return render(
-        request,
-        "access/access_reset.html",
-        {"association": association, "member": member, "form": form},
-        status=400 if form.errors else 200,
+            return redirect("account_login")
+    response = render(
+        request, "access/activate.html", {"form": form}, status=400 if form.errors else 200
     )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST
