@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 
 from stegvis.access import scope
 from stegvis.access.roles import Role
+from stegvis.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -59,10 +63,22 @@ def test_admin_creates_user(personas, client_for):
         f"{users_url(personas.a)}ny/",
         {"username": "ny_lasare", "password": "ett-bra-langt-losenord-9", "role": "rapportlasare"},
     )
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    code = re.search(r"[A-Z2-9]{4}(?:-[A-Z2-9]{4}){3}", response.content.decode()).group(0)
     user = User.objects.get(username="ny_lasare")
     assert scope.has_role(user, Role.REPORT_READER, personas.a)
     assert "ny_lasare" in c.get(users_url(personas.a)).content.decode()
+    # The administrator chose no password (a posted one is ignored); the user does, with the code.
+    assert not user.has_usable_password()
+    activated = Client().post("/konto/aktivera/", {
+        "username": "ny_lasare", "code": code, "password1": "mitt-eget-losenord-31",
+        "password2": "mitt-eget-losenord-31"})
+    assert activated.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("mitt-eget-losenord-31")
+    event = AuditEvent.objects.get(details__change="activation_code")
+    assert (event.actor, event.association_id) == (personas.admin_a, personas.a.pk)
 
 
 def test_create_user_errors_are_summarised(personas, client_for):
@@ -83,7 +99,7 @@ def test_create_user_errors_are_summarised(personas, client_for):
     )
     body = response.content.decode()
     assert "det finns redan en användare med det namnet" in body
-    assert 'href="#id_password"' in body
+    assert 'href="#id_username"' in body
 
 
 def test_outsider_cannot_create_user(personas, client_for):

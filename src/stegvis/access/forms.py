@@ -24,11 +24,6 @@ class UserCreateForm(forms.Form):
     first_name = forms.CharField(label=_("Förnamn"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Efternamn"), max_length=150, required=False)
     email = forms.EmailField(label=_("E-postadress"), required=False)
-    password = forms.CharField(
-        label=_("Tillfälligt lösenord"),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("Minst 12 tecken. Lämna lösenordet till användaren på ett säkert sätt."),
-    )
     role = forms.ChoiceField(label=_("Roll i förbundet"), choices=ASSOCIATION_ROLE_CHOICES)
 
 

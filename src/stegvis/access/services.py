@@ -424,6 +424,46 @@ def _user_association_ids(user: Any) -> list[int | None]:
     return ids or [None]
 
 
+def _new_activation_code(actor: Any, user: Any) -> tuple[str, dt.datetime]:
+    """Replace the user's unused activation codes by a new one; store only its hash."""
+    code = "-".join(
+        "".join(secrets.choice(_CODE_ALPHABET) for _ in range(4)) for _ in range(4)
+    )
+    expires = timezone.now() + dt.timedelta(hours=ACTIVATION_CODE_HOURS)
+    ActivationCode.objects.filter(user=user, used_at__isnull=True).delete()
+    ActivationCode.objects.create(
+        user=user, hashed_code=_hash_secret(_normalise_code(code)), created_by=actor,
+        expires_at=expires,
+    )
+    return code, expires
+
+
+def activation_code_issue(*, actor: Any, user: Any) -> tuple[str, dt.datetime]:
+    """The first activation code of an account created without a password: the user chooses
+    their own password (and second factor) with it. Refused for an account already in use
+    (that is ``user_access_reset``)."""
+    from allauth.mfa.models import Authenticator
+
+    _require_manage_account(actor, user)
+    if user.has_usable_password() or Authenticator.objects.filter(user=user).exists():
+        raise ValidationError(
+            {"user": _("Användare: kontot används redan. Återställ åtkomsten i stället.")}
+        )
+    with transaction.atomic():
+        code, expires = _new_activation_code(actor, user)
+        for association_id in _user_association_ids(user):
+            record_event(
+                actor=actor,
+                action=Action.UPDATE,
+                obj=user,
+                object_type="auth.user",
+                association=association_id,
+                details={"user": user.get_username(), "change": "activation_code",
+                         "activation_code_hours": ACTIVATION_CODE_HOURS},
+            )
+    return code, expires
+
+
 def user_access_reset(*, actor: Any, user: Any) -> tuple[str, Any]:
     """Reset a user's access (forgotten password, lost phone, locked account).
 
@@ -439,19 +479,11 @@ def user_access_reset(*, actor: Any, user: Any) -> tuple[str, Any]:
     from axes.utils import reset as axes_reset
 
     _require_manage_account(actor, user)
-    code = "-".join(
-        "".join(secrets.choice(_CODE_ALPHABET) for _ in range(4)) for _ in range(4)
-    )
-    expires = timezone.now() + dt.timedelta(hours=ACTIVATION_CODE_HOURS)
     with transaction.atomic():
         user.set_unusable_password()
         user.save(update_fields=["password"])
         removed, _detail = Authenticator.objects.filter(user=user).delete()
-        ActivationCode.objects.filter(user=user, used_at__isnull=True).delete()
-        ActivationCode.objects.create(
-            user=user, hashed_code=_hash_secret(_normalise_code(code)), created_by=actor,
-            expires_at=expires,
-        )
+        code, expires = _new_activation_code(actor, user)
         axes_reset(username=user.get_username())
         for association_id in _user_association_ids(user):
             record_event(

@@ -141,12 +141,19 @@ def user_create(request: HttpRequest, association_id: int) -> HttpResponse:
         except ValidationError as e:
             add_service_errors(form, e)
         else:
-            messages.success(
-                request, _("Användaren %(user)s är skapad.") % {"user": user.get_username()}
+            # No password is set by the administrator: the user chooses one with the code.
+            code, expires = services.activation_code_issue(actor=request.user, user=user)
+            _association, member = selectors.association_member(
+                user=request.user, association_id=association.pk, user_id=user.pk
             )
-            return redirect(
-                "access:association_user", association_id=association.pk, user_id=user.pk
+            response = render(
+                request,
+                "access/access_reset.html",
+                {"association": association, "member": member, "code": code,
+                 "expires": expires, "created": True},
             )
+            response["Cache-Control"] = "no-store"
+            return response
     return render(
         request,
         "access/user_create.html",
