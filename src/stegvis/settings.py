@@ -248,6 +248,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "access/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "login"
 AXES_USERNAME_CALLABLE = "stegvis.access.lockout.attempted_username"
+AXES_CLIENT_IP_CALLABLE = "stegvis.access.lockout.client_address"
+# Reverse proxies in front of Stegvis that append the client to X-Forwarded-For (0: none, the
+# client address is REMOTE_ADDR). Never more than there are: the header is otherwise forgeable.
+STEGVIS_TRUSTED_PROXY_COUNT = int(env("STEGVIS_TRUSTED_PROXY_COUNT", "0") or 0)
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "login", "password", "code"]
 AXES_VERBOSE = False
 # The per-account limit is axes' lockout parameter; the per-address limit is counted by the

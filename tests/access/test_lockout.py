@@ -72,6 +72,28 @@ def test_client_address_is_a_second_limit(client, personas, settings):
     assert sign_in(client, "admin_a", address="198.51.100.2").status_code == 302
 
 
+def test_a_forged_forwarded_for_header_gives_no_new_address(client, personas, settings):
+    settings.STEGVIS_LOCKOUT_ADDRESS_FAILURES = 3
+    for n in range(3):
+        client.post(LOGIN, {"login": f"okand{n}", "password": WRONG},
+                    REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR=f"10.9.9.{n}")
+    assert sign_in(client, "manager_a", address="203.0.113.7").status_code == 429
+
+
+def test_behind_a_trusted_proxy_the_address_the_proxy_saw_counts(client, personas, settings):
+    settings.STEGVIS_LOCKOUT_ADDRESS_FAILURES = 3
+    settings.STEGVIS_TRUSTED_PROXY_COUNT = 1
+    for n in range(3):  # the client forges a left-most entry; the proxy appends the real one
+        client.post(LOGIN, {"login": f"okand{n}", "password": WRONG}, REMOTE_ADDR="10.0.0.1",
+                    HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 203.0.113.7")
+    locked = client.post(LOGIN, {"login": "manager_a", "password": PASSWORD},
+                         REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert locked.status_code == 429
+    other = client.post(LOGIN, {"login": "manager_a", "password": PASSWORD},
+                        REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.2")
+    assert other.status_code == 302  # another client behind the same proxy is not locked
+
+
 def test_own_successful_sign_in_does_not_reset_failures_against_another_account(
     client, personas, probe
 ):

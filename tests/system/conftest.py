@@ -195,12 +195,14 @@ def submit_login(page: Page, username: str, password: str) -> None:
 
 
 def sign_in(page: Page, username: str, password: str, totp_secret: str | None = None) -> None:
-    """Sign in through the real login form (and the two-factor step when a secret is given)."""
+    """Sign in through the real login form, and the two-factor step when asked (with the
+    personas' secret unless another is given)."""
     submit_login(page, username, password)
-    if totp_secret:
+    if totp_secret or page.url.endswith("/konto/2fa/authenticate/"):
         from stegvis.access.totp import current_code
+        from tests.factories import TOTP_SECRET
 
-        page.get_by_label("Kod").fill(current_code(totp_secret))
+        page.get_by_label("Kod").fill(current_code(totp_secret or TOTP_SECRET))
         page.get_by_role("button", name="Logga in").click()
         page.wait_for_load_state()
     assert page.get_by_role("button", name="Logga ut").count() == 1, f"not signed in: {page.url}"

@@ -55,7 +55,7 @@ def test_two_factor_prompt_is_accessible_and_signs_in(page, personas):
 
 
 def test_totp_setup_and_account_pages(page, personas):
-    sign_in(page, "admin_a", PASSWORD)  # no authenticator yet
+    sign_in(page, "manager_a", PASSWORD)  # no authenticator yet
     check_page(page, "/konto/")
     assert h1(page) == "Mitt konto"
     page.get_by_role("link", name="Tvåfaktorsautentisering").click()

@@ -62,6 +62,23 @@ def attempted_username(
     return None
 
 
+def client_address(request: HttpRequest) -> str | None:
+    """The client's address (``AXES_CLIENT_IP_CALLABLE``).
+
+    ``REMOTE_ADDR``, unless ``STEGVIS_TRUSTED_PROXY_COUNT`` reverse proxies stand in front: then
+    the address the outermost trusted proxy saw, i.e. the n-th entry from the right of
+    ``X-Forwarded-For`` (entries further left are whatever the client claimed and are ignored).
+    """
+    proxies = settings.STEGVIS_TRUSTED_PROXY_COUNT
+    forwarded = [
+        part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if part.strip()
+    ]
+    if proxies > 0 and len(forwarded) >= proxies:
+        return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR")
+
+
 class LockoutHandler(AxesDatabaseHandler):
     """axes' database handler: no posted form at rest, and a second limit per client address."""
 
