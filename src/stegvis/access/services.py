@@ -166,7 +166,8 @@ def role_grant(
     """Give ``user`` ``role`` in ``association`` (``None``: nationally).
 
     systemadministratör: any grant. förbundsadministratör: only in förbund where they are
-    administrator, and never national grants or systemadministratör.
+    administrator, only to accounts already holding a role there, and never national grants
+    or systemadministratör. Nobody grants themselves a role that sees personal data.
     """
     parsed = _parse_role(role)
     _check_grantable(actor, parsed, association)
@@ -186,7 +187,10 @@ def _require_attach(actor: Any, user: Any, association: Association | None) -> N
         )
 
 
-def _grant(*, actor: Any, user: Any, role: Role, association: Association | None) -> RoleGrant:
+def _grant(
+    *, actor: Any, user: Any, role: Role, association: Association | None
+) -> RoleGrant:
+    """Write a validated grant. Nobody gives themselves a role that sees personal data."""
     parsed = role
     if parsed in PERSONAL_DATA_ROLES and getattr(actor, "pk", None) == user.pk:
         raise ValidationError(
