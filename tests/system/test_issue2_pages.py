@@ -181,6 +181,15 @@ def test_user_management_pages(page, personas):
     page.locator("main form button[type=submit]").click()
     check_page(page)
     assert page.locator(".error-summary").count() == 1
+    # Access reset: confirmation, then the one-time activation code; the activation page.
+    check_page(page, f"/konto/forbund/{a.pk}/anvandare/{personas.reader_a.pk}/ny-inloggning/")
+    page.get_by_role("button", name="Återställ åtkomsten och skapa aktiveringskod").click()
+    check_page(page)
+    assert page.locator(".activation-code").is_visible()
+    check_page(page, "/konto/aktivera/")
+    page.get_by_role("button", name="Spara lösenordet").click()
+    check_page(page)
+    assert page.locator(".error-summary").count() == 1
 
 
 def test_api_token_page(page, personas):
