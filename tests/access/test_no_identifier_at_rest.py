@@ -74,6 +74,20 @@ def test_signing_in_with_a_personnummer_as_user_name_stores_it_nowhere(personas)
     _assert_clean(_text_at_rest())
 
 
+@pytest.mark.parametrize("who", ["reader_a", "officer_a", "admin_b"])
+def test_a_personnummer_typed_into_an_address_is_not_kept_by_the_audit(personas, who):
+    c = Client()
+    c.force_login(getattr(personas, who))
+    for url in (f"/deltagare/{DIGITS}/", f"/deltagare/{DIGITS[2:]}/avsluta/",
+                f"/deltagare/matning/{DIGITS}/ratta/", f"/deltagare/insats/{DIGITS[2:]}/",
+                f"/api/v1/participations/{DIGITS}", f"/deltagare/{'9' * 60}/"):
+        assert c.get(url).status_code == 404, url
+    refusals = AuditEvent.objects.filter(action="PERMISSION_DENIED")
+    assert refusals.count() == 6
+    assert all(e.association_id for e in refusals)  # the users' own förbund
+    _assert_clean(_text_at_rest())
+
+
 def test_lockout_rows_never_hold_the_posted_form(client, personas):
     client.post("/konto/login/", {"login": "admin_a", "password": "fel-losenord-123",
                                   "next": f"/?q={DIGITS}"})

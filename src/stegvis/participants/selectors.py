@@ -111,7 +111,9 @@ def _refuse(
 
 
 def _refuse_object(user: Any, model: Any, pk: int, association_path: str, view: str) -> None:
-    """Record a refused attempt at one object, for its förbund (the user's own if none)."""
+    """Record a refused attempt at one object, for its förbund. For an id that names no
+    object the user's own förbund are used and the id is not kept (it may be anything typed
+    into the address, even a personnummer)."""
     association_id = (
         model.objects.filter(pk=pk).values_list(association_path, flat=True).first()
     )
@@ -120,7 +122,7 @@ def _refuse_object(user: Any, model: Any, pk: int, association_path: str, view: 
         association_ids=[association_id] if association_id else _own_association_ids(user),
         view=view,
         object_type=model._meta.label_lower,
-        object_id=pk,
+        object_id=pk if association_id else "",
     )
 
 
