@@ -36,7 +36,7 @@ pytestmark = pytest.mark.django_db
 
 PNR = make_pnr(dt.date(1980, 4, 4), serial=31)
 OTHER_PNR = make_pnr(dt.date(1981, 5, 5), serial=32)
-PARTICIPANT_PREFIXES = ("deltagare/",)
+PARTICIPANT_PREFIXES = ("deltagare/", "integritet/registerutdrag/")
 API_PARTICIPANT_PREFIX = "/api/v1/participations"
 
 # Pages under the participant area that show no personal data, and why.
@@ -194,6 +194,7 @@ def page_calls(w: World) -> dict[str, Call]:
         "participants:mark_error": Call("GET", f"/deltagare/{p}/felregistrering/"),
         "participants:withdraw": Call("GET", f"/deltagare/{p}/aterkalla-samtycke/"),
         "participants:correct": Call("GET", f"/deltagare/matning/{w.measurement.pk}/ratta/"),
+        "privacy:extract": Call("POST", "/integritet/registerutdrag/", {"personnummer": PNR}),
     }
 
 

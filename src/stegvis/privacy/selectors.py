@@ -27,7 +27,7 @@ from stegvis.participants.models import (
     Participation,
     Person,
 )
-from stegvis.participants.selectors import require_officer
+from stegvis.participants.selectors import officer_association_ids, require_officer
 from stegvis.privacy.models import LegalHold, RetentionErasure
 from stegvis.reference.models import Code, CodeList
 
@@ -97,10 +97,13 @@ def register_extract(*, user: Any, personnummer: str) -> RegisterExtract:
         parsed = pnr.parse(personnummer, today=timezone.localdate())
     except pnr.PersonnummerError:
         with transaction.atomic():
-            record_event(
-                actor=user, action=Action.EXPORT, object_type=PERSON,
-                details={"register_extract": True, "valid": False, "participations": []},
-            )
+            # One event per förbund searched, so each förbund's granskare sees it.
+            for association_id in officer_association_ids(user):
+                record_event(
+                    actor=user, action=Action.EXPORT, object_type=PERSON,
+                    association=association_id,
+                    details={"register_extract": True, "valid": False, "participations": []},
+                )
         raise
     number = f"{parsed.normalised[:8]}-{parsed.normalised[8:]}"
     person = Person.objects.filter(blind_index=identity.blind_index(parsed.normalised)).first()
@@ -154,21 +157,26 @@ def register_extract(*, user: Any, personnummer: str) -> RegisterExtract:
         person.pk if participations and person is not None else None,
         min((p.created for p in participations), default=None),
     )
-    associations = sorted({p.intervention.association_id for p in participations})
+    # One event per förbund searched (each naming only its own participations), so each
+    # förbund's granskare sees the extract.
+    by_association: dict[int, list[int]] = {a: [] for a in officer_association_ids(user)}
+    for p in participations:
+        by_association.setdefault(p.intervention.association_id, []).append(p.pk)
     with transaction.atomic():
-        record_event(
-            actor=user,
-            action=Action.EXPORT,
-            object_type=PERSON,
-            object_id=person.pk if participations and person is not None else "",
-            association=associations[0] if len(associations) == 1 else None,
-            details={
-                "register_extract": True,
-                "format": "pdf",
-                "participations": ids,
-                "audit_events": len(extract.events),
-            },
-        )
+        for association_id, own_ids in sorted(by_association.items()):
+            record_event(
+                actor=user,
+                action=Action.EXPORT,
+                object_type=PERSON,
+                object_id=person.pk if own_ids and person is not None else "",
+                association=association_id,
+                details={
+                    "register_extract": True,
+                    "format": "pdf",
+                    "participations": own_ids,
+                    "audit_events": len(extract.events),
+                },
+            )
     return extract
 
 

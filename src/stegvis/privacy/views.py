@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from stegvis.access.personal_data import personal_data
 from stegvis.participants import personnummer as pnr
 from stegvis.participants.forms import error_links
 from stegvis.participants.selectors import require_officer
@@ -21,6 +22,7 @@ from stegvis.privacy.pdf import extract_pdf
 GET_POST = require_http_methods(["GET", "POST"])
 
 
+@personal_data
 @login_required
 @GET_POST
 def extract(request: HttpRequest) -> HttpResponse:
@@ -36,7 +38,6 @@ def extract(request: HttpRequest) -> HttpResponse:
         else:
             response = HttpResponse(extract_pdf(data), content_type="application/pdf")
             response["Content-Disposition"] = 'attachment; filename="registerutdrag.pdf"'
-            response["Cache-Control"] = "no-store"
             return response
     else:
         require_officer(user=request.user)
