@@ -35,7 +35,7 @@ NOW = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
 def report_figures(user, year: int) -> dict:
     """Every table of the standard report for ``year`` (without the generation time)."""
     query = resolve_query(user=user, period=year_period(year))
-    data = reports.standard(user=user, query=query).as_dict()
+    data = reports.build("standard", user=user, query=query).as_dict()
     data.pop("generated", None)
     return data
 
