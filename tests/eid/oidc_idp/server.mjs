@@ -59,6 +59,7 @@ const provider = new Provider(issuer, {
       accountId: ctx.oidc.session.accountId,
     });
     grant.addOIDCScope('openid profile');
+    grant.addOIDCClaims(['acr', 'auth_time', 'sid']);
     await grant.save();
     return grant;
   },
