@@ -15,7 +15,6 @@ import os
 import shutil
 import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +30,7 @@ from stegvis.eid.models import EidIdentity
 from stegvis.participants.identity import blind_index, encrypt
 from stegvis.participants.personnummer import check_digit
 from tests import factories
+from tests.eid.saml_idp import HSA_ATTRIBUTE, SamlIdp, parse_post_form
 
 OIDC_DIR = Path(__file__).parent / "oidc_idp"
 CLIENT_ID = "stegvis"
@@ -54,6 +54,7 @@ PNR_NO_ROLE = pnr("750505555")
 PNR_UNKNOWN = pnr("650303333")
 HSA_OFFICER = "SE2321000016-A1B2"
 HSA_UNKNOWN = "SE2321000016-ZZZZ"
+HSA_NO_ROLE = "SE2321000016-NR01"
 
 OIDC_ACCOUNTS = {
     "officer": {PNR_CLAIM: PNR_OFFICER, "name": "Olle Officer"},
@@ -227,6 +228,7 @@ def eid_users(personas) -> EidUsers:
     record_identity(new, PERSONNUMMER, PNR_NEW)
     norole = factories.UserFactory(username="utan_roll")
     record_identity(norole, PERSONNUMMER, PNR_NO_ROLE)
+    record_identity(norole, HSA_ID, HSA_NO_ROLE)
     return EidUsers(officer=personas.officer_a, new=new, norole=norole)
 
 
@@ -239,10 +241,80 @@ def _clear_cache():
     cache.clear()
 
 
-def wait_for(predicate, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError("timed out")
+
+# --- SAML: pysaml2 ----------------------------------------------------------------------------
+
+SAML_HOST = "stegvis.test"
+SAML_ACCOUNTS = {
+    "officer": {HSA_ATTRIBUTE: [HSA_OFFICER], "displayName": ["Olle Officer"]},
+    "norole": {HSA_ATTRIBUTE: [HSA_NO_ROLE]},
+    "unknown": {HSA_ATTRIBUTE: [HSA_UNKNOWN]},
+}
+
+
+@pytest.fixture(scope="session")
+def saml_idp(tmp_path_factory) -> Iterator[SamlIdp]:
+    xmlsec = shutil.which("xmlsec1")
+    if xmlsec is None:
+        pytest.fail("xmlsec1 saknas: installera Debians paket xmlsec1 för e-legitimationstesterna")
+    idp = SamlIdp(
+        port=free_port(),
+        directory=tmp_path_factory.mktemp("saml-idp"),
+        xmlsec_binary=xmlsec,
+        accounts=SAML_ACCOUNTS,
+    )
+    idp.start()
+    yield idp
+    idp.stop()
+
+
+def saml_env(idp: SamlIdp) -> dict[str, str]:
+    return {
+        "STEGVIS_SAML_IDP_ENTITY_ID": idp.entity_id,
+        "STEGVIS_SAML_IDP_SSO_URL": idp.sso_url,
+        "STEGVIS_SAML_IDP_X509CERT": idp.cert_pem,
+        "STEGVIS_SAML_NAME": "SITHS eID",
+    }
+
+
+@pytest.fixture
+def saml(settings, client, saml_idp) -> Iterator[SamlIdp]:
+    """Stegvis configured for the SAML IdP, and the IdP trusting Stegvis' SP metadata."""
+    configure(settings, saml_env(saml_idp))
+    # python3-saml refuses single-label host names such as Django's "testserver".
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, SAML_HOST]
+    client.defaults["HTTP_HOST"] = SAML_HOST
+    metadata = client.get("/konto/saml/eid-saml/metadata/")
+    assert metadata.status_code == 200, metadata.content
+    saml_idp.trust_sp(metadata.content.decode())
+    saml_idp.mode = {}
+    yield saml_idp
+    saml_idp.mode = {}
+
+
+def saml_authenticate(client, idp: SamlIdp, account: str, acr: str = LOA3) -> tuple[str, dict]:
+    """Start sign-in at Stegvis, sign in at the IdP; the ACS path and the form the IdP posts."""
+    start = client.post("/konto/saml/eid-saml/login/")
+    assert start.status_code == 302, start.content
+    assert start["Location"].startswith(idp.sso_url + "?")
+    browser = requests.Session()
+    page = browser.get(start["Location"], timeout=10)
+    assert page.status_code == 200, page.text
+    action, fields = parse_post_form(page.text)
+    fields.update(account=account, acr=acr)
+    answer = browser.post(urljoin(page.url, action), data=fields, timeout=30)
+    assert answer.status_code == 200, answer.text
+    acs, posted = parse_post_form(answer.text)
+    assert acs.startswith(f"http://{SAML_HOST}/")
+    return acs[len(f"http://{SAML_HOST}") :], posted
+
+
+def saml_post(client, acs: str, posted: dict):
+    """What the browser does with the IdP's form: post it, then follow Stegvis' redirect."""
+    response = client.post(acs, posted)
+    assert response.status_code == 302, response.content
+    return client.get(response["Location"])
+
+
+def saml_sign_in(client, idp: SamlIdp, account: str, acr: str = LOA3):
+    return saml_post(client, *saml_authenticate(client, idp, account, acr))

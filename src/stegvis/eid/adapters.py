@@ -16,7 +16,6 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialLogin
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -60,22 +59,18 @@ def _protocol(sociallogin: SocialLogin) -> str:
     return "saml" if sociallogin.account.provider == "saml" else "oidc"
 
 
-def _assertion(protocol: str, extra_data: dict[str, Any], provider: Provider) -> tuple[
-    str | None, list[str], str | None
-]:
-    """(identity value, asserted assurance levels, assertion id) from what allauth received."""
+def _assertion(
+    protocol: str, extra_data: dict[str, Any], provider: Provider
+) -> tuple[str | None, list[str]]:
+    """(identity value, asserted assurance levels) from what allauth received."""
     if protocol == "oidc":
         id_token = extra_data.get("id_token") or {}
         claims = {**id_token, **(extra_data.get("userinfo") or {})}
         value = claims.get(provider.identity_attribute)
         acr = id_token.get("acr")
-        return (str(value) if value else None), ([acr] if acr else []), None
+        return (str(value) if value else None), ([acr] if acr else [])
     values = (extra_data.get("attributes") or {}).get(provider.identity_attribute) or []
-    return (
-        (str(values[0]) if values else None),
-        list(extra_data.get("authn_contexts") or []),
-        extra_data.get("assertion_id"),
-    )
+    return (str(values[0]) if values else None), list(extra_data.get("authn_contexts") or [])
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
@@ -98,9 +93,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         sociallogin.account.uid = "-"
         if provider is None:
             self._refuse(request, slug, refusals.FAILED)
-        value, levels, assertion_id = _assertion(protocol, extra_data, provider)
-        if assertion_id and not cache.add(f"eid:assertion:{assertion_id}", True, 3600):
-            self._refuse(request, slug, refusals.REPLAYED)
+        value, levels = _assertion(protocol, extra_data, provider)
         if not value:
             self._refuse(request, slug, refusals.MISSING_IDENTITY)
         try:

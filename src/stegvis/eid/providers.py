@@ -2,7 +2,8 @@
 
 Configured through ``SOCIALACCOUNT_PROVIDERS["saml"]["provider_class"]``; the URLs stay
 allauth's. Besides the attributes, the asserted AuthnContextClassRef (the level of assurance)
-and the assertion id (to refuse a replayed assertion) reach ``pre_social_login``.
+reaches ``pre_social_login``. A replayed response is refused because its request is no longer
+pending in the session (``stegvis.eid.views.saml_finish_acs``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ class EidSAMLProvider(SAMLProvider):
         return {
             "attributes": data.get_attributes(),
             "authn_contexts": list(data.get_last_authn_contexts() or []),
-            "assertion_id": data.get_last_assertion_id(),
         }
 
     def extract_uid(self, data: Any) -> str:
