@@ -6,8 +6,8 @@
   Response to the SP's assertion consumer service (HTTP-POST binding), as a browser would get.
 
 ``mode`` makes the next responses misbehave as a misconfigured or hostile IdP would:
-``audience`` (issued for another SP, e.g. ``OTHER_SP``), ``issued_ago`` (seconds: an old, expired assertion),
-``forged`` (signed with a key the SP does not trust).
+``audience`` (issued for another SP, e.g. ``OTHER_SP``), ``issued_ago`` (seconds: an old,
+expired assertion), ``forged`` (signed with a key the SP does not trust).
 """
 
 from __future__ import annotations

@@ -162,3 +162,15 @@ def test_no_self_sign_up_without_recorded_identity(client, oidc, personas, djang
     before = django_user_model.objects.count()
     oidc_sign_in(client, oidc, "unknown")
     assert django_user_model.objects.count() == before
+
+
+def test_loa3_mark_only_counts_for_the_user_who_signed_in(client, oidc, eid_users, rf):
+    from stegvis.eid import session
+
+    oidc_sign_in(client, oidc, "new", LOA3)
+    request = rf.get("/")
+    request.session = client.session
+    request.user = eid_users.new
+    assert session.satisfies_two_factor(request)
+    request.user = eid_users.officer
+    assert not session.satisfies_two_factor(request)
