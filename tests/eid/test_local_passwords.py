@@ -43,4 +43,5 @@ def test_eid_still_signs_in(client, eid_users, passwords_off):
 
 def test_passwords_on_by_default(client, personas, settings):
     assert settings.STEGVIS_LOCAL_PASSWORDS is True
-    assert client.post("/konto/login/", {"login": "admin_a", "password": PASSWORD}).status_code == 302
+    response = client.post("/konto/login/", {"login": "admin_a", "password": PASSWORD})
+    assert response.status_code == 302
