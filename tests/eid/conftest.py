@@ -175,7 +175,11 @@ def oidc_authorise(client, idp: OidcIdp, account: str, acr: str = LOA3) -> str:
     """Start sign-in at Stegvis, sign in at the IdP; the callback path the IdP sends back."""
     start = client.post("/konto/oidc/eid-oidc/login/")
     assert start.status_code == 302, start.content
-    location = start["Location"]
+    return oidc_browser_to_callback(idp, start["Location"], account, acr)
+
+
+def oidc_browser_to_callback(idp: OidcIdp, location: str, account: str, acr: str) -> str:
+    """A browser at the IdP's authorisation URL signs in; the Stegvis path it is sent back to."""
     assert location.startswith(idp.issuer + "/auth?")
     browser = requests.Session()
     page = browser.get(location, timeout=10)

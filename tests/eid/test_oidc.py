@@ -13,6 +13,7 @@ from tests.eid.conftest import (
     PNR_OFFICER,
     PNR_UNKNOWN,
     oidc_authorise,
+    oidc_browser_to_callback,
     oidc_sign_in,
 )
 
@@ -174,3 +175,16 @@ def test_loa3_mark_only_counts_for_the_user_who_signed_in(client, oidc, eid_user
     assert session.satisfies_two_factor(request)
     request.user = eid_users.officer
     assert not session.satisfies_two_factor(request)
+
+
+def test_connecting_an_eid_to_a_signed_in_account_is_refused(
+    client_for, personas, oidc, eid_users
+):
+    c = client_for(personas.admin_a)
+    start = c.post("/konto/oidc/eid-oidc/login/", {"process": "connect"})
+    assert start.status_code == 302
+    callback = oidc_browser_to_callback(oidc, start["Location"], "officer", LOA3)
+    response = c.get(callback)
+    assert response.status_code == 403
+    assert not SocialAccount.objects.exists()
+    refused_event("failed")

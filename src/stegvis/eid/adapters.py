@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialLogin
+from allauth.socialaccount.providers.base.constants import AuthProcess
 from django import forms
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -91,7 +92,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         # Nothing the IdP sent stays on the allauth objects (they reach the session).
         sociallogin.account.extra_data = {}
         sociallogin.account.uid = "-"
-        if provider is None:
+        if provider is None or sociallogin.state.get("process") != AuthProcess.LOGIN:
+            # Only sign-in: identities are recorded by administrators, never "connected".
             self._refuse(request, slug, refusals.FAILED)
         value, levels = _assertion(protocol, extra_data, provider)
         if not value:
