@@ -39,6 +39,9 @@ def test_login_page_offers_the_configured_eid(client, oidc):
     assert "Logga in med e-legitimation" in body
     assert 'action="/konto/oidc/eid-oidc/login/"' in body
     assert "Logga in med Freja eID" in body
+    form = body[body.index('action="/konto/oidc/eid-oidc/login/"') :]
+    assert form.index('name="csrfmiddlewaretoken"') < form.index("</form>")
+    assert "<h2>Logga in med lösenord</h2>" in body
     assert 'id="id_password"' in body  # local passwords are still on
 
 

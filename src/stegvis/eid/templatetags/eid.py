@@ -30,5 +30,10 @@ def eid_login_options(context: Any) -> dict[str, Any]:
 
 
 @register.simple_tag
+def eid_configured() -> bool:
+    return bool(settings.STEGVIS_EID.providers)
+
+
+@register.simple_tag
 def local_passwords() -> bool:
     return bool(settings.STEGVIS_LOCAL_PASSWORDS)
