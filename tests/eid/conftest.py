@@ -10,6 +10,7 @@ Both sign in test accounts whose personnummer or HSA-id the tests record for Ste
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -106,8 +107,9 @@ def _npm_install() -> None:
         pytest.fail(f"npm ci misslyckades för test-IdP:n:\n{result.stderr[-2000:]}")
 
 
-@pytest.fixture(scope="session")
-def oidc_idp() -> Iterator[OidcIdp]:
+@contextlib.contextmanager
+def running_oidc_idp(redirect_uri: str) -> Iterator[OidcIdp]:
+    """Run oidc-provider under node for a client whose callback is ``redirect_uri``."""
     node = shutil.which("node")
     if node is None:
         pytest.fail("node saknas: installera Debians nodejs för e-legitimationstesterna")
@@ -118,7 +120,7 @@ def oidc_idp() -> Iterator[OidcIdp]:
         "IDP_PORT": str(port),
         "IDP_CLIENT_ID": CLIENT_ID,
         "IDP_CLIENT_SECRET": CLIENT_SECRET,
-        "IDP_REDIRECT_URI": TESTSERVER + OIDC_CALLBACK,
+        "IDP_REDIRECT_URI": redirect_uri,
         "IDP_ACCOUNTS": json.dumps(OIDC_ACCOUNTS),
         "NODE_NO_WARNINGS": "1",
     }
@@ -143,6 +145,12 @@ def oidc_idp() -> Iterator[OidcIdp]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def oidc_idp() -> Iterator[OidcIdp]:
+    with running_oidc_idp(TESTSERVER + OIDC_CALLBACK) as idp:
+        yield idp
 
 
 def configure(settings, env: dict[str, str], *, local_passwords: bool = True) -> None:
@@ -225,6 +233,11 @@ class EidUsers:
 
 @pytest.fixture
 def eid_users(personas) -> EidUsers:
+    return make_eid_users(personas)
+
+
+def make_eid_users(personas) -> EidUsers:
+    """officer_a, a new deltagaransvarig and a role-less account, with identities recorded."""
     record_identity(personas.officer_a, PERSONNUMMER, PNR_OFFICER)
     record_identity(personas.officer_a, HSA_ID, HSA_OFFICER)
     new = factories.UserFactory(username="ny_handlaggare")
