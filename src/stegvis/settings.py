@@ -295,6 +295,8 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     },
 }
+# The sign-in buttons' POST is redirected to the e-legitimation IdPs (form-action covers it).
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += eid_config.form_action_origins(STEGVIS_EID)
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Svenska"))]

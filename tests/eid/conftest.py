@@ -11,6 +11,7 @@ Both sign in test accounts whose personnummer or HSA-id the tests record for Ste
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 import os
 import shutil
@@ -158,6 +159,12 @@ def configure(settings, env: dict[str, str], *, local_passwords: bool = True) ->
     settings.STEGVIS_EID = eid_config.from_env(env.get)
     settings.SOCIALACCOUNT_PROVIDERS = eid_config.socialaccount_providers(settings.STEGVIS_EID)
     settings.STEGVIS_LOCAL_PASSWORDS = local_passwords
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["form-action"] = [
+        "'self'",
+        *eid_config.form_action_origins(settings.STEGVIS_EID),
+    ]
+    settings.CONTENT_SECURITY_POLICY = policy
 
 
 def oidc_env(idp: OidcIdp) -> dict[str, str]:

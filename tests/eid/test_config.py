@@ -142,3 +142,21 @@ def test_refusal_reasons_from_allauth_errors():
     ) == refusals.WRONG_AUDIENCE
     assert refusals.classify(error="cancelled", exception=None, context={}) == refusals.CANCELLED
     assert refusals.classify(error=None, exception=None, context={}) == refusals.FAILED
+
+
+def test_form_action_origins_are_the_idps():
+    cfg = from_env(
+        {
+            "STEGVIS_OIDC_ISSUER": "https://broker.example:8443/oidc/realm",
+            "STEGVIS_OIDC_CLIENT_ID": "a",
+            "STEGVIS_OIDC_CLIENT_SECRET": "b",
+            "STEGVIS_SAML_IDP_ENTITY_ID": "https://idp.example",
+            "STEGVIS_SAML_IDP_SSO_URL": "https://idp.example/sso/redirect",
+            "STEGVIS_SAML_IDP_X509CERT": "MIIC...",
+        }.get
+    )
+    assert config.form_action_origins(cfg) == [
+        "https://broker.example:8443",
+        "https://idp.example",
+    ]
+    assert config.form_action_origins(from_env({}.get)) == []

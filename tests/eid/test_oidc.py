@@ -35,7 +35,10 @@ def assert_no_personnummer_stored(*values: str) -> None:
 
 
 def test_login_page_offers_the_configured_eid(client, oidc):
-    body = client.get("/konto/login/").content.decode()
+    response = client.get("/konto/login/")
+    # browsers apply form-action to the redirect that follows the button's POST
+    assert f"form-action 'self' {oidc.issuer}" in response["Content-Security-Policy"]
+    body = response.content.decode()
     assert "Logga in med e-legitimation" in body
     assert 'action="/konto/oidc/eid-oidc/login/"' in body
     assert "Logga in med Freja eID" in body

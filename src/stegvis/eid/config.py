@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 OIDC_SLUG = "eid-oidc"
 SAML_SLUG = "eid-saml"
@@ -196,3 +197,21 @@ def socialaccount_providers(config: EidConfig) -> dict[str, Any]:
 def is_strong(levels: list[str] | tuple[str, ...], config: EidConfig) -> bool:
     """True when any of the asserted ``levels`` is at LoA3 or above."""
     return any(level in config.strong_levels for level in levels)
+
+
+def form_action_origins(config: EidConfig) -> list[str]:
+    """Origins the sign-in buttons' POST is redirected to (the IdPs), for the CSP
+    ``form-action`` directive: browsers apply it to the redirect after a form too."""
+    origins: list[str] = []
+    for provider in config.providers:
+        app_settings = provider.allauth_settings["APPS"][0]["settings"]
+        if provider.protocol == "oidc":
+            url = app_settings["server_url"]
+        else:
+            idp = app_settings["idp"]
+            url = idp.get("sso_url") or idp["metadata_url"]
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin not in origins:
+            origins.append(origin)
+    return origins
