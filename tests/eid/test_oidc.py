@@ -82,6 +82,10 @@ def test_loa2_user_without_totp_must_set_it_up(client, oidc, eid_users):
     page = client.get("/")
     assert page.status_code == 302
     assert page["Location"] == "/konto/2fa/totp/activate/"
+    # no password prompt first: the user may have none
+    setup = client.get("/konto/2fa/totp/activate/")
+    assert setup.status_code == 200
+    assert "Aktivera autentiseringsapp" in setup.content.decode()
     assert_no_personnummer_stored(PNR_NEW)
 
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from typing import Any, NoReturn
 
+from allauth.core import context
 from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.mfa.models import Authenticator
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialLogin
 from allauth.socialaccount.providers.base.constants import AuthProcess
@@ -50,6 +52,22 @@ class AccountAdapter(BaseAccountAdapter):
                 _("Inloggning med lösenord är avstängd. Logga in med e-legitimation.")
             )
         super().pre_authenticate(request, **credentials)
+
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        """No password prompt for setting up the first authenticator app right after an
+        e-legitimation sign-in (below LoA3, or where the role asks for the app anyway): the
+        user may have no password at all."""
+        request = context.request
+        user = getattr(request, "user", None)
+        if (
+            app == "allauth.mfa"
+            and user is not None
+            and user.is_authenticated
+            and session.signed_in_with_eid(request)
+            and not Authenticator.objects.filter(user=user).exists()
+        ):
+            return False
+        return super().is_reauthentication_required(app=app, **kwargs)
 
 
 def configured_provider(protocol: str) -> Provider | None:

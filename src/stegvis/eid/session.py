@@ -23,6 +23,14 @@ def satisfies_two_factor(request: HttpRequest) -> bool:
     return bool(mark.get("strong")) and mark.get("user") == user.pk
 
 
+def signed_in_with_eid(request: HttpRequest) -> bool:
+    """True when the signed-in user of ``request`` signed in with an e-legitimation."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    return (request.session.get(SESSION_KEY) or {}).get("user") == user.pk
+
+
 def strong_for(request: HttpRequest, user: Any) -> bool:
     """During sign-in (before ``request.user`` is set): did ``user`` just use LoA3 or above?"""
     mark = request.session.get(SESSION_KEY) or {}
