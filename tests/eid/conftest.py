@@ -276,15 +276,20 @@ SAML_ACCOUNTS = {
 }
 
 
-@pytest.fixture(scope="session")
-def saml_idp(tmp_path_factory) -> Iterator[SamlIdp]:
+def require_xmlsec1() -> str:
+    """The xmlsec1 binary pysaml2 signs with; its absence fails the tests (never skips)."""
     xmlsec = shutil.which("xmlsec1")
     if xmlsec is None:
         pytest.fail("xmlsec1 saknas: installera Debians paket xmlsec1 för e-legitimationstesterna")
+    return xmlsec
+
+
+@pytest.fixture(scope="session")
+def saml_idp(tmp_path_factory) -> Iterator[SamlIdp]:
     idp = SamlIdp(
         port=free_port(),
         directory=tmp_path_factory.mktemp("saml-idp"),
-        xmlsec_binary=xmlsec,
+        xmlsec_binary=require_xmlsec1(),
         accounts=SAML_ACCOUNTS,
     )
     idp.start()

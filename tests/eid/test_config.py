@@ -160,3 +160,16 @@ def test_form_action_origins_are_the_idps():
         "https://idp.example",
     ]
     assert config.form_action_origins(from_env({}.get)) == []
+
+
+def test_missing_node_or_xmlsec1_fails_the_tests_instead_of_skipping(monkeypatch):
+    from tests.eid import conftest
+
+    monkeypatch.setattr(conftest.shutil, "which", lambda name: None)
+    with (
+        pytest.raises(pytest.fail.Exception, match="node saknas"),
+        conftest.running_oidc_idp("http://testserver/"),
+    ):
+        pass
+    with pytest.raises(pytest.fail.Exception, match="xmlsec1 saknas"):
+        conftest.require_xmlsec1()
