@@ -243,7 +243,7 @@ MFA_ADAPTER = "stegvis.access.adapters.MFAAdapter"
 # whether local passwords may be used at all; see stegvis.eid.config and docs/operations.md.
 STEGVIS_LOCAL_PASSWORDS = env_bool("STEGVIS_LOCAL_PASSWORDS", True)
 try:
-    STEGVIS_EID = eid_config.from_env(lambda name: env(name))
+    STEGVIS_EID = eid_config.from_env(env)
 except eid_config.EidConfigError as e:
     raise ImproperlyConfigured(str(e)) from None
 SOCIALACCOUNT_PROVIDERS = eid_config.socialaccount_providers(STEGVIS_EID)
