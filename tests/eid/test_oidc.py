@@ -198,3 +198,17 @@ def test_connecting_an_eid_to_a_signed_in_account_is_refused(
     assert response.status_code == 403
     assert not SocialAccount.objects.exists()
     refused_event("failed")
+
+
+def test_personnummer_never_reaches_the_logs(client, oidc, eid_users, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    oidc_sign_in(client, oidc, "officer", LOA3)
+    client.post("/konto/logout/")
+    oidc_sign_in(client, oidc, "unknown", LOA3)
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    assert caplog.records  # something was logged (urllib3 at least)
+    for value in (PNR_OFFICER, PNR_UNKNOWN):
+        assert value not in text
+        assert value[2:] not in text

@@ -122,3 +122,19 @@ def test_response_replayed_in_another_browser_is_refused(client, saml, eid_users
     assert response.status_code == 403
     assert "_auth_user_id" not in attacker.session
     refused_event("replayed")
+
+
+def test_hsa_id_never_reaches_the_logs(client, saml, eid_users, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    saml_sign_in(client, saml, "officer")
+    client.post("/konto/logout/")
+    saml_sign_in(client, saml, "unknown")
+    saml.mode = {"audience": OTHER_SP}
+    saml_sign_in(client, saml, "officer")
+    # pysaml2 is the test IdP's library (it logs what it signs); Stegvis' side is python3-saml.
+    text = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("saml2"))
+    assert "not a valid audience" in text  # the SP's own log lines are in the capture
+    assert HSA_OFFICER not in text
+    assert HSA_UNKNOWN not in text
