@@ -71,6 +71,11 @@ def make_key_pair(directory: Path, name: str) -> tuple[Path, Path]:
     return key_path, cert_path
 
 
+def _fields(encoded: str) -> dict[str, str]:
+    """Form or query fields, empty ones kept (an empty RelayState is part of the signature)."""
+    return {k: v[0] for k, v in parse_qs(encoded, keep_blank_values=True).items()}
+
+
 class _QuietHandler(WSGIRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -95,13 +100,15 @@ class SamlIdp:
         self.forged_keys = make_key_pair(directory, "forged")
         self.cert_pem = self.keys[1].read_text()
         self.sp_metadata = ""
+        self.signed_requests = False
         self.httpd = make_server("127.0.0.1", port, self.app, handler_class=_QuietHandler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
-    def trust_sp(self, sp_metadata: str) -> None:
+    def trust_sp(self, sp_metadata: str, *, require_signed_requests: bool = False) -> None:
         """Load the SP's metadata (as an IT department would register Stegvis at its IdP)."""
-        if sp_metadata != self.sp_metadata:
+        if (sp_metadata, require_signed_requests) != (self.sp_metadata, self.signed_requests):
             self.sp_metadata = sp_metadata
+            self.signed_requests = require_signed_requests
             self.server = self._server(*self.keys)
             self.forged = self._server(*self.forged_keys)
 
@@ -121,6 +128,7 @@ class SamlIdp:
                             "single_sign_on_service": [(self.sso_url, BINDING_HTTP_REDIRECT)]
                         },
                         "name_id_format": [NAMEID_FORMAT_TRANSIENT],
+                        "want_authn_requests_signed": self.signed_requests,
                         "policy": {
                             "default": {
                                 "lifetime": {"minutes": 5},
@@ -146,14 +154,11 @@ class SamlIdp:
     def app(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
         path = environ["PATH_INFO"]
         if path == "/sso/redirect" and environ["REQUEST_METHOD"] == "GET":
-            query = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
+            query = _fields(environ.get("QUERY_STRING", ""))
             return self._page(start_response, self._login_form(query))
         if path == "/sso/login" and environ["REQUEST_METHOD"] == "POST":
             length = int(environ.get("CONTENT_LENGTH") or 0)
-            form = {
-                k: v[0]
-                for k, v in parse_qs(environ["wsgi.input"].read(length).decode()).items()
-            }
+            form = _fields(environ["wsgi.input"].read(length).decode())
             return self._page(start_response, self._respond(form))
         start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [b"not found"]
@@ -176,7 +181,13 @@ class SamlIdp:
         )
 
     def _respond(self, form: dict[str, str]) -> str:
-        request = self.server.parse_authn_request(form["SAMLRequest"], BINDING_HTTP_REDIRECT)
+        request = self.server.parse_authn_request(
+            form["SAMLRequest"],
+            BINDING_HTTP_REDIRECT,
+            relay_state=form.get("RelayState"),
+            sigalg=form.get("SigAlg"),
+            signature=form.get("Signature"),
+        )
         message = request.message
         acs_url = message.assertion_consumer_service_url
         signer = self.forged if self.mode.get("forged") else self.server

@@ -173,3 +173,19 @@ def test_missing_node_or_xmlsec1_fails_the_tests_instead_of_skipping(monkeypatch
         pass
     with pytest.raises(pytest.fail.Exception, match="xmlsec1 saknas"):
         conftest.require_xmlsec1()
+
+
+def test_saml_request_signing_needs_both_key_and_certificate():
+    base = {
+        "STEGVIS_SAML_IDP_ENTITY_ID": "https://idp.example",
+        "STEGVIS_SAML_IDP_SSO_URL": "https://idp.example/sso",
+        "STEGVIS_SAML_IDP_X509CERT": "MIIC...",
+    }
+    with pytest.raises(EidConfigError, match="STEGVIS_SAML_SP_PRIVATE_KEY"):
+        from_env({**base, "STEGVIS_SAML_SP_X509CERT": "CERT"}.get)
+    signed = from_env(
+        {**base, "STEGVIS_SAML_SP_X509CERT": "CERT", "STEGVIS_SAML_SP_PRIVATE_KEY": "KEY"}.get
+    )
+    advanced = config.socialaccount_providers(signed)["saml"]["APPS"][0]["settings"]["advanced"]
+    assert advanced["authn_request_signed"] is True
+    assert (advanced["x509cert"], advanced["private_key"]) == ("CERT", "KEY")

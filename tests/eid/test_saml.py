@@ -138,3 +138,31 @@ def test_hsa_id_never_reaches_the_logs(client, saml, eid_users, caplog):
     assert "not a valid audience" in text  # the SP's own log lines are in the capture
     assert HSA_OFFICER not in text
     assert HSA_UNKNOWN not in text
+
+
+def test_signed_authn_requests(client, settings, saml, eid_users, tmp_path):
+    """With an SP key pair configured, Stegvis signs its AuthnRequests and publishes the
+    certificate; an IdP that requires signed requests accepts them."""
+    from tests.eid.conftest import configure, saml_env
+    from tests.eid.saml_idp import make_key_pair
+
+    key, cert = make_key_pair(tmp_path, "sp")
+    configure(
+        settings,
+        {
+            **saml_env(saml),
+            "STEGVIS_SAML_SP_X509CERT": cert.read_text(),
+            "STEGVIS_SAML_SP_PRIVATE_KEY": key.read_text(),
+        },
+    )
+    metadata = client.get("/konto/saml/eid-saml/metadata/").content.decode()
+    assert 'AuthnRequestsSigned="true"' in metadata
+    assert "X509Certificate" in metadata
+    saml.trust_sp(metadata, require_signed_requests=True)
+    start = client.post("/konto/saml/eid-saml/login/")
+    assert "Signature=" in start["Location"]
+    assert "SigAlg=" in start["Location"]
+    client.cookies.clear()
+    response = saml_sign_in(client, saml, "officer")
+    assert response.status_code == 302
+    assert response["Location"] == "/"

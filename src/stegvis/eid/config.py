@@ -48,6 +48,8 @@ ENV_VARIABLES = (
     "STEGVIS_SAML_IDP_X509CERT",
     "STEGVIS_SAML_IDP_METADATA_URL",
     "STEGVIS_SAML_SP_ENTITY_ID",
+    "STEGVIS_SAML_SP_X509CERT",
+    "STEGVIS_SAML_SP_PRIVATE_KEY",
     "STEGVIS_SAML_NAME",
     "STEGVIS_SAML_IDENTITY_ATTRIBUTE",
     "STEGVIS_SAML_IDENTITY_KIND",
@@ -157,6 +159,16 @@ def _saml(env: Env) -> Provider | None:
     sp_entity_id = (env("STEGVIS_SAML_SP_ENTITY_ID") or "").strip()
     if sp_entity_id:
         app_settings["sp"] = {"entity_id": sp_entity_id}
+    sp_cert = (env("STEGVIS_SAML_SP_X509CERT") or "").strip()
+    sp_key = (env("STEGVIS_SAML_SP_PRIVATE_KEY") or "").strip()
+    if sp_cert and not sp_key:
+        _required(env, "STEGVIS_SAML_SP_PRIVATE_KEY", "STEGVIS_SAML_SP_X509CERT")
+    if sp_key and not sp_cert:
+        _required(env, "STEGVIS_SAML_SP_X509CERT", "STEGVIS_SAML_SP_PRIVATE_KEY")
+    if sp_cert:  # sign the AuthnRequests (the Swedish eID framework expects it)
+        app_settings["advanced"].update(
+            x509cert=sp_cert, private_key=sp_key, authn_request_signed=True
+        )
     name = env("STEGVIS_SAML_NAME") or "SITHS eID"
     app = {"client_id": SAML_SLUG, "name": name, "settings": app_settings}
     return Provider(
