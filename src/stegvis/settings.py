@@ -18,6 +18,8 @@ from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from stegvis.eid import config as eid_config
+
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("STEGVIS_VAR_DIR", Path.cwd() / "var")).resolve()
 
@@ -144,6 +146,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "axes",
     "django_htmx",
     "csp",
@@ -159,6 +164,7 @@ INSTALLED_APPS = [
     "stegvis.web",
     "stegvis.demo",
     "stegvis.privacy",
+    "stegvis.eid",
 ]
 
 MIDDLEWARE = [
@@ -226,7 +232,7 @@ LOGOUT_REDIRECT_URL = "account_login"
 # django-allauth: username sign-in, no self-service sign-up (accounts are created by admins).
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
-ACCOUNT_ADAPTER = "stegvis.access.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "stegvis.eid.adapters.AccountAdapter"  # extends stegvis.access.adapters
 ACCOUNT_FORMS = {"login": "stegvis.access.forms.SignInForm"}
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
@@ -236,6 +242,18 @@ ACCOUNT_RATE_LIMITS = False  # lockout is django-axes' job; allauth's cache limi
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Stegvis"
 MFA_ADAPTER = "stegvis.access.adapters.MFAAdapter"
+
+# Sign-in with e-legitimation (OIDC and SAML 2.0 IdPs from STEGVIS_OIDC_* / STEGVIS_SAML_*) and
+# whether local passwords may be used at all; see stegvis.eid.config and docs/operations.md.
+STEGVIS_LOCAL_PASSWORDS = env_bool("STEGVIS_LOCAL_PASSWORDS", True)
+try:
+    STEGVIS_EID = eid_config.from_env(env)
+except eid_config.EidConfigError as e:
+    raise ImproperlyConfigured(str(e)) from None
+SOCIALACCOUNT_PROVIDERS = eid_config.socialaccount_providers(STEGVIS_EID)
+SOCIALACCOUNT_ADAPTER = "stegvis.eid.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
 
 # django-axes: lock the account after repeated failures (any spelling of its user name counts),
 # and a client address after many failures over any accounts (stegvis.access.lockout).
@@ -290,6 +308,8 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     },
 }
+# The sign-in buttons' POST is redirected to the e-legitimation IdPs (form-action covers it).
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += eid_config.form_action_origins(STEGVIS_EID)
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Svenska"))]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("integritet/", include("stegvis.privacy.urls")),
     path("kodlistor/", include("stegvis.reference.urls")),
     path("konto/", include("stegvis.access.urls")),
+    path("konto/", include("stegvis.eid.urls")),
     path("konto/", include("allauth.urls")),
     path("api/v1/", api.urls),
 ]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from stegvis.access import scope
 from stegvis.access.roles import TWO_FACTOR_ROLES
+from stegvis.eid import session as eid_session
 
 # Paths a user without two-factor may still reach: sign-in and sign-out, confirming the
 # password again, setting up two-factor, assets and the accessibility statement. Everything
@@ -45,6 +46,7 @@ class RequireTwoFactorMiddleware:
             and not request.path.startswith(_OPEN_PREFIXES)
             and needs_two_factor(user)
             and not has_totp(user)
+            and not eid_session.satisfies_two_factor(request)  # e-legitimation at LoA3+
         ):
             if request.path.startswith("/api/"):
                 return JsonResponse(
