@@ -240,8 +240,10 @@ def test_year_form_errors(personas, intervention, client_for):
     assert 'href="#id_planned_participants"' in html
     assert 'href="#id_insatskostnad_budget"' in html
     assert not BudgetLine.objects.exists()
-    response = client.post(url, {"year": "2030", "planned_participants": "2"})
+    response = client.post(url, {"year": "2027", "planned_participants": "2"})
     assert "2024–2026" in response.content.decode()
+    response = client.post(url, {"year": "2099", "planned_participants": "2"})
+    assert "År: året kan inte ligga mer än ett år fram i tiden" in response.content.decode()
 
 
 def test_assignment_pages(personas, intervention, client_for):

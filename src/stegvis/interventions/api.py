@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from stegvis.api.types import FreeText, PlausibleDate
 from stegvis.associations.models import Association
 from stegvis.interventions import selectors, services
 from stegvis.interventions.models import Intervention
@@ -52,8 +53,8 @@ class InterventionOut(Schema):
 
 class InterventionCreateIn(Schema):
     association_id: int
-    name: str
-    description: str = ""
+    name: FreeText
+    description: FreeText = ""
     orientation: str
     precise_orientation: str | None = None
     target_groups: list[str]
@@ -62,13 +63,13 @@ class InterventionCreateIn(Schema):
     organiser_id: int
     party_ids: list[int] = []
     controller_id: int
-    start_date: dt.date
-    end_date: dt.date | None = None
+    start_date: PlausibleDate
+    end_date: PlausibleDate | None = None
 
 
 class InterventionUpdateIn(Schema):
-    name: str | None = None
-    description: str | None = None
+    name: FreeText | None = None
+    description: FreeText | None = None
     orientation: str | None = None
     precise_orientation: str | None = None
     target_groups: list[str] | None = None
@@ -77,8 +78,8 @@ class InterventionUpdateIn(Schema):
     organiser_id: int | None = None
     party_ids: list[int] | None = None
     controller_id: int | None = None
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
+    start_date: PlausibleDate | None = None
+    end_date: PlausibleDate | None = None
 
 
 def _resolve(

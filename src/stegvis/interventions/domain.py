@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from stegvis.lib import dates, freetext
+
 # Party kinds (must match associations.models.PartyKind values).
 FK, AF, REGION, KOMMUN = "FK", "AF", "REGION", "KOMMUN"
 
@@ -55,12 +57,30 @@ def party_errors(kinds: Iterable[str]) -> list[RuleError]:
     return []
 
 
-def date_errors(start: dt.date | None, end: dt.date | None) -> list[RuleError]:
+def date_errors(start: dt.date | None, end: dt.date | None, *, today: dt.date) -> list[RuleError]:
+    """Start given; both dates plausible (2004 to a year ahead); the end not before the start."""
     if start is None:
         return [RuleError("start_date", "Startdatum: ange när insatsen börjar.")]
-    if end is not None and end < start:
-        return [RuleError("end_date", "Slutdatum: kan inte vara före startdatum.")]
-    return []
+    errors = [
+        RuleError(field, problem)
+        for field, label, day in (
+            ("start_date", "Startdatum", start),
+            ("end_date", "Slutdatum", end),
+        )
+        if (problem := dates.date_problem(label, day, today=today))
+    ]
+    if not errors and end is not None and end < start:
+        errors.append(RuleError("end_date", "Slutdatum: kan inte vara före startdatum."))
+    return errors
+
+
+def text_errors(texts: Mapping[str, tuple[str, str | None]], *, today: dt.date) -> list[RuleError]:
+    """Free text (field → (label, text)) that holds a personnummer is refused."""
+    return [
+        RuleError(field, problem)
+        for field, (label, text) in texts.items()
+        if (problem := freetext.text_problem(label, text, today=today))
+    ]
 
 
 def immutable_errors(current: Mapping[str, Any], proposed: Mapping[str, Any]) -> list[RuleError]:
@@ -72,8 +92,13 @@ def immutable_errors(current: Mapping[str, Any], proposed: Mapping[str, Any]) ->
     ]
 
 
-def year_errors(year: int, start: dt.date, end: dt.date | None) -> list[RuleError]:
-    """A budget year must fall within the insats's running time."""
+def year_errors(
+    year: int, start: dt.date, end: dt.date | None, *, today: dt.date
+) -> list[RuleError]:
+    """A budget year must be plausible and fall within the insats's running time."""
+    problem = dates.year_problem("År", year, today=today)
+    if problem:
+        return [RuleError("year", problem)]
     if year < start.year or (end is not None and year > end.year):
         last = str(end.year) if end is not None else "–"
         return [
@@ -106,8 +131,17 @@ def volume_errors(
     total: int,
     women: int | None,
     men: int | None,
+    *,
+    today: dt.date,
 ) -> list[RuleError]:
-    errors: list[RuleError] = []
+    errors = [
+        RuleError(field, problem)
+        for field, label, day in (
+            ("period_start", "Periodens början", period_start),
+            ("period_end", "Periodens slut", period_end),
+        )
+        if (problem := dates.date_problem(label, day, today=today))
+    ]
     if period_end < period_start:
         errors.append(
             RuleError("period_end", "Periodens slut: kan inte vara före periodens början.")

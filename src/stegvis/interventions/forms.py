@@ -7,10 +7,12 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stegvis.interventions import domain
 from stegvis.interventions.models import FollowUpMethod, Intervention, Orientation
+from stegvis.lib.validators import no_personnummer, plausible_date, plausible_year
 
 
 class AccessibleFormMixin:
@@ -66,13 +68,17 @@ class _InterventionFields(AccessibleFormMixin, forms.Form):
     name = forms.CharField(
         label=_("Namn"),
         max_length=200,
+        validators=[no_personnummer(_("Namn"))],
         error_messages={
             "required": _("Namn: ange insatsens namn."),
             "max_length": _("Namn: högst 200 tecken."),
         },
     )
     description = forms.CharField(
-        label=_("Beskrivning"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Beskrivning"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[no_personnummer(_("Beskrivning"))],
     )
     precise_orientation = forms.ModelChoiceField(
         label=_("Preciserad inriktning"),
@@ -146,9 +152,10 @@ class _InterventionFields(AccessibleFormMixin, forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         start, end = data.get("start_date"), data.get("end_date")
-        if start and end:
-            for err in domain.date_errors(start, end):
-                self.add_error(err.field, err.message)
+        if start:
+            for err in domain.date_errors(start, end, today=timezone.localdate()):
+                if err.field not in self.errors:
+                    self.add_error(err.field, err.message)
         return data
 
 
@@ -249,8 +256,7 @@ def _money_field(label: Any, required: bool) -> forms.IntegerField:
 class InterventionYearForm(AccessibleFormMixin, forms.Form):
     year = forms.IntegerField(
         label=_("År"),
-        min_value=2000,
-        max_value=2100,
+        validators=[plausible_year(_("År"))],
         error_messages={"required": _("År: ange ett årtal."), "invalid": _("År: ange ett årtal.")},
     )
     planned_participants = forms.IntegerField(
@@ -348,6 +354,7 @@ class VolumeCountForm(AccessibleFormMixin, forms.Form):
     period_start = forms.DateField(
         label=_("Periodens början"),
         widget=DateInput(),
+        validators=[plausible_date(_("Periodens början"))],
         help_text=DATE_HINT,
         error_messages={
             "required": _("Periodens början: ange ett datum."),
@@ -357,6 +364,7 @@ class VolumeCountForm(AccessibleFormMixin, forms.Form):
     period_end = forms.DateField(
         label=_("Periodens slut"),
         widget=DateInput(),
+        validators=[plausible_date(_("Periodens slut"))],
         help_text=DATE_HINT,
         error_messages={
             "required": _("Periodens slut: ange ett datum."),
@@ -375,8 +383,7 @@ class VolumeCountForm(AccessibleFormMixin, forms.Form):
 class AnonymousCountForm(AccessibleFormMixin, forms.Form):
     start_year = forms.IntegerField(
         label=_("Startår"),
-        min_value=2000,
-        max_value=2100,
+        validators=[plausible_year(_("Startår"))],
         error_messages={
             "required": _("Startår: ange ett år."),
             "invalid": _("Startår: ange ett årtal."),

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from stegvis.access import scope
 from stegvis.access.models import RoleGrant
@@ -34,6 +35,7 @@ from stegvis.interventions.models import (
     Orientation,
     VolumeCount,
 )
+from stegvis.lib import dates
 from stegvis.reference.models import Code, CodeList
 
 EDITABLE_FIELDS = (
@@ -78,8 +80,13 @@ def _check_fields(
     controller: Organisation | None,
     start_date: dt.date | None,
     end_date: dt.date | None,
+    description: str | None = None,
 ) -> list[RuleError]:
     errors: list[RuleError] = []
+    today = timezone.localdate()
+    errors += domain.text_errors(
+        {"name": ("Namn", name), "description": ("Beskrivning", description)}, today=today
+    )
     if not (name or "").strip():
         errors.append(RuleError("name", "Namn: ange insatsens namn."))
     elif len(name.strip()) > 200:
@@ -107,7 +114,7 @@ def _check_fields(
         )
     kinds = [p.kind for p in parties] + ([organiser.kind] if organiser is not None else [])
     errors += domain.party_errors(kinds)
-    errors += domain.date_errors(start_date, end_date)
+    errors += domain.date_errors(start_date, end_date, today=today)
     return errors
 
 
@@ -181,6 +188,7 @@ def intervention_create(
         controller=controller,
         start_date=start_date,
         end_date=end_date,
+        description=description,
     )
     _raise(errors)
     with transaction.atomic():
@@ -253,6 +261,7 @@ def intervention_update(*, actor: Any, intervention: Intervention, **changes: An
             association=intervention.association,
             target_groups=target_groups,
             parties=parties,
+            description=changes.get("description"),
             **new,
         )
     )
@@ -302,7 +311,9 @@ def intervention_year_set(
     except (TypeError, ValueError):
         errors.append(RuleError("year", "År: ange ett årtal."))
         _raise(errors)
-    errors += domain.year_errors(year, intervention.start_date, intervention.end_date)
+    errors += domain.year_errors(
+        year, intervention.start_date, intervention.end_date, today=timezone.localdate()
+    )
     if planned_participants is None or int(planned_participants) < 0:
         errors.append(
             RuleError(
@@ -464,7 +475,9 @@ def volume_count_record(
     if total is None:
         errors.append(RuleError("total", "Antal totalt: ange ett antal."))
     _raise(errors)
-    errors += domain.volume_errors(period_start, period_end, total, women, men)
+    errors += domain.volume_errors(
+        period_start, period_end, total, women, men, today=timezone.localdate()
+    )
     if period_start < intervention.start_date or (
         intervention.end_date is not None and period_end > intervention.end_date
     ):
@@ -520,6 +533,8 @@ def _check_anonymous(intervention: Intervention, start_year: int) -> list[RuleEr
         )
     if start_year is None:
         errors.append(RuleError("start_year", "Startår: ange ett år."))
+    elif problem := dates.year_problem("Startår", start_year, today=timezone.localdate()):
+        errors.append(RuleError("start_year", problem))
     else:
         last = intervention.end_date.year if intervention.end_date else None
         if start_year < intervention.start_date.year or (last is not None and start_year > last):

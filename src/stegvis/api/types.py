@@ -1,0 +1,34 @@
+"""Field types for API schemas that apply the shared input rules at the boundary.
+
+``FreeText`` refuses text holding a valid personnummer; ``PlausibleDate`` refuses dates before
+2004 or more than a year ahead. Both raise Swedish messages, which the API's validation handler
+passes on as they are (see ``stegvis.api.errors``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from django.utils import timezone
+from pydantic import AfterValidator
+
+from stegvis.lib import dates, freetext
+
+
+def _free_text(value: str) -> str:
+    problem = freetext.text_problem("Texten", value, today=timezone.localdate())
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def _plausible_date(value: dt.date) -> dt.date:
+    problem = dates.date_problem("Datum", value, today=timezone.localdate())
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+FreeText = Annotated[str, AfterValidator(_free_text)]
+PlausibleDate = Annotated[dt.date, AfterValidator(_plausible_date)]

@@ -1,0 +1,49 @@
+"""Plausible dates: what a user types must lie between Finsam's start and a year ahead.
+
+Pure: no Django imports. Finsam (lag 2003:1210) started on 1 January 2004, so nothing the
+register records can be older; nothing is planned more than a year ahead. Messages are Swedish
+and begin with the field's label, like every other field message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+FINSAM_START = dt.date(2004, 1, 1)
+
+
+def latest(today: dt.date) -> dt.date:
+    """The last date accepted: one year after ``today`` (29 February → 28 February)."""
+    try:
+        return today.replace(year=today.year + 1)
+    except ValueError:
+        return today.replace(year=today.year + 1, day=28)
+
+
+def date_problem(label: str, day: dt.date | None, *, today: dt.date) -> str | None:
+    """A Swedish message if ``day`` is implausible, else ``None`` (``None`` days pass)."""
+    if day is None:
+        return None
+    if day < FINSAM_START:
+        return (
+            f"{label}: datumet kan inte vara före {FINSAM_START.isoformat()}, "
+            "då Finsam började."
+        )
+    last = latest(today)
+    if day > last:
+        return (
+            f"{label}: datumet kan inte ligga mer än ett år fram i tiden "
+            f"(senast {last.isoformat()})."
+        )
+    return None
+
+
+def year_problem(label: str, year: int | None, *, today: dt.date) -> str | None:
+    """A Swedish message if ``year`` is before 2004 or after next year, else ``None``."""
+    if year is None:
+        return None
+    if year < FINSAM_START.year:
+        return f"{label}: året kan inte vara före {FINSAM_START.year}, då Finsam började."
+    if year > latest(today).year:
+        return f"{label}: året kan inte ligga mer än ett år fram i tiden (senast {today.year + 1})."
+    return None
