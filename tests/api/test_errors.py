@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from stegvis.access import services
@@ -89,3 +91,86 @@ def test_openapi_documents_bearer(client, db):
     schema = client.get("/api/v1/openapi.json").json()
     schemes = schema["components"]["securitySchemes"]
     assert any(s.get("scheme") == "bearer" for s in schemes.values())
+
+
+# --- every answer is JSON, with Swedish messages (issue 9 §5) ------------------------------
+
+
+def test_unknown_path_under_the_api_is_json_404(client, personas):
+    for path in ("/api/v1/finns-inte", "/api/v1/participations/abc/xyz/", "/api/v1/"):
+        response = client.get(path, headers=bearer(personas.admin_a))
+        assert response.status_code == 404, path
+        assert response["Content-Type"].startswith("application/json")
+        assert response.json()["code"] == "not_found"
+
+
+def test_wrong_method_is_json_405(client, personas):
+    response = client.delete("/api/v1/me/", headers=bearer(personas.admin_a))
+    assert response.status_code == 405
+    assert response.json() == {"code": "method_not_allowed",
+                               "message": "Metoden är inte tillåten här."}
+    assert response["Allow"] == "GET"
+
+
+def test_unexpected_error_is_json_500_without_details(client, personas, monkeypatch, caplog):
+    from stegvis.api import me
+
+    def broken(user):
+        raise RuntimeError("intern detalj som inte får läcka")
+
+    monkeypatch.setattr(me.scope, "grants", broken)
+    response = client.get("/api/v1/me/", headers=bearer(personas.admin_a))
+    assert response.status_code == 500
+    body = response.json()
+    assert body["code"] == "server_error"
+    assert body["message"].startswith("Något gick fel")
+    assert "intern detalj" not in response.content.decode()
+    assert any(r.exc_info for r in caplog.records if r.name == "stegvis.api")
+
+
+def test_pydantic_messages_are_swedish(client, personas):
+    response = client.post(
+        "/api/v1/interventions/",
+        json.dumps({"association_id": "x", "start_date": "inte ett datum"}),
+        content_type="application/json",
+        headers=bearer(personas.admin_a),
+    )
+    assert response.status_code == 422
+    errors = {e["field"]: e["message"] for e in response.json()["errors"]}
+    assert errors["body.payload.association_id"] == "Ange ett heltal."
+    assert errors["body.payload.start_date"] == "Ange ett giltigt datum, ÅÅÅÅ-MM-DD."
+    assert errors["body.payload.name"] == "Fältet måste anges."
+    assert "Field required" not in response.content.decode()
+
+
+def test_broken_json_body_is_a_swedish_422(client, personas):
+    response = client.post("/api/v1/interventions/", "{inte json", content_type="application/json",
+                           headers=bearer(personas.admin_a))
+    assert response.status_code in (400, 422)
+    body = response.json()
+    assert body["code"] in ("bad_request", "invalid")
+    assert all(ch not in body["message"] for ch in ("Expecting", "JSON decode"))
+
+
+def test_api_key_name_with_a_phone_number_is_accepted(personas):
+    token, _key = services.api_token_create(actor=personas.admin_a, name="Integration 0701234567")
+    assert token.name == "Integration 0701234567"
+
+
+def test_api_key_name_with_a_personnummer_is_refused(personas):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as caught:
+        services.api_token_create(actor=personas.admin_a, name="Nyckel 19730610-7405")
+    message = caught.value.message_dict["name"][0]
+    assert message.startswith("Namn: texten ser ut att innehålla ett personnummer")
+    assert "7405" not in message
+
+
+def test_api_key_page_accepts_a_phone_number(client_for, personas):
+    from django.urls import reverse
+
+    client = client_for(personas.admin_a)
+    response = client.post(reverse("access:api_tokens"), {"name": "Ring 0701234567"})
+    assert response.status_code == 200
+    assert "stg_" in response.content.decode()

@@ -29,6 +29,7 @@ from stegvis.associations.models import Association
 from stegvis.audit.models import Action
 from stegvis.audit.redaction import contains_identifier
 from stegvis.audit.services import record_event
+from stegvis.lib import freetext
 
 User = get_user_model()
 
@@ -321,6 +322,8 @@ def api_token_create(*, actor: Any, name: str) -> tuple[ApiToken, str]:
         raise ValidationError({"name": _("Namn: ge nyckeln ett namn.")})
     if len(name) > 100:
         raise ValidationError({"name": _("Namn: högst 100 tecken.")})
+    if problem := freetext.text_problem(_("Namn"), name, today=timezone.localdate()):
+        raise ValidationError({"name": problem})
     prefix = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(

@@ -114,11 +114,14 @@ def _field_message(error: dict[str, Any]) -> str:
 
 
 def json_errors(api: NinjaAPI, view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Wrap an API view so that django-ninja's plain-text 405 becomes the JSON one."""
+    """Wrap an API view so that django-ninja's plain-text 405 and its root 404 become JSON."""
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = view(request, *args, **kwargs)
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404:
+            return error_response(api, request, 404)
         if response.status_code == 405 and not response.get("Content-Type", "").startswith(
             "application/json"
         ):
