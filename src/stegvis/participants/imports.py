@@ -18,9 +18,10 @@ from django.db import transaction
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
 from stegvis.indicators.facts import refresh_participation_facts
-from stegvis.interventions.models import FollowUpMethod, Intervention, Orientation
-from stegvis.participants import identity
+from stegvis.interventions.models import Intervention
+from stegvis.participants import domain, identity
 from stegvis.participants import personnummer as pnr
+from stegvis.participants.domain import ConsentInput, MeasurementInput
 from stegvis.participants.models import (
     Consent,
     Measurement,
@@ -28,24 +29,23 @@ from stegvis.participants.models import (
     Occasion,
     Participation,
     Person,
+    SupplementaryAnswer,
 )
 from stegvis.participants.services import (
-    MAX_AGE,
-    ConsentInput,
-    MeasurementInput,
+    intervention_facts,
+    question_catalogue,
     require_assigned,
 )
 from stegvis.reference.models import Code, CodeList, Municipality
 
 BATCH = 2000
-FOLLOW_UP_MONTHS = {Occasion.FOLLOWUP_3M: 3, Occasion.FOLLOWUP_6M: 6, Occasion.FOLLOWUP_12M: 12}
 
 
 @dataclass
 class ImportRow:
     personnummer: str = field(repr=False)
     referred_by: str | None
-    start_date: dt.date
+    start_date: dt.date | None
     residence: str | None
     consent: ConsentInput
     start: MeasurementInput
@@ -53,6 +53,7 @@ class ImportRow:
     exit_reason: str | None = None
     end: MeasurementInput | None = None
     follow_ups: dict[str, MeasurementInput] = field(default_factory=dict)
+    confirm_young: bool = False
 
 
 @dataclass
@@ -74,104 +75,123 @@ class _Codes:
         for code in Code.objects.all():
             self.by_list.setdefault(code.list, {})[code.key] = code
 
-    def get(self, code_list: str, key: str | None, day: dt.date) -> Code | None:
-        code = self.by_list.get(code_list, {}).get(key or "")
-        if code is None or code.valid_from > day or (code.valid_to and code.valid_to < day):
-            return None
-        return code
+    def get(self, code_list: str, key: str | None) -> Code | None:
+        """A code the rules have accepted (validity was checked there)."""
+        return self.by_list.get(code_list, {}).get(key or "")
+
+    def validity(self) -> dict[tuple[str, str], domain.Validity]:
+        return {
+            (code_list, key): domain.Validity(code.valid_from, code.valid_to)
+            for code_list, codes in self.by_list.items()
+            for key, code in codes.items()
+        }
 
 
-def _check_measurement(
-    problems: list[RowProblem], n: int, name: str, m: MeasurementInput, codes: _Codes,
-    day: dt.date,
-) -> None:
-    for key in m.income_sources:
-        if codes.get(CodeList.INCOME_SOURCE, key, day) is None:
-            problems.append(RowProblem(n, f"{name}.income_sources", "Okänd försörjningskod."))
-    if not m.income_sources:
-        problems.append(RowProblem(n, f"{name}.income_sources", "Ange minst en försörjning."))
-    for key, extent in m.activities:
-        if codes.get(CodeList.ACTIVITY, key, day) is None:
-            problems.append(RowProblem(n, f"{name}.activities", "Okänd sysselsättningskod."))
-        if extent is None or not 0 <= extent <= 100:
-            problems.append(RowProblem(n, f"{name}.activities",
-                                       "Omfattning måste vara 0–100 procent."))
-    if m.step and codes.get(CodeList.PROGRESSION_STEP, m.step, day) is None:
-        problems.append(RowProblem(n, f"{name}.step", "Okänt steg."))
-    if m.education_level and codes.get(CodeList.EDUCATION_LEVEL, m.education_level, day) is None:
-        problems.append(RowProblem(n, f"{name}.education_level", "Okänd utbildningsnivå."))
+def _open_blind_indexes(intervention: Intervention) -> set[str]:
+    """Blind indexes of the persons with an open participation in the insats."""
+    return set(
+        Participation.objects.filter(
+            intervention=intervention,
+            person__isnull=False,
+            end_date__isnull=True,
+            is_error=False,
+            consent_withdrawn_at__isnull=True,
+        ).values_list("person__blind_index", flat=True)
+    )
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, d)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+def _row_problems(
+    row: ImportRow,
+    *,
+    facts: domain.InterventionFacts,
+    cat: domain.Catalogue,
+    open_indexes: set[str],
+) -> tuple[pnr.Identity | None, list[domain.Problem]]:
+    """One row through the same rules as a registration, an end and its follow-ups."""
+    ident, problems = domain.registration_problems(
+        domain.Registration(
+            personnummer=row.personnummer,
+            consent=row.consent,
+            referred_by=row.referred_by,
+            start_date=row.start_date,
+            residence=row.residence,
+            measurement=row.start,
+            confirm_young=row.confirm_young,
+        ),
+        intervention=facts,
+        cat=cat,
+        already_open=lambda i: identity.blind_index(i.normalised) in open_indexes,
+        prefix="start.",
+    )
+    ended = row.end_date is not None or row.exit_reason is not None or row.end is not None
+    if ended and row.start_date is not None:
+        problems += domain.ending_problems(
+            start_date=row.start_date,
+            end_date=row.end_date,
+            exit_reason=row.exit_reason,
+            measurement=row.end,
+            cat=cat,
+            prefix="end.",
+        )
+    if row.start_date is not None:
+        for occasion, m in row.follow_ups.items():
+            problems += domain.later_measurement_problems(
+                occasion=occasion,
+                start_date=row.start_date,
+                end_date=row.end_date,
+                consent_follow_up=row.consent.scope_follow_up,
+                measurement=m,
+                cat=cat,
+                prefix=f"{occasion}.",
+            )
+    return ident, problems
 
 
 def participations_import_check(
     *, intervention: Intervention, rows: Sequence[ImportRow], today: dt.date | None = None
 ) -> tuple[list[_Checked], list[RowProblem]]:
-    """Validate every row; return the checked rows and every problem (the preview)."""
-    today = today or dt.date.today()
+    """Validate every row; return the checked rows and every problem (the preview).
+
+    The rules are those of ``participants.domain``, the same a single registration, an end
+    and a follow-up get on the pages and in the API.
+    """
+    facts = intervention_facts(intervention)
+    refused = domain.intervention_problems(facts)
+    if refused:
+        return [], [RowProblem(0, p.field, p.message) for p in refused]
     codes = _Codes()
-    municipalities = set(Municipality.objects.values_list("code", flat=True))
+    members: set[int] = set()
+    if any(row.consent.sharing_parties for row in rows):
+        from stegvis.associations.models import Membership
+
+        members = set(
+            Membership.objects.filter(association_id=intervention.association_id)
+            .values_list("organisation_id", flat=True)
+        )
+    cat = domain.Catalogue(
+        today=today or dt.date.today(),
+        codes=codes.validity(),
+        municipalities=set(Municipality.objects.values_list("code", flat=True)),
+        member_ids=members,
+        questions=question_catalogue(intervention.association_id),
+    )
+    open_indexes = _open_blind_indexes(intervention)
     problems: list[RowProblem] = []
     checked: list[_Checked] = []
-    if (intervention.follow_up_method != FollowUpMethod.IDENTIFIED
-            or intervention.orientation != Orientation.INDIVIDUAL):
-        problems.append(RowProblem(0, "intervention",
-                                   "Insatsen följs inte upp med identifierade deltagare."))
-    open_seen: set[str] = set()
+    open_in_file: set[str] = set()
     for n, row in enumerate(rows, start=1):
-        try:
-            ident = pnr.parse(row.personnummer, today=today)
-        except pnr.PersonnummerError as e:
-            problems.append(RowProblem(n, "personnummer", e.message))
+        ident, row_problems = _row_problems(
+            row, facts=facts, cat=cat, open_indexes=open_indexes
+        )
+        problems += [RowProblem(n, p.field, p.message) for p in row_problems]
+        if ident is None:
             continue
-        if ident.age_on(row.start_date) > MAX_AGE:
-            problems.append(RowProblem(n, "personnummer", "Personen är äldre än 67 år."))
-        if row.start_date < intervention.start_date or (
-            intervention.end_date and row.start_date > intervention.end_date
-        ):
-            problems.append(RowProblem(n, "start_date", "Startdatum ligger utanför insatsen."))
-        if row.consent.date is None or row.consent.date > row.start_date:
-            problems.append(RowProblem(n, "consent", "Samtycke måste vara givet före start."))
-        if row.residence and row.residence not in municipalities:
-            problems.append(RowProblem(n, "residence", "Okänd kommunkod."))
-        if row.referred_by and codes.get(CodeList.REFERRED_BY, row.referred_by,
-                                         row.start_date) is None:
-            problems.append(RowProblem(n, "referred_by", "Okänd kod för aktualiserad av."))
-        _check_measurement(problems, n, "start", row.start, codes, row.start_date)
-        if row.end_date is not None:
-            if row.end_date < row.start_date or row.end_date > today:
-                problems.append(RowProblem(n, "end_date", "Slutdatum är före start eller i "
-                                           "framtiden."))
-            if codes.get(CodeList.EXIT_REASON, row.exit_reason, row.end_date) is None:
-                problems.append(RowProblem(n, "exit_reason", "Okänd avslutsanledning."))
-            if row.end is None:
-                problems.append(RowProblem(n, "end", "Avslut saknar slutmätning."))
-            else:
-                _check_measurement(problems, n, "end", row.end, codes, row.end_date)
-            for occasion, m in row.follow_ups.items():
-                due = _add_months(row.end_date, FOLLOW_UP_MONTHS[Occasion(occasion)])
-                if not row.consent.scope_follow_up:
-                    problems.append(RowProblem(n, occasion, "Samtycket omfattar inte uppföljning."))
-                if due > today:
-                    problems.append(RowProblem(n, occasion, "Uppföljningen är inte aktuell än."))
-                _check_measurement(problems, n, occasion, m, codes, due)
-        else:
-            if ident.normalised in open_seen:
-                problems.append(RowProblem(n, "personnummer",
-                                           "Personen har redan ett pågående deltagande i filen."))
-            open_seen.add(ident.normalised)
-            if row.follow_ups:
-                problems.append(RowProblem(n, "follow_ups", "Uppföljning kräver avslut."))
+        if row.end_date is None:
+            if ident.normalised in open_in_file:
+                problems.append(
+                    RowProblem(n, "personnummer", domain.MSG_SECOND_OPEN_IN_FILE)
+                )
+            open_in_file.add(ident.normalised)
         checked.append(_Checked(row, ident))
     return checked, problems
 
@@ -242,52 +262,60 @@ def _person_ids(batch: Sequence[_Checked]) -> dict[str, int]:
 def _write_batch(
     actor: Any, intervention: Intervention, batch: Sequence[_Checked], codes: _Codes
 ) -> list[int]:
+    """Write rows the rules accepted (so every code, date and number here is valid)."""
     persons = _person_ids(batch)
-    participations = [
-        Participation(
-            intervention=intervention,
-            person_id=persons[c.identity.normalised],
-            sex=c.identity.sex,
-            start_year=c.row.start_date.year,
-            age_at_start=c.identity.age_on(c.row.start_date),
-            residence_id=c.row.residence,
-            referred_by=codes.get(CodeList.REFERRED_BY, c.row.referred_by, c.row.start_date),
-            start_date=c.row.start_date,
-            end_date=c.row.end_date,
-            exit_reason=(
-                codes.get(CodeList.EXIT_REASON, c.row.exit_reason, c.row.end_date)
-                if c.row.end_date else None
-            ),
-            created_by=actor,
+    participations = []
+    for c in batch:
+        assert c.row.start_date is not None
+        participations.append(
+            Participation(
+                intervention=intervention,
+                person_id=persons[c.identity.normalised],
+                sex=c.identity.sex,
+                start_year=c.row.start_date.year,
+                age_at_start=c.identity.age_on(c.row.start_date),
+                residence_id=c.row.residence,
+                referred_by=codes.get(CodeList.REFERRED_BY, c.row.referred_by),
+                start_date=c.row.start_date,
+                end_date=c.row.end_date,
+                exit_reason=(
+                    codes.get(CodeList.EXIT_REASON, c.row.exit_reason)
+                    if c.row.end_date else None
+                ),
+                created_by=actor,
+            )
         )
-        for c in batch
-    ]
     Participation.objects.bulk_create(participations, batch_size=BATCH)
     if any(p.pk is None for p in participations):  # backends that return no ids
         raise RuntimeError("bulk insert did not return ids")
-    Consent.objects.bulk_create(
+    consents = [
+        Consent(
+            participation=p,
+            date=c.row.consent.date,
+            form_version=c.row.consent.form_version.strip(),
+            scope_registration=c.row.consent.scope_registration,
+            scope_follow_up=c.row.consent.scope_follow_up,
+        )
+        for p, c in zip(participations, batch, strict=True)
+    ]
+    Consent.objects.bulk_create(consents, batch_size=BATCH)
+    sharing_through = Consent.sharing_parties.through
+    sharing_through.objects.bulk_create(
         [
-            Consent(
-                participation=p,
-                date=c.row.consent.date,
-                form_version=c.row.consent.form_version,
-                scope_registration=c.row.consent.scope_registration,
-                scope_follow_up=c.row.consent.scope_follow_up,
-            )
-            for p, c in zip(participations, batch, strict=True)
+            sharing_through(consent_id=consent.pk, organisation_id=org)
+            for consent, c in zip(consents, batch, strict=True)
+            for org in dict.fromkeys(c.row.consent.sharing_parties)
         ],
         batch_size=BATCH,
     )
     measurements: list[tuple[Measurement, MeasurementInput]] = []
     for p, c in zip(participations, batch, strict=True):
-        occasions: list[tuple[str, MeasurementInput, dt.date]] = [
+        occasions: list[tuple[str, MeasurementInput, dt.date | None]] = [
             (Occasion.START, c.row.start, c.row.start_date)
         ]
-        if c.row.end_date and c.row.end:
-            occasions.append((Occasion.END, c.row.end, c.row.end_date))
-            for occasion, m in c.row.follow_ups.items():
-                due = _add_months(c.row.end_date, FOLLOW_UP_MONTHS[Occasion(occasion)])
-                occasions.append((occasion, m, m.date or due))
+        if c.row.end_date is not None:
+            occasions.append((Occasion.END, c.row.end or MeasurementInput(), c.row.end_date))
+            occasions += [(occasion, m, None) for occasion, m in c.row.follow_ups.items()]
         for occasion, m, default_day in occasions:
             day = m.date or default_day
             measurements.append(
@@ -296,12 +324,12 @@ def _write_batch(
                         participation=p,
                         occasion=occasion,
                         date=day,
-                        education_level=codes.get(CodeList.EDUCATION_LEVEL, m.education_level,
-                                                  day),
-                        public_support_duration=codes.get(
-                            CodeList.PUBLIC_SUPPORT_DURATION, m.public_support_duration, day
+                        education_level=codes.get(CodeList.EDUCATION_LEVEL, m.education_level),
+                        public_support_duration=(
+                            codes.get(CodeList.PUBLIC_SUPPORT_DURATION, m.public_support_duration)
+                            if occasion == Occasion.START else None
                         ),
-                        step=codes.get(CodeList.PROGRESSION_STEP, m.step, day),
+                        step=codes.get(CodeList.PROGRESSION_STEP, m.step),
                         rating_work=m.rating_work,
                         rating_health=m.rating_health,
                         rating_future=m.rating_future,
@@ -314,18 +342,25 @@ def _write_batch(
     through = Measurement.income_sources.through
     income_rows = []
     activity_rows = []
+    answer_rows = []
     for m, given in measurements:
         for key in dict.fromkeys(given.income_sources):
-            code = codes.get(CodeList.INCOME_SOURCE, key, m.date)
+            code = codes.get(CodeList.INCOME_SOURCE, key)
             income_rows.append(through(measurement_id=m.pk, code_id=code.pk))  # type: ignore[union-attr]
         for key, extent in given.activities:
             activity_rows.append(
                 MeasurementActivity(
                     measurement=m,
-                    activity=codes.get(CodeList.ACTIVITY, key, m.date),
+                    activity=codes.get(CodeList.ACTIVITY, key),
                     extent_pct=extent,
                 )
             )
+        for qid, raw in given.answers.items():
+            if value := (raw or "").strip():
+                answer_rows.append(
+                    SupplementaryAnswer(measurement=m, question_id=int(qid), value=value[:1000])
+                )
     through.objects.bulk_create(income_rows, batch_size=BATCH)
     MeasurementActivity.objects.bulk_create(activity_rows, batch_size=BATCH)
+    SupplementaryAnswer.objects.bulk_create(answer_rows, batch_size=BATCH)
     return [p.pk for p in participations]

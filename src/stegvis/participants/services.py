@@ -1,19 +1,21 @@
 """Writes of participations, consents and measurements. Each one transactional and audited.
 
-Every error is a ``ValidationError`` keyed by field with a Swedish message that names the field;
-nothing is saved when one is raised. No message, log line or audit detail holds a personnummer:
-audit details carry ids and code keys only.
+The rules of registration live in :mod:`stegvis.participants.domain` (pure, and shared with the
+bulk import and the API, so they cannot drift apart). This module gathers from the database
+what those rules need, turns their problems into a ``ValidationError`` keyed by field with the
+Swedish message that names the field, and writes; nothing is saved when one is raised. No
+message, log line or audit detail holds a personnummer: audit details carry ids and code keys.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from stegvis.access import scope
@@ -24,8 +26,16 @@ from stegvis.followup.selectors import closure_exists
 from stegvis.followup.services import erase_for_participation
 from stegvis.indicators.facts import refresh_new_participation_fact, refresh_participation_facts
 from stegvis.interventions.models import FollowUpMethod, Intervention, Orientation
-from stegvis.participants import followup, identity
-from stegvis.participants import personnummer as pnr
+from stegvis.lib import dates, freetext
+from stegvis.participants import domain, followup, identity
+from stegvis.participants.domain import (
+    EXIT_REASON_ERROR,
+    MIN_AGE,
+    MSG_SECOND_OPEN,
+    RATINGS,
+    ConsentInput,
+    MeasurementInput,
+)
 from stegvis.participants.models import (
     AnswerType,
     Consent,
@@ -39,51 +49,6 @@ from stegvis.participants.models import (
 )
 from stegvis.reference.models import Code, CodeList, Municipality
 
-MIN_AGE = 16
-MAX_AGE = 67
-EXIT_REASON_ERROR = "felregistrering"
-RATINGS = ("rating_work", "rating_health", "rating_future")
-
-
-@dataclass
-class ConsentInput:
-    date: dt.date | None
-    form_version: str
-    scope_registration: bool = True
-    scope_follow_up: bool = False
-    sharing_parties: list[int] = field(default_factory=list)  # Organisation ids
-
-
-@dataclass
-class MeasurementInput:
-    """One measurement; codes by their stable keys."""
-
-    date: dt.date | None = None  # defaults to the start/end date for those occasions
-    income_sources: list[str] = field(default_factory=list)
-    activities: list[tuple[str, int | None]] = field(default_factory=list)  # (key, extent %)
-    education_level: str | None = None
-    public_support_duration: str | None = None  # start only
-    step: str | None = None
-    rating_work: int | None = None
-    rating_health: int | None = None
-    rating_future: int | None = None
-    answers: dict[int, str] = field(default_factory=dict)  # SupplementaryQuestion id -> answer
-
-
-class _Errors:
-    def __init__(self) -> None:
-        self.by_field: dict[str, list[str]] = {}
-
-    def add(self, name: str, message: str) -> None:
-        self.by_field.setdefault(name, []).append(message)
-
-    def __bool__(self) -> bool:
-        return bool(self.by_field)
-
-    def raise_if_any(self) -> None:
-        if self.by_field:
-            raise ValidationError(self.by_field)
-
 
 @dataclass
 class _ResolvedMeasurement:
@@ -94,7 +59,7 @@ class _ResolvedMeasurement:
     public_support_duration: Code | None
     step: Code | None
     ratings: dict[str, int | None]
-    answers: list[tuple[SupplementaryQuestion, str]]
+    answers: list[tuple[int, str]]  # (SupplementaryQuestion id, answer)
 
     def codes(self) -> dict[str, Any]:
         """Code keys and values for audit details (no identity)."""
@@ -106,7 +71,7 @@ class _ResolvedMeasurement:
             "public_support_duration": getattr(self.public_support_duration, "key", None),
             "step": getattr(self.step, "key", None),
             **self.ratings,
-            "answers": {str(q.pk): v for q, v in self.answers},
+            "answers": {str(qid): v for qid, v in self.answers},
         }
 
 
@@ -137,172 +102,123 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _codebook(m: MeasurementInput) -> dict[tuple[str, str], Code]:
-    """Every code a measurement names, read in one query."""
-    wanted = {
-        (CodeList.INCOME_SOURCE, k) for k in m.income_sources
-    } | {(CodeList.ACTIVITY, k) for k, _pct in m.activities} | {
-        (CodeList.EDUCATION_LEVEL, m.education_level),
-        (CodeList.PUBLIC_SUPPORT_DURATION, m.public_support_duration),
-        (CodeList.PROGRESSION_STEP, m.step),
-    }
-    keys = {key for _list, key in wanted if key}
-    lists = {code_list for code_list, key in wanted if key}
+def raise_problems(problems: Sequence[domain.Problem]) -> None:
+    """The domain's problems as one ``ValidationError`` keyed by field."""
+    if problems:
+        grouped: dict[str, list[str]] = {}
+        for p in problems:
+            grouped.setdefault(p.field, []).append(p.message)
+        raise ValidationError(grouped)
+
+
+def intervention_facts(intervention: Intervention) -> domain.InterventionFacts:
+    return domain.InterventionFacts(
+        start_date=intervention.start_date,
+        end_date=intervention.end_date,
+        identified=(
+            intervention.follow_up_method == FollowUpMethod.IDENTIFIED
+            and intervention.orientation == Orientation.INDIVIDUAL
+        ),
+    )
+
+
+def question_catalogue(association_id: int) -> dict[int, domain.Question]:
     return {
-        (c.list, c.key): c
-        for c in Code.objects.filter(list__in=lists, key__in=keys)
-        if (c.list, c.key) in wanted
+        q.pk: domain.Question(
+            occasion=q.occasion,
+            answer_type=q.answer_type,
+            validity=domain.Validity(q.valid_from, q.valid_to),
+        )
+        for q in SupplementaryQuestion.objects.filter(association_id=association_id)
     }
 
 
-def _code(
-    errors: _Errors, name: str, label: str, code_list: str, key: str | None, day: dt.date,
-    *, required: bool, book: dict[tuple[str, str], Code] | None = None,
-) -> Code | None:
-    if not key:
-        if required:
-            errors.add(name, f"{label}: välj ett värde.")
-        return None
-    if book is not None:
-        code = book.get((code_list, key))
-    else:
-        code = Code.objects.filter(list=code_list, key=key).first()
-    if code is None:
-        errors.add(name, f"{label}: okänd kod.")
-        return None
-    if code.valid_from > day or (code.valid_to is not None and code.valid_to < day):
-        errors.add(name, f"{label}: koden gäller inte det datumet.")
-        return None
-    return code
+def _measurement_codes(m: MeasurementInput) -> set[tuple[str, str]]:
+    wanted = {(CodeList.INCOME_SOURCE.value, k) for k in m.income_sources}
+    wanted |= {(CodeList.ACTIVITY.value, k) for k, _pct in m.activities}
+    for code_list, key in (
+        (CodeList.EDUCATION_LEVEL.value, m.education_level),
+        (CodeList.PUBLIC_SUPPORT_DURATION.value, m.public_support_duration),
+        (CodeList.PROGRESSION_STEP.value, m.step),
+    ):
+        if key:
+            wanted.add((code_list, key))
+    return wanted
 
 
-def _resolve_measurement(
-    errors: _Errors,
-    m: MeasurementInput,
+def _catalogue(
     *,
-    occasion: str,
-    day: dt.date | None,
     association_id: int,
-) -> _ResolvedMeasurement | None:
-    """Validate a measurement, adding errors; ``None`` if it is invalid."""
-    before = len(errors.by_field)
-    if day is None:
-        errors.add("measurement_date", "Mätdatum: ange ett datum.")
-        day = _today()
-    elif day > _today():
-        errors.add("measurement_date", "Mätdatum: datumet kan inte ligga i framtiden.")
-    at_start = occasion == Occasion.START
-    full = occasion in (Occasion.START, Occasion.END)
-
-    book = _codebook(m)
-    income_sources: list[Code] = []
-    if not m.income_sources:
-        errors.add("income_sources", "Försörjning: välj minst en försörjningskälla.")
-    for key in dict.fromkeys(m.income_sources):
-        code = _code(
-            errors, "income_sources", "Försörjning", CodeList.INCOME_SOURCE, key, day,
-            required=True, book=book,
-        )
-        if code is not None:
-            income_sources.append(code)
-
-    activities: list[tuple[Code, int]] = []
-    if not m.activities:
-        errors.add("activities", "Sysselsättning: välj minst en sysselsättning.")
-    seen: set[str] = set()
-    for key, pct in m.activities:
-        if key in seen:
-            errors.add("activities", "Sysselsättning: samma sysselsättning är vald två gånger.")
-            continue
-        seen.add(key)
-        code = _code(
-            errors, "activities", "Sysselsättning", CodeList.ACTIVITY, key, day, required=True,
-            book=book,
-        )
-        if pct is None:
-            errors.add(
-                "activities", "Omfattning: ange omfattning i procent för varje sysselsättning."
+    measurements: Iterable[MeasurementInput] = (),
+    codes: Iterable[tuple[str, str | None]] = (),
+    residence: str | None = None,
+    sharing: Sequence[int] = (),
+) -> tuple[domain.Catalogue, dict[tuple[str, str], Code]]:
+    """What the rules need for one registration, read in few queries; and the codes by key."""
+    measurements = list(measurements)
+    wanted = {(code_list, key) for code_list, key in codes if key}
+    for m in measurements:
+        wanted |= _measurement_codes(m)
+    book: dict[tuple[str, str], Code] = {}
+    if wanted:
+        book = {
+            (c.list, c.key): c
+            for c in Code.objects.filter(
+                list__in={code_list for code_list, _k in wanted},
+                key__in={key for _l, key in wanted},
             )
-        elif not 0 <= pct <= 100:
-            errors.add("activities", "Omfattning: ange en procentsats mellan 0 och 100.")
-        elif code is not None:
-            activities.append((code, int(pct)))
+            if (c.list, c.key) in wanted
+        }
+    members: set[int] = set()
+    if sharing:
+        from stegvis.associations.models import Membership
 
-    education = _code(
-        errors, "education_level", "Utbildningsnivå", CodeList.EDUCATION_LEVEL,
-        m.education_level, day, required=full, book=book,
-    )
-    support = None
-    if at_start:
-        support = _code(
-            errors, "public_support_duration", "Tid i offentlig försörjning",
-            CodeList.PUBLIC_SUPPORT_DURATION, m.public_support_duration, day, required=True,
-            book=book,
+        members = set(
+            Membership.objects.filter(association_id=association_id).values_list(
+                "organisation_id", flat=True
+            )
         )
-    elif m.public_support_duration:
-        errors.add(
-            "public_support_duration",
-            "Tid i offentlig försörjning: anges bara vid start.",
-        )
-    step = _code(
-        errors, "step", "Steg", CodeList.PROGRESSION_STEP, m.step, day, required=full,
-        book=book,
+    catalogue = domain.Catalogue(
+        today=_today(),
+        codes={k: domain.Validity(c.valid_from, c.valid_to) for k, c in book.items()},
+        municipalities=(
+            {residence} if residence and Municipality.objects.filter(code=residence).exists()
+            else set()
+        ),
+        member_ids=members,
+        questions=(
+            question_catalogue(association_id) if any(m.answers for m in measurements) else {}
+        ),
     )
+    return catalogue, book
 
-    ratings: dict[str, int | None] = {}
-    for name in RATINGS:
-        value = getattr(m, name)
-        if value is not None and not 1 <= value <= 10:
-            errors.add(name, "Självskattning: ange ett värde från 1 till 10.")
-        ratings[name] = value
 
-    answers: list[tuple[SupplementaryQuestion, str]] = []
-    if m.answers:
-        if occasion not in (Occasion.START, Occasion.END):
-            errors.add("answers", "Kompletterande frågor: besvaras bara vid start eller avslut.")
-        else:
-            questions = {
-                q.pk: q
-                for q in SupplementaryQuestion.objects.filter(
-                    association_id=association_id, occasion=occasion, valid_from__lte=day
-                ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-            }
-            for qid, raw in m.answers.items():
-                value = (raw or "").strip()
-                if not value:
-                    continue
-                question = questions.get(int(qid))
-                if question is None:
-                    errors.add("answers", "Kompletterande frågor: okänd eller ogiltig fråga.")
-                    continue
-                if question.answer_type == AnswerType.YES_NO and value not in ("ja", "nej"):
-                    errors.add(f"answer_{qid}", "Kompletterande fråga: svara ja eller nej.")
-                    continue
-                if question.answer_type == AnswerType.NUMBER:
-                    try:
-                        float(value.replace(",", "."))
-                    except ValueError:
-                        errors.add(f"answer_{qid}", "Kompletterande fråga: ange ett tal.")
-                        continue
-                if contains_identifier(value):
-                    errors.add(
-                        f"answer_{qid}",
-                        "Kompletterande fråga: svaret får inte innehålla personnummer.",
-                    )
-                    continue
-                answers.append((question, value[:1000]))
+def _resolve(
+    m: MeasurementInput, *, occasion: str, day: dt.date, book: dict[tuple[str, str], Code]
+) -> _ResolvedMeasurement:
+    """A measurement the rules accepted, with its codes as objects."""
 
-    if len(errors.by_field) != before:
-        return None
+    def code(code_list: str, key: str | None) -> Code | None:
+        return book[(code_list, key)] if key else None
+
     return _ResolvedMeasurement(
         date=day,
-        income_sources=income_sources,
-        activities=activities,
-        education_level=education,
-        public_support_duration=support,
-        step=step,
-        ratings=ratings,
-        answers=answers,
+        income_sources=[
+            book[(CodeList.INCOME_SOURCE, k)] for k in dict.fromkeys(m.income_sources)
+        ],
+        activities=[(book[(CodeList.ACTIVITY, k)], int(pct or 0)) for k, pct in m.activities],
+        education_level=code(CodeList.EDUCATION_LEVEL, m.education_level),
+        public_support_duration=(
+            code(CodeList.PUBLIC_SUPPORT_DURATION, m.public_support_duration)
+            if occasion == Occasion.START else None
+        ),
+        step=code(CodeList.PROGRESSION_STEP, m.step),
+        ratings={name: getattr(m, name) for name in RATINGS},
+        answers=[
+            (int(qid), value[:1000])
+            for qid, raw in m.answers.items()
+            if (value := (raw or "").strip())
+        ],
     )
 
 
@@ -336,14 +252,14 @@ def _write_measurement_children(
         [MeasurementActivity(measurement=m, activity=c, extent_pct=pct) for c, pct in r.activities]
     )
     SupplementaryAnswer.objects.bulk_create(
-        [SupplementaryAnswer(measurement=m, question=q, value=v) for q, v in r.answers]
+        [SupplementaryAnswer(measurement=m, question_id=q, value=v) for q, v in r.answers]
     )
 
 
-def _open_participation_exists(intervention: Intervention, person: Person) -> bool:
+def _open_participation_exists(intervention: Intervention, blind: str) -> bool:
     return Participation.objects.filter(
         intervention=intervention,
-        person=person,
+        person__blind_index=blind,
         end_date__isnull=True,
         is_error=False,
         consent_withdrawn_at__isnull=True,
@@ -353,7 +269,6 @@ def _open_participation_exists(intervention: Intervention, person: Person) -> bo
 MSG_ERASED = (
     "Deltagandet är gallrat: uppgifterna om personen finns inte längre och kan inte ändras."
 )
-MSG_SECOND_OPEN = "Personnummer: personen har redan ett pågående deltagande i insatsen."
 
 
 # --- participation_start -------------------------------------------------------------------
@@ -388,134 +303,43 @@ def participation_start(
                 {"idempotency_key": "Formuläret har redan skickats. Ladda om sidan."}
             )
 
-    errors = _Errors()
-    if protected_identity:
-        raise ValidationError(
-            {
-                "protected_identity": (
-                    "Skyddad identitet: personer med skyddade personuppgifter registreras "
-                    "aldrig med personnummer. Räkna personen i insatsens anonyma räkning i "
-                    "stället."
-                )
-            },
-            code="protected_identity",
-        )
-    if (
-        intervention.follow_up_method != FollowUpMethod.IDENTIFIED
-        or intervention.orientation != Orientation.INDIVIDUAL
-    ):
-        raise ValidationError(
-            {
-                "intervention": (
-                    "Insats: insatsen följs inte upp med identifierade deltagare. Använd "
-                    "anonym räkning eller volymräkning."
-                )
-            }
-        )
-
-    parsed: pnr.Identity | None = None
-    try:
-        parsed = pnr.parse(personnummer, today=_today())
-    except pnr.PersonnummerError as exc:
-        errors.add("personnummer", f"Personnummer: {exc.message}")
-
-    today = _today()
-    if start_date is None:
-        errors.add("start_date", "Startdatum: ange ett datum.")
-    else:
-        if start_date < intervention.start_date:
-            errors.add(
-                "start_date",
-                "Startdatum: insatsen började "
-                f"{intervention.start_date.isoformat()}; deltagandet kan inte starta före det.",
-            )
-        if intervention.end_date is not None and start_date > intervention.end_date:
-            errors.add(
-                "start_date",
-                "Startdatum: insatsen slutade "
-                f"{intervention.end_date.isoformat()}; deltagandet kan inte starta efter det.",
-            )
-        if start_date > today:
-            errors.add("start_date", "Startdatum: datumet kan inte ligga i framtiden.")
-
-    if parsed is not None and start_date is not None:
-        age = parsed.age_on(start_date)
-        if age > MAX_AGE:
-            errors.add(
-                "personnummer",
-                f"Personnummer: personen är över {MAX_AGE} år vid start och kan inte registreras.",
-            )
-        elif age < MIN_AGE and not confirm_young:
-            errors.add(
-                "confirm_young",
-                f"Personen är under {MIN_AGE} år vid start. Kontrollera uppgifterna och bekräfta "
-                "att personen ska registreras.",
-            )
-
-    if consent.date is None:
-        errors.add("consent_date", "Datum för samtycke: ange ett datum.")
-    elif start_date is not None and consent.date > start_date:
-        errors.add(
-            "consent_date",
-            "Datum för samtycke: samtycket måste vara lämnat senast på startdatumet.",
-        )
-    elif consent.date > today:
-        errors.add("consent_date", "Datum för samtycke: datumet kan inte ligga i framtiden.")
-    if not (consent.form_version or "").strip():
-        errors.add("consent_form_version", "Blankettversion: ange samtyckesblankettens version.")
-    if not consent.scope_registration:
-        errors.add(
-            "consent_scope_registration",
-            "Samtycke: utan samtycke till registrering kan personen bara räknas anonymt.",
-        )
-    sharing = list(dict.fromkeys(consent.sharing_parties))
-    if sharing:
-        from stegvis.associations.models import Membership
-
-        members = set(
-            Membership.objects.filter(association_id=intervention.association_id).values_list(
-                "organisation_id", flat=True
-            )
-        )
-        if not set(sharing) <= members:
-            errors.add(
-                "consent_sharing_parties",
-                "Delning mellan parter: välj bland förbundets medlemmar.",
-            )
-
-    day = start_date or today
-    referred = _code(
-        errors, "referred_by", "Aktualiserad av", CodeList.REFERRED_BY, referred_by, day,
-        required=True,
+    registration = domain.Registration(
+        personnummer=personnummer,
+        consent=consent,
+        referred_by=referred_by,
+        start_date=start_date,
+        residence=residence,
+        measurement=measurement,
+        protected_identity=protected_identity,
+        confirm_young=confirm_young,
     )
-    municipality = None
-    if not residence:
-        errors.add("residence", "Bostadskommun: välj en kommun.")
-    else:
-        municipality = Municipality.objects.filter(code=residence).first()
-        if municipality is None:
-            errors.add("residence", "Bostadskommun: okänd kommun.")
-
-    resolved = _resolve_measurement(
-        errors,
-        measurement,
-        occasion=Occasion.START,
-        day=measurement.date or start_date,
+    catalogue, book = _catalogue(
         association_id=intervention.association_id,
+        measurements=[measurement],
+        codes=[(CodeList.REFERRED_BY.value, referred_by)],
+        residence=residence,
+        sharing=consent.sharing_parties,
     )
-    if resolved is not None and start_date is not None and resolved.date != start_date:
-        errors.add("measurement_date", "Mätdatum: startmätningen görs på startdatumet.")
-
-    blind = None
-    person: Person | None = None
-    if parsed is not None:
-        blind = identity.blind_index(parsed.normalised)
-        person = Person.objects.filter(blind_index=blind).first()
-        if person is not None and _open_participation_exists(intervention, person):
-            errors.add("personnummer", MSG_SECOND_OPEN)
-    errors.raise_if_any()
-    assert parsed is not None and start_date is not None and resolved is not None
-    assert consent.date is not None and blind is not None
+    parsed, problems = domain.registration_problems(
+        registration,
+        intervention=intervention_facts(intervention),
+        cat=catalogue,
+        already_open=lambda ident: _open_participation_exists(
+            intervention, identity.blind_index(ident.normalised)
+        ),
+    )
+    if problems and problems[0].field == "protected_identity":
+        raise ValidationError(
+            {"protected_identity": problems[0].message}, code="protected_identity"
+        )
+    raise_problems(problems)
+    assert parsed is not None and start_date is not None and consent.date is not None
+    resolved = _resolve(measurement, occasion=Occasion.START, day=start_date, book=book)
+    referred = book[(CodeList.REFERRED_BY, referred_by)] if referred_by else None
+    municipality = Municipality.objects.get(code=residence)
+    sharing = list(dict.fromkeys(consent.sharing_parties))
+    blind = identity.blind_index(parsed.normalised)
+    person = Person.objects.filter(blind_index=blind).first()
 
     try:
         with transaction.atomic():
@@ -542,7 +366,7 @@ def participation_start(
             c = Consent.objects.create(
                 participation=participation,
                 date=consent.date,
-                form_version=consent.form_version.strip()[:40],
+                form_version=consent.form_version.strip(),
                 scope_registration=True,
                 scope_follow_up=consent.scope_follow_up,
             )
@@ -603,39 +427,26 @@ def participation_end(
     """End an open participation with its exit reason and end measurement."""
     intervention = participation.intervention
     require_assigned(actor, intervention)
-    errors = _Errors()
     if not participation.is_open or participation.is_error:
         raise ValidationError({"end_date": "Slutdatum: deltagandet är redan avslutat."})
     assert participation.start_date is not None
-    if end_date is None:
-        errors.add("end_date", "Slutdatum: ange ett datum.")
-    elif end_date < participation.start_date:
-        errors.add("end_date", "Slutdatum: slutdatum kan inte vara före startdatum.")
-    elif end_date > _today():
-        errors.add("end_date", "Slutdatum: datumet kan inte ligga i framtiden.")
-    if exit_reason == EXIT_REASON_ERROR:
-        errors.add(
-            "exit_reason",
-            "Avslutsanledning: använd ”Markera som felregistrering” för att ta bort "
-            "deltagandet ur statistiken.",
-        )
-        reason = None
-    else:
-        reason = _code(
-            errors, "exit_reason", "Avslutsanledning", CodeList.EXIT_REASON, exit_reason,
-            end_date or _today(), required=True,
-        )
-    resolved = _resolve_measurement(
-        errors,
-        measurement,
-        occasion=Occasion.END,
-        day=measurement.date or end_date,
+    catalogue, book = _catalogue(
         association_id=intervention.association_id,
+        measurements=[measurement],
+        codes=[(CodeList.EXIT_REASON.value, exit_reason)],
     )
-    if resolved is not None and end_date is not None and resolved.date != end_date:
-        errors.add("measurement_date", "Mätdatum: slutmätningen görs på slutdatumet.")
-    errors.raise_if_any()
-    assert end_date is not None and resolved is not None
+    raise_problems(
+        domain.ending_problems(
+            start_date=participation.start_date,
+            end_date=end_date,
+            exit_reason=exit_reason,
+            measurement=measurement,
+            cat=catalogue,
+        )
+    )
+    assert end_date is not None and exit_reason
+    reason = book[(CodeList.EXIT_REASON, exit_reason)]
+    resolved = _resolve(measurement, occasion=Occasion.END, day=end_date, book=book)
 
     with transaction.atomic():
         locked = Participation.objects.select_for_update().get(pk=participation.pk)
@@ -655,7 +466,7 @@ def participation_end(
             details={
                 "intervention": intervention.pk,
                 "ended": end_date.isoformat(),
-                "exit_reason": reason.key if reason else None,
+                "exit_reason": reason.key,
                 "measurement": resolved.codes(),
             },
         )
@@ -672,6 +483,9 @@ def consent_covers_follow_up(participation: Participation) -> bool:
     return bool(consent and consent.scope_follow_up and consent.withdrawn_at is None)
 
 
+MSG_OCCASION_TAKEN = "Mättillfälle: det här mättillfället är redan registrerat."
+
+
 def measurement_record(
     *,
     actor: Any,
@@ -682,47 +496,29 @@ def measurement_record(
     """Record an interim measurement or a follow-up 3, 6 or 12 months after the end."""
     intervention = participation.intervention
     require_assigned(actor, intervention)
-    errors = _Errors()
     if participation.consent_withdrawn_at is not None or participation.is_error:
         raise ValidationError({"occasion": "Mättillfälle: deltagandet kan inte längre mätas."})
     assert participation.start_date is not None
-    day = measurement.date
-    if occasion == Occasion.INTERIM:
-        if participation.end_date is not None:
-            errors.add("occasion", "Mättillfälle: delmätningar görs medan deltagandet pågår.")
-        elif day is not None and day < participation.start_date:
-            errors.add("measurement_date", "Mätdatum: datumet är före deltagandets start.")
-    elif occasion in followup.FOLLOW_UP_MONTHS:
-        if participation.end_date is None:
-            errors.add(
-                "occasion", "Mättillfälle: uppföljning görs efter att deltagandet avslutats."
-            )
-        elif not consent_covers_follow_up(participation):
-            errors.add(
-                "occasion", "Mättillfälle: samtycket omfattar inte uppföljning efter avslut."
-            )
-        elif closure_exists(participation, occasion):
-            errors.add("occasion", "Mättillfälle: uppföljningen är redan avslutad utan mätning.")
-        elif day is not None and not followup.in_window(participation.end_date, occasion, day):
-            first, last = followup.window(participation.end_date, occasion)
-            errors.add(
-                "measurement_date",
-                f"Mätdatum: uppföljningen registreras med ett datum från {first.isoformat()} "
-                f"till {last.isoformat()}.",
-            )
-    else:
-        errors.add("occasion", "Mättillfälle: välj delmätning eller en uppföljning.")
+    catalogue, book = _catalogue(
+        association_id=intervention.association_id, measurements=[measurement]
+    )
+    problems = domain.later_measurement_problems(
+        occasion=occasion,
+        start_date=participation.start_date,
+        end_date=participation.end_date,
+        consent_follow_up=consent_covers_follow_up(participation),
+        closed=occasion in followup.FOLLOW_UP_MONTHS and closure_exists(participation, occasion),
+        measurement=measurement,
+        cat=catalogue,
+    )
     if (
         occasion != Occasion.INTERIM
         and Measurement.objects.filter(participation=participation, occasion=occasion).exists()
     ):
-        errors.add("occasion", "Mättillfälle: det här mättillfället är redan registrerat.")
-    resolved = _resolve_measurement(
-        errors, measurement, occasion=occasion, day=day,
-        association_id=intervention.association_id,
-    )
-    errors.raise_if_any()
-    assert resolved is not None
+        problems.append(domain.Problem("occasion", MSG_OCCASION_TAKEN))
+    raise_problems(problems)
+    assert measurement.date is not None
+    resolved = _resolve(measurement, occasion=occasion, day=measurement.date, book=book)
     try:
         with transaction.atomic():
             m = _write_measurement(
@@ -742,9 +538,7 @@ def measurement_record(
             )
             refresh_participation_facts([participation.pk])
     except IntegrityError:
-        raise ValidationError(
-            {"occasion": "Mättillfälle: det här mättillfället är redan registrerat."}
-        ) from None
+        raise ValidationError({"occasion": MSG_OCCASION_TAKEN}) from None
     return m
 
 
@@ -757,18 +551,23 @@ def measurement_correct(
     require_assigned(actor, intervention)
     if participation.consent_withdrawn_at is not None:
         raise ValidationError({"occasion": "Mättillfälle: deltagandet kan inte längre ändras."})
-    errors = _Errors()
     day = values.date or measurement.date
-    if measurement.occasion == Occasion.START and day != participation.start_date:
-        errors.add("measurement_date", "Mätdatum: startmätningen görs på startdatumet.")
-    if measurement.occasion == Occasion.END and day != participation.end_date:
-        errors.add("measurement_date", "Mätdatum: slutmätningen görs på slutdatumet.")
-    resolved = _resolve_measurement(
-        errors, values, occasion=measurement.occasion, day=day,
-        association_id=intervention.association_id,
+    catalogue, book = _catalogue(
+        association_id=intervention.association_id, measurements=[values]
     )
-    errors.raise_if_any()
-    assert resolved is not None
+    problems = domain.measurement_problems(
+        values, occasion=measurement.occasion, day=day, cat=catalogue
+    )
+    if measurement.occasion == Occasion.START and day != participation.start_date:
+        problems.append(
+            domain.Problem("measurement_date", "Mätdatum: startmätningen görs på startdatumet.")
+        )
+    if measurement.occasion == Occasion.END and day != participation.end_date:
+        problems.append(
+            domain.Problem("measurement_date", "Mätdatum: slutmätningen görs på slutdatumet.")
+        )
+    raise_problems(problems)
+    resolved = _resolve(values, occasion=measurement.occasion, day=day, book=book)
     with transaction.atomic():
         before = measurement_snapshot(measurement)
         measurement.date = resolved.date
@@ -944,19 +743,26 @@ def supplementary_question_create(
     from stegvis.access.roles import Capability
 
     scope.require(actor, Capability.MANAGE_ASSOCIATION, association)
-    errors = _Errors()
+    problems: list[domain.Problem] = []
+    today = _today()
     text = (text or "").strip()
     if not text:
-        errors.add("text", "Fråga: skriv frågan.")
+        problems.append(domain.Problem("text", "Fråga: skriv frågan."))
+    elif problem := freetext.text_problem("Fråga", text, today=today):
+        problems.append(domain.Problem("text", problem))
     if answer_type not in AnswerType.values:
-        errors.add("answer_type", "Svarstyp: välj en svarstyp.")
+        problems.append(domain.Problem("answer_type", "Svarstyp: välj en svarstyp."))
     if occasion not in ("start", "end"):
-        errors.add("occasion", "Tillfälle: välj start eller avslut.")
+        problems.append(domain.Problem("occasion", "Tillfälle: välj start eller avslut."))
     if valid_from is None:
-        errors.add("valid_from", "Giltig från: ange ett datum.")
+        problems.append(domain.Problem("valid_from", "Giltig från: ange ett datum."))
+    elif problem := dates.date_problem("Giltig från", valid_from, today=today):
+        problems.append(domain.Problem("valid_from", problem))
     elif valid_to is not None and valid_to < valid_from:
-        errors.add("valid_to", "Giltig till: kan inte vara före giltig från.")
-    errors.raise_if_any()
+        problems.append(domain.Problem("valid_to", "Giltig till: kan inte vara före giltig från."))
+    elif problem := dates.date_problem("Giltig till", valid_to, today=today):
+        problems.append(domain.Problem("valid_to", problem))
+    raise_problems(problems)
     with transaction.atomic():
         q = SupplementaryQuestion.objects.create(
             association=association,
