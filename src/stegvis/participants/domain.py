@@ -56,6 +56,11 @@ MSG_SECOND_OPEN_IN_FILE = (
     "Personnummer: personen har redan ett pågående deltagande på en annan rad i filen."
 )
 MSG_RATING = "Självskattning: ange ett värde från 1 till 10."
+MSG_UNKNOWN_MUNICIPALITY = "Bostadskommun: okänd kommun."
+
+
+def msg_unknown_code(label: str) -> str:
+    return f"{label}: okänd kod."
 
 
 @dataclass
@@ -156,7 +161,7 @@ def _code(
         return
     validity = cat.codes.get((code_list, key))
     if validity is None:
-        problems.add(name, f"{label}: okänd kod.")
+        problems.add(name, msg_unknown_code(label))
     elif not validity.covers(day):
         problems.add(name, f"{label}: koden gäller inte det datumet.")
 
@@ -349,7 +354,7 @@ def registration_problems(
     if not reg.residence:
         problems.add("residence", "Bostadskommun: välj en kommun.")
     elif reg.residence not in cat.municipalities:
-        problems.add("residence", "Bostadskommun: okänd kommun.")
+        problems.add("residence", MSG_UNKNOWN_MUNICIPALITY)
 
     m = reg.measurement
     measured = measurement_problems(m, occasion=START, day=m.date or start, cat=cat, prefix=prefix)

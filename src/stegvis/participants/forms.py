@@ -1,5 +1,6 @@
-"""Forms of the participant pages. Validation of the rules lives in services.py; these forms
-only parse input and turn service errors back into field errors."""
+"""Forms of the participant pages. The rules live in domain.py (through services.py); these
+forms only parse input and turn service errors back into field errors. A code that is not among
+a field's choices gets the rules' own "okänd kod" message."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stegvis.associations.models import Organisation
 from stegvis.interventions.models import Intervention
+from stegvis.participants import domain
 from stegvis.participants.models import AnswerType, Measurement, Occasion, SupplementaryQuestion
 from stegvis.participants.services import ConsentInput, MeasurementInput
 from stegvis.reference import selectors as reference
@@ -29,6 +31,11 @@ RATING_FIELDS = (
 def _code_choices(code_list: str, on: dt.date, *, blank: bool = True) -> list[tuple[str, str]]:
     choices = [(c.key, c.label) for c in reference.codes(code_list, on=on)]
     return [("", _("– välj –")), *choices] if blank else choices
+
+
+def _unknown(label: str) -> dict[str, str]:
+    """The error message of a choice that is not offered: the rules' "okänd kod"."""
+    return {"invalid_choice": domain.msg_unknown_code(label)}
 
 
 def mark_mandatory(fields: dict[str, forms.Field], names: list[str]) -> None:
@@ -76,6 +83,7 @@ class MeasurementFieldsMixin:
             widget=forms.CheckboxSelectMultiple,
             required=False,
             help_text=_("Välj alla försörjningskällor personen har."),
+            error_messages=_unknown("Försörjning"),
         )
         self.activity_keys = [
             (c.key, c.label) for c in reference.codes(CodeList.ACTIVITY, on=on)
@@ -90,16 +98,21 @@ class MeasurementFieldsMixin:
             label=_("Utbildningsnivå"),
             choices=_code_choices(CodeList.EDUCATION_LEVEL, on),
             required=False,
+            error_messages=_unknown("Utbildningsnivå"),
         )
         if occasion == Occasion.START:
             self.fields["public_support_duration"] = forms.ChoiceField(
                 label=_("Tid i offentlig försörjning före insatsen"),
                 choices=_code_choices(CodeList.PUBLIC_SUPPORT_DURATION, on),
                 required=False,
+                error_messages=_unknown("Tid i offentlig försörjning"),
                 help_text=_("Avbrott på högst en månad räknas inte."),
             )
         self.fields["step"] = forms.ChoiceField(
-            label=_("Steg"), choices=_code_choices(CodeList.PROGRESSION_STEP, on), required=False
+            label=_("Steg"),
+            choices=_code_choices(CodeList.PROGRESSION_STEP, on),
+            required=False,
+            error_messages=_unknown("Steg"),
         )
         for name, label in RATING_FIELDS:
             self.fields[name] = forms.IntegerField(
@@ -226,9 +239,15 @@ class RegistrationForm(MeasurementFieldsMixin, ServiceErrorsMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    referred_by = forms.ChoiceField(label=_("Aktualiserad av"), required=False)
+    referred_by = forms.ChoiceField(
+        label=_("Aktualiserad av"), required=False, error_messages=_unknown("Aktualiserad av")
+    )
     start_date = forms.DateField(label=_("Startdatum"), widget=DATE, required=False)
-    residence = forms.ChoiceField(label=_("Bostadskommun"), required=False)
+    residence = forms.ChoiceField(
+        label=_("Bostadskommun"),
+        required=False,
+        error_messages={"invalid_choice": domain.MSG_UNKNOWN_MUNICIPALITY},
+    )
     confirm_young = forms.BooleanField(
         label=_("Jag har kontrollerat uppgifterna: personen är under 16 år och ska registreras"),
         required=False,
@@ -293,7 +312,9 @@ class RegistrationForm(MeasurementFieldsMixin, ServiceErrorsMixin, forms.Form):
 
 class EndForm(MeasurementFieldsMixin, ServiceErrorsMixin, forms.Form):
     end_date = forms.DateField(label=_("Slutdatum"), widget=DATE, required=False)
-    exit_reason = forms.ChoiceField(label=_("Avslutsanledning"), required=False)
+    exit_reason = forms.ChoiceField(
+        label=_("Avslutsanledning"), required=False, error_messages=_unknown("Avslutsanledning")
+    )
 
     def __init__(
         self, *args: Any, intervention: Intervention, questions: list[SupplementaryQuestion],
