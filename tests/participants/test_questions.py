@@ -39,3 +39,41 @@ def test_others_cannot_define_questions(personas, client_for, who):
     )
     assert response.status_code in (403, 404)
     assert not SupplementaryQuestion.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"valid_from": "1800-01-01"},
+         "Giltig från: datumet kan inte vara före 2004-01-01, då Finsam började."),
+        ({"valid_from": "2024-01-01", "valid_to": "2999-01-01"},
+         "Giltig till: datumet kan inte ligga mer än ett år fram i tiden"),
+        ({"text": "Gäller 19730610-7405?"},
+         "Fråga: texten ser ut att innehålla ett personnummer."),
+    ],
+)
+def test_question_refuses_implausible_dates_and_personnummer(personas, client_for, data,
+                                                             message):
+    url = reverse("participants:questions", args=[personas.a.pk])
+    posted = {"text": "Har personen körkort?", "answer_type": "yes_no", "occasion": "start",
+              "valid_from": "2020-01-01", **data}
+    response = client_for(personas.admin_a).post(url, posted)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not SupplementaryQuestion.objects.exists()
+
+
+def test_answer_with_a_phone_number_is_kept_one_with_a_personnummer_refused(
+    personas, insats, client_for
+):
+    q = SupplementaryQuestion.objects.create(
+        association=personas.a, text="Telefon till handläggare?", answer_type="text",
+        occasion="start", valid_from=dt.date(2020, 1, 1),
+    )
+    officer = client_for(personas.officer_a)
+    register = reverse("participants:register", args=[insats.pk])
+    refused = officer.post(register, form_data(**{f"answer_{q.pk}": "19730610-7405"}))
+    assert "svaret får inte innehålla personnummer" in refused.content.decode()
+    done = officer.post(register, form_data(**{f"answer_{q.pk}": "0701234567"}))
+    assert done.status_code == 302
+    assert SupplementaryAnswer.objects.get().value == "0701234567"
