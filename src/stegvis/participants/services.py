@@ -153,8 +153,9 @@ def _catalogue(
     codes: Iterable[tuple[str, str | None]] = (),
     residence: str | None = None,
     sharing: Sequence[int] = (),
-) -> tuple[domain.Catalogue, dict[tuple[str, str], Code]]:
-    """What the rules need for one registration, read in few queries; and the codes by key."""
+) -> tuple[domain.Catalogue, dict[tuple[str, str], Code], Municipality | None]:
+    """What the rules need for one registration, read in few queries; the codes by key and the
+    municipality of ``residence`` (for writing once the rules accept)."""
     measurements = list(measurements)
     wanted = {(code_list, key) for code_list, key in codes if key}
     for m in measurements:
@@ -178,19 +179,17 @@ def _catalogue(
                 "organisation_id", flat=True
             )
         )
+    municipality = Municipality.objects.filter(code=residence).first() if residence else None
     catalogue = domain.Catalogue(
         today=_today(),
         codes={k: domain.Validity(c.valid_from, c.valid_to) for k, c in book.items()},
-        municipalities=(
-            {residence} if residence and Municipality.objects.filter(code=residence).exists()
-            else set()
-        ),
+        municipalities={municipality.code} if municipality is not None else set(),
         member_ids=members,
         questions=(
             question_catalogue(association_id) if any(m.answers for m in measurements) else {}
         ),
     )
-    return catalogue, book
+    return catalogue, book, municipality
 
 
 def _resolve(
@@ -313,7 +312,7 @@ def participation_start(
         protected_identity=protected_identity,
         confirm_young=confirm_young,
     )
-    catalogue, book = _catalogue(
+    catalogue, book, municipality = _catalogue(
         association_id=intervention.association_id,
         measurements=[measurement],
         codes=[(CodeList.REFERRED_BY.value, referred_by)],
@@ -336,7 +335,6 @@ def participation_start(
     assert parsed is not None and start_date is not None and consent.date is not None
     resolved = _resolve(measurement, occasion=Occasion.START, day=start_date, book=book)
     referred = book[(CodeList.REFERRED_BY, referred_by)] if referred_by else None
-    municipality = Municipality.objects.get(code=residence)
     sharing = list(dict.fromkeys(consent.sharing_parties))
     blind = identity.blind_index(parsed.normalised)
     person = Person.objects.filter(blind_index=blind).first()
@@ -430,7 +428,7 @@ def participation_end(
     if not participation.is_open or participation.is_error:
         raise ValidationError({"end_date": "Slutdatum: deltagandet är redan avslutat."})
     assert participation.start_date is not None
-    catalogue, book = _catalogue(
+    catalogue, book, _municipality = _catalogue(
         association_id=intervention.association_id,
         measurements=[measurement],
         codes=[(CodeList.EXIT_REASON.value, exit_reason)],
@@ -499,7 +497,7 @@ def measurement_record(
     if participation.consent_withdrawn_at is not None or participation.is_error:
         raise ValidationError({"occasion": "Mättillfälle: deltagandet kan inte längre mätas."})
     assert participation.start_date is not None
-    catalogue, book = _catalogue(
+    catalogue, book, _municipality = _catalogue(
         association_id=intervention.association_id, measurements=[measurement]
     )
     problems = domain.later_measurement_problems(
@@ -552,7 +550,7 @@ def measurement_correct(
     if participation.consent_withdrawn_at is not None:
         raise ValidationError({"occasion": "Mättillfälle: deltagandet kan inte längre ändras."})
     day = values.date or measurement.date
-    catalogue, book = _catalogue(
+    catalogue, book, _municipality = _catalogue(
         association_id=intervention.association_id, measurements=[values]
     )
     problems = domain.measurement_problems(
