@@ -229,7 +229,7 @@ def _insats(personas: Any, *, name: str, follow_up_method: str, orientation: str
         parties=[orgs[PartyKind.FK], orgs[PartyKind.KOMMUN]],
         controller=orgs[PartyKind.KOMMUN],
         start_date=dt.date(2024, 1, 1),
-        end_date=dt.date(2027, 12, 31),
+        end_date=dt.date.today() + dt.timedelta(days=300),  # dates at most a year ahead
         target_groups=[Code.objects.filter(list=CodeList.TARGET_GROUP).first()],
         precise_orientation=Code.objects.filter(
             list=CodeList.PRECISE_ORIENTATION, key__startswith=prefix
