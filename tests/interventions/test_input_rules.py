@@ -75,7 +75,7 @@ def test_api_refuses_personnummer_in_free_text(personas, codes, client_for, fiel
     assert response.status_code == 422
     body = response.json()
     assert body["errors"][0]["field"] == f"body.payload.{field}"
-    assert "ser ut att innehålla ett personnummer" in body["errors"][0]["message"]
+    assert body["errors"][0]["message"].startswith("Texten ser ut att innehålla ett personnummer")
     assert "7405" not in response.content.decode()
     assert not Intervention.objects.exists()
 
@@ -106,7 +106,7 @@ def test_api_refuses_implausible_insats_dates(personas, codes, client_for, start
     response = _create_api(client_for(personas.manager_a), personas, start_date=start)
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "body.payload.start_date"
-    assert response.json()["errors"][0]["message"].startswith("Datum: datumet kan inte")
+    assert response.json()["errors"][0]["message"].startswith("Datumet kan inte")
     assert not Intervention.objects.exists()
 
 

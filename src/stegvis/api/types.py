@@ -16,17 +16,20 @@ from pydantic import AfterValidator
 from stegvis.lib import dates, freetext
 
 
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _free_text(value: str) -> str:
-    problem = freetext.text_problem("Texten", value, today=timezone.localdate())
-    if problem:
-        raise ValueError(problem)
+    if freetext.contains_personnummer(value, today=timezone.localdate()):
+        raise ValueError(_capitalised(freetext.MESSAGE))
     return value
 
 
 def _plausible_date(value: dt.date) -> dt.date:
-    problem = dates.date_problem("Datum", value, today=timezone.localdate())
-    if problem:
-        raise ValueError(problem)
+    reason = dates.date_reason(value, today=timezone.localdate())
+    if reason:
+        raise ValueError(_capitalised(reason))
     return value
 
 

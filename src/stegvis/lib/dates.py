@@ -20,22 +20,25 @@ def latest(today: dt.date) -> dt.date:
         return today.replace(year=today.year + 1, day=28)
 
 
-def date_problem(label: str, day: dt.date | None, *, today: dt.date) -> str | None:
-    """A Swedish message if ``day`` is implausible, else ``None`` (``None`` days pass)."""
+def date_reason(day: dt.date | None, *, today: dt.date) -> str | None:
+    """Why ``day`` is implausible (lower case, no label), or ``None`` if it is fine."""
     if day is None:
         return None
     if day < FINSAM_START:
-        return (
-            f"{label}: datumet kan inte vara före {FINSAM_START.isoformat()}, "
-            "då Finsam började."
-        )
+        return f"datumet kan inte vara före {FINSAM_START.isoformat()}, då Finsam började."
     last = latest(today)
     if day > last:
         return (
-            f"{label}: datumet kan inte ligga mer än ett år fram i tiden "
+            "datumet kan inte ligga mer än ett år fram i tiden "
             f"(senast {last.isoformat()})."
         )
     return None
+
+
+def date_problem(label: str, day: dt.date | None, *, today: dt.date) -> str | None:
+    """``"<label>: <reason>"`` if ``day`` is implausible, else ``None`` (``None`` days pass)."""
+    reason = date_reason(day, today=today)
+    return f"{label}: {reason}" if reason else None
 
 
 def year_problem(label: str, year: int | None, *, today: dt.date) -> str | None:
