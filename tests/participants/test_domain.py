@@ -96,7 +96,7 @@ def test_ending_rules():
     assert {p.field for p in found} == {"exit_reason", "public_support_duration"}
 
 
-def test_follow_up_needs_end_consent_and_a_date_after_the_window_opens():
+def test_follow_up_needs_end_consent_and_a_date_in_its_window():
     base = {"start_date": START, "measurement": end_measurement(date=dt.date(2024, 11, 1)),
             "cat": CAT, "occasion": "followup_3m"}
     open_one = domain.later_measurement_problems(end_date=None, consent_follow_up=True, **base)
@@ -105,5 +105,5 @@ def test_follow_up_needs_end_consent_and_a_date_after_the_window_opens():
         end_date=dt.date(2024, 9, 2), consent_follow_up=True, **base
     )
     assert [p.message for p in early] == [
-        "Mätdatum: uppföljningen kan registreras tidigast 2024-11-18."
+        "Mätdatum: uppföljningen registreras med ett datum från 2024-11-18 till 2025-02-02."
     ]

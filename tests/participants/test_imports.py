@@ -76,7 +76,8 @@ def test_the_preview_lists_every_row_problem_and_writes_nothing(personas, insats
     assert (1, "consent_scope_registration", "Samtycke: utan samtycke till registrering kan "
             "personen bara räknas anonymt.") in found
     assert (2, "followup_6m.measurement_date",
-            "Mätdatum: uppföljningen kan registreras tidigast 2024-11-17.") in found
+            "Mätdatum: uppföljningen registreras med ett datum från 2024-11-17 till "
+            "2025-02-01.") in found
     assert (2, "followup_99m.occasion",
             "Mättillfälle: välj delmätning eller en uppföljning.") in found
     assert (3, "end_date", "Slutdatum: ange ett datum.") in found

@@ -270,7 +270,8 @@ def test_a_valid_history_is_accepted_everywhere(submit):
 LATER_RULES = [
     ("follow-up dated before the end",
      lambda h: replace(h, follow_up=_follow_up(END - dt.timedelta(days=1))),
-     f"Mätdatum: uppföljningen kan registreras tidigast {EARLIEST.isoformat()}."),
+     f"Mätdatum: uppföljningen registreras med ett datum från {EARLIEST.isoformat()} "
+     "till 2025-02-02."),
     ("follow-up without consent to follow-up",
      lambda h: replace(h, consent=replace(h.consent, scope_follow_up=False)),
      "Mättillfälle: samtycket omfattar inte uppföljning efter avslut."),
