@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from stegvis.participants import domain
+from stegvis.participants import domain, followup
+from stegvis.participants.forms import MSG_OCCASION_NOT_OFFERED
 from stegvis.participants.imports import ImportRejected, ImportRow, participations_import
 from stegvis.participants.models import Measurement, Participation
 from stegvis.participants.services import ConsentInput, MeasurementInput
@@ -23,8 +24,10 @@ from tests.participants.conftest import end_measurement, make_pnr, start_measure
 pytestmark = pytest.mark.django_db
 
 TODAY = dt.date.today()
-START = dt.date(2024, 3, 1)
-END = dt.date(2024, 9, 2)
+# Ended three months ago, so the 3-month follow-up is open today (the page offers only those).
+END = followup.add_months(TODAY, -3)
+START = followup.add_months(END, -6)
+FIRST, LAST = followup.window(END, "followup_3m")
 _tokens = itertools.count()
 
 
@@ -188,15 +191,15 @@ def submit(request, personas, insats, client_for):
             return via_import(client, insats, h, personas.officer_a)
         return via_api(client, insats, h)
 
+    run.entry = request.param  # type: ignore[attr-defined]
     return run
 
 
 # --- the rules -----------------------------------------------------------------------------
 
 FUTURE = TODAY + dt.timedelta(days=10)
-YOUNG = make_pnr(dt.date(2009, 6, 1))  # 14 at START
-OLD = make_pnr(dt.date(1950, 6, 1))  # 73 at START
-EARLIEST = dt.date(2024, 12, 2) - dt.timedelta(days=14)  # 3 months after END, less 14 days
+YOUNG = make_pnr(followup.add_months(START, -14 * 12))  # 14 at START
+OLD = make_pnr(followup.add_months(START, -73 * 12))  # 73 at START
 
 START_RULES = [
     ("future start", lambda h: replace(h, start_date=FUTURE, consent=replace(h.consent,
@@ -259,7 +262,7 @@ def test_under_16_with_confirmation_is_accepted_everywhere(submit):
 
 
 def test_a_valid_history_is_accepted_everywhere(submit):
-    h = History(end_date=END, follow_up=_follow_up(EARLIEST))
+    h = History(end_date=END, follow_up=_follow_up(TODAY))
     assert submit(h) == ""
     p = Participation.objects.get()
     assert p.end_date == END
@@ -270,8 +273,9 @@ def test_a_valid_history_is_accepted_everywhere(submit):
 LATER_RULES = [
     ("follow-up dated before the end",
      lambda h: replace(h, follow_up=_follow_up(END - dt.timedelta(days=1))),
-     f"Mätdatum: uppföljningen registreras med ett datum från {EARLIEST.isoformat()} "
-     "till 2025-02-02."),
+     f"Mätdatum: uppföljningen registreras med ett datum från {FIRST.isoformat()} "
+     f"till {LAST.isoformat()}."),
+    # The page does not offer a follow-up without consent; the import and the API refuse it.
     ("follow-up without consent to follow-up",
      lambda h: replace(h, consent=replace(h.consent, scope_follow_up=False)),
      "Mättillfälle: samtycket omfattar inte uppföljning efter avslut."),
@@ -294,7 +298,9 @@ LATER_RULES = [
 @pytest.mark.parametrize(("rule", "change", "message"), LATER_RULES,
                          ids=[r[0] for r in LATER_RULES])
 def test_end_and_follow_up_rules_refused_everywhere(submit, rule, change, message):
-    h = change(History(end_date=END, follow_up=_follow_up(EARLIEST)))
+    h = change(History(end_date=END, follow_up=_follow_up(TODAY)))
     refused = submit(h)
+    if submit.entry == "page" and rule == "follow-up without consent to follow-up":
+        message = str(MSG_OCCASION_NOT_OFFERED)
     assert message in refused
     assert not Measurement.objects.filter(occasion="followup_3m").exists()

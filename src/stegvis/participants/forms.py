@@ -335,8 +335,15 @@ class EndForm(MeasurementFieldsMixin, ServiceErrorsMixin, forms.Form):
         mark_mandatory(self.fields, ["end_date", "exit_reason"])
 
 
+MSG_OCCASION_NOT_OFFERED = _("Mättillfälle: det mättillfället kan inte registreras nu.")
+
+
 class MeasurementForm(MeasurementFieldsMixin, ServiceErrorsMixin, forms.Form):
-    occasion = forms.ChoiceField(label=_("Mättillfälle"), required=False)
+    occasion = forms.ChoiceField(
+        label=_("Mättillfälle"),
+        required=False,
+        error_messages={"invalid_choice": MSG_OCCASION_NOT_OFFERED},
+    )
 
     def __init__(
         self, *args: Any, intervention: Intervention, occasions: list[tuple[str, str]],
