@@ -36,7 +36,7 @@ def database() -> str:
 
 
 def migrations() -> str:
-    global _migrations_applied  # noqa: PLW0603
+    global _migrations_applied
     if not _migrations_applied:
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
