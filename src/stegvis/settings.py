@@ -435,10 +435,14 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Django's default handlers (unredacted, on "django" and "django.server") are dropped:
+        # every line goes through the console handler above.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         # stegvis.request logs every request; Django's own "Not Found: /path" lines for 4xx
         # would repeat it. 5xx are still logged by django.request, with the traceback.
         "django.request": {"level": "ERROR"},
-        "django.server": {"level": "WARNING"},
+        # The development server's request lines: errors only.
+        "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # PDF rendering reports every layout step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

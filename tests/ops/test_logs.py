@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 from django.conf import settings
 from django.test import Client, override_settings
+from django.utils.log import DEFAULT_LOGGING
 
 from stegvis.audit.middleware import request_id_for
 from stegvis.audit.models import AuditEvent
@@ -43,6 +44,7 @@ def log_output() -> Iterator[LogOutput]:
     }
     root = logging.getLogger()
     saved_handlers, saved_level = root.handlers[:], root.level
+    logging.config.dictConfig(DEFAULT_LOGGING)  # as django.setup() does, then the settings
     logging.config.dictConfig(config)
     output = LogOutput()
     (handler,) = [h for h in root.handlers if isinstance(h.formatter, JsonFormatter)]
@@ -174,6 +176,25 @@ def test_server_error_is_logged_with_traceback_and_request_id(log_output, db):
     request = next(line for line in lines if line["logger"] == "stegvis.request")
     assert request["status"] == 500 and request["level"] == "ERROR"
     assert PNR not in log_output.text
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_djangos_own_loggers_write_only_through_the_redacting_handler(log_output, settings,
+                                                                     debug):
+    settings.DEBUG = debug  # Django's default console handler would print in DEBUG
+    logging.getLogger("django.server").warning('"GET /deltagare/%s/ HTTP/1.1" 404 0', PNR)
+    logging.getLogger("django.request").error("Internal Server Error: /deltagare/%s/", PNR)
+    logging.getLogger("django.security.DisallowedHost").error("Invalid HTTP_HOST %s", PNR)
+    assert PNR not in log_output.text
+    assert len(log_output.lines()) == 3
+    for name in ("django", "django.server", "django.request", "django.security"):
+        logger = logging.getLogger(name)
+        while logger:
+            for handler in logger.handlers:
+                if type(handler).__module__.startswith("_pytest"):
+                    continue  # pytest's own capture
+                assert isinstance(handler.formatter, JsonFormatter), (name, handler)
+            logger = logger.parent if logger.propagate else None
 
 
 def test_successful_health_checks_are_not_logged_at_info(client, db, log_output):
