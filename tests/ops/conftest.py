@@ -15,10 +15,12 @@ STEGVIS = str(Path(sys.executable).with_name("stegvis"))
 
 
 def clean_environ(var_dir: Path) -> dict[str, str]:
-    """This process' environment without any Stegvis setting, and a private var directory."""
+    """This process' environment without any Stegvis setting (nor the browser tests'
+    DJANGO_ALLOW_ASYNC_UNSAFE, which a deployment must not have), and a private var directory."""
     environ = {
         k: v for k, v in os.environ.items()
-        if not k.startswith("STEGVIS_") and k not in {"DATABASE_URL", "SECRET_KEY"}
+        if not k.startswith("STEGVIS_")
+        and k not in {"DATABASE_URL", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     environ["STEGVIS_VAR_DIR"] = str(var_dir)
     return environ
