@@ -12,13 +12,11 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 
 # Views an anonymous visitor may reach, by URL name. Everything not listed must redirect.
 PUBLIC = {
-    # sign-in and its steps (allauth marks them @login_not_required)
-    "account_login", "account_logout", "account_signup", "account_confirm_email",
-    "account_email_verification_sent", "account_inactive", "account_reset_password",
+    # sign-in and its steps (allauth marks its views @login_not_required)
+    "account_login", "account_logout", "account_signup", "account_inactive",
+    "account_confirm_email", "account_email_verification_sent", "account_confirm_login_code",
     "account_reset_password_done", "account_reset_password_from_key",
-    "account_reset_password_from_key_done", "account_login_code_confirm",
-    "account_request_login_code", "account_confirm_login_code", "account_confirm_code",
-    "mfa_authenticate", "mfa_login_webauthn", "mfa_signup_webauthn", "mfa_trust",
+    "account_reset_password_from_key_done",
     "access:mfa_authenticate", "access:password_reset",
     # health checks for load balancers
     "ops:healthz", "ops:readyz",
