@@ -92,6 +92,18 @@ def test_production_refuses_to_start_without_its_secrets(tmp_path: Path):
     assert not (tmp_path / "var" / "dev-secrets.json").exists()
 
 
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [("STEGVIS_ALLOWED_HOSTS", "STEGVIS_ALLOWED_HOSTS must be set in production"),
+     ("DATABASE_URL", "DATABASE_URL (or DATABASE_URL_FILE) must be set in production")],
+)
+def test_production_refuses_development_defaults(tmp_path: Path, missing, message):
+    environ = {k: v for k, v in production_environ(tmp_path).items() if k != missing}
+    result = stegvis("check", env=environ)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
 def test_production_refuses_debug(tmp_path: Path):
     result = stegvis("check", env={**production_environ(tmp_path), "STEGVIS_DEBUG": "1"})
     assert result.returncode != 0
