@@ -22,6 +22,8 @@ PUBLIC = {
     "ops:healthz", "ops:readyz",
     # the accessibility statement (tillgänglighetsredogörelse) must be readable by anyone
     "web:accessibility",
+    # a participant answers a follow-up through a one-time link, without an account
+    "followup:answer", "followup:thanks", "followup:declined",
 }
 # The token-authenticated API answers JSON 401 itself (never a redirect to a sign-in page).
 API_NAMESPACE = "api"
