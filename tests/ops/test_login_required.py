@@ -18,6 +18,8 @@ PUBLIC = {
     "account_reset_password_done", "account_reset_password_from_key",
     "account_reset_password_from_key_done",
     "access:mfa_authenticate", "access:password_reset",
+    # first sign-in with a one-time activation code from an administrator
+    "access:activate",
     # health checks for load balancers
     "ops:healthz", "ops:readyz",
     # the accessibility statement (tillgänglighetsredogörelse) must be readable by anyone
