@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -14,6 +14,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", {"start": selectors.start_page(user=request.user)})
 
 
+@login_not_required
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(
         request,
