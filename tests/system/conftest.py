@@ -189,14 +189,15 @@ def check_page(page: Page, url: str | None = None, *, status: int = 200) -> None
             f"{url}: HTTP {response.status if response else None}, expected {status}"
         )
     assert_page_structure(page)
+    size = page.viewport_size  # put back afterwards: a test may be working at 320 px
     page.set_viewport_size(WIDE)
-    assert_accessible(page)
-    page.set_viewport_size(NARROW)
     try:
+        assert_accessible(page)
+        page.set_viewport_size(NARROW)
         assert_reflows(page)
         assert_accessible(page)
     finally:
-        page.set_viewport_size(WIDE)
+        page.set_viewport_size(size or WIDE)
 
 
 _DATE_ORDERS = ("%Y%m%d", "%m%d%Y", "%d%m%Y")
