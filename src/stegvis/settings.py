@@ -287,6 +287,9 @@ TEMPLATES = [
     },
 ]
 
+# Every form renders its fields with FKUI markup (the one form layer, stegvis.web.forms).
+FORM_RENDERER = "stegvis.web.forms.FormRenderer"
+
 DATABASE_URL = env("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'stegvis.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
