@@ -7,3 +7,6 @@ class IndicatorsConfig(AppConfig):
 
     def ready(self) -> None:
         from stegvis.indicators import checks  # noqa: F401  (registers the system check)
+        from stegvis.indicators import versions
+
+        versions.connect()

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
-from stegvis.indicators import linking, maths, periods, selectors
+from stegvis.access import scope
+from stegvis.indicators import linking, maths, periods, selectors, versions
 from stegvis.indicators.linking import cohort, fu_due, fu_measured, headline, step_both
 from stegvis.indicators.maths import Figure
 from stegvis.indicators.selectors import NO_PUBLIC, ReportQuery
@@ -670,7 +673,37 @@ def _layout(reports: dict[str, Report], extra: dict[str, Table]) -> linking.Layo
     )
 
 
+BUNDLE_TIMEOUT: Final = 24 * 3600
+
+
+def _bundle_key(user: Any, query: ReportQuery) -> str:
+    """Everything the bundle depends on: the user's report scope (not the user), the query,
+    the threshold, today's date and — read *before* the data — the data versions of the scope
+    (ADR 0012)."""
+    allowed = scope.association_ids(user, selectors.REPORTS)
+    parts = (
+        sorted(allowed) if allowed is not None else None,
+        query,
+        threshold(),
+        timezone.localdate().isoformat(),
+        versions.token(None if allowed is None else query.association_ids),
+    )
+    return "stegvis:bundle:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
 def bundle(*, user: Any, query: ReportQuery) -> Bundle:
+    """The protected bundle of ``query`` for ``user``: from the cache when nothing it depends
+    on has changed since it was built (every get returns a fresh copy), else :func:`build_bundle`."""
+    key = _bundle_key(user, query)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    result = build_bundle(user=user, query=query)
+    cache.set(key, result, BUNDLE_TIMEOUT)
+    return result
+
+
+def build_bundle(*, user: Any, query: ReportQuery) -> Bundle:
     """Build the headline, the six reports and the tables that share their counts (the start
     page's months for a single year; the national table for a national reader) and protect
     them as one problem with the links of :mod:`linking`."""
