@@ -693,7 +693,7 @@ def _bundle_key(user: Any, query: ReportQuery) -> str:
 
 def bundle(*, user: Any, query: ReportQuery) -> Bundle:
     """The protected bundle of ``query`` for ``user``: from the cache when nothing it depends
-    on has changed since it was built (every get returns a fresh copy), else :func:`build_bundle`."""
+    on has changed since it was built (every get is a fresh copy), else :func:`build_bundle`."""
     key = _bundle_key(user, query)
     cached = cache.get(key)
     if cached is not None:

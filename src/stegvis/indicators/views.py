@@ -52,7 +52,7 @@ def _table_context(report: Report, request: HttpRequest | None = None) -> list[d
             rows = shown + [r for r in rows if r["is_total"]]
             params = request.GET.copy() if request is not None else None
 
-            def link(n: int, params: Any = params) -> str | None:
+            def link(n: int, params: Any = params, pages: int = pages) -> str | None:
                 if params is None or not 1 <= n <= pages:
                     return None
                 params["sida"] = str(n)
