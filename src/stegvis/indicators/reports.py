@@ -691,16 +691,36 @@ def _bundle_key(user: Any, query: ReportQuery) -> str:
     return "stegvis:bundle:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
+def _parts(b: Bundle) -> dict[str, Any]:
+    return {**{f"report:{n}": r for n, r in b.reports.items()}, "extra": b.extra,
+            "threshold": b.threshold}
+
+
+def _cached(
+    user: Any, query: ReportQuery, names: list[str]
+) -> tuple[dict[str, Any], Bundle | None]:
+    """The parts ``names`` of the bundle of ``query``: from the cache (each part stored on its
+    own, so a page unpickles only the report it shows), else built and stored."""
+    key = _bundle_key(user, query)
+    got = cache.get_many([f"{key}:{n}" for n in names])
+    if len(got) == len(names):
+        return {n: got[f"{key}:{n}"] for n in names}, None
+    built = build_bundle(user=user, query=query)
+    parts = _parts(built)
+    cache.set_many({f"{key}:{n}": v for n, v in parts.items()}, BUNDLE_TIMEOUT)
+    return {n: parts[n] for n in names}, built
+
+
 def bundle(*, user: Any, query: ReportQuery) -> Bundle:
     """The protected bundle of ``query`` for ``user``: from the cache when nothing it depends
     on has changed since it was built (every get is a fresh copy), else :func:`build_bundle`."""
-    key = _bundle_key(user, query)
-    cached = cache.get(key)
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
-    result = build_bundle(user=user, query=query)
-    cache.set(key, result, BUNDLE_TIMEOUT)
-    return result
+    names = [f"report:{n}" for n in ("indikatorer", *REPORTS)] + ["extra", "threshold"]
+    parts, built = _cached(user, query, names)
+    if built is not None:
+        return built
+    return Bundle(query, parts["threshold"],
+                  {n.removeprefix("report:"): parts[n] for n in names if n.startswith("report:")},
+                  parts["extra"])
 
 
 def build_bundle(*, user: Any, query: ReportQuery) -> Bundle:
@@ -733,7 +753,10 @@ def build_bundle(*, user: Any, query: ReportQuery) -> Bundle:
 def build(name: str, *, user: Any, query: ReportQuery) -> Report:
     """Report ``name`` (or ``indikatorer``) out of its scope's one protection run
     (KeyError for an unknown name)."""
-    return bundle(user=user, query=query).reports[name]
+    if name != "indikatorer" and name not in REPORTS:
+        raise KeyError(name)
+    parts, _built = _cached(user, query, [f"report:{name}"])
+    return parts[f"report:{name}"]  # type: ignore[no-any-return]
 
 
 # --- start page and national view ----------------------------------------------------------
@@ -765,9 +788,9 @@ def association_start(*, user: Any, association_id: int, today: dt.date | None =
 
 
 def national(*, user: Any, query: ReportQuery) -> Report:
-    b = bundle(user=user, query=query)
-    return Report("nationellt", "Nationell översikt", query, [b.extra["national"]],
-                  threshold=b.threshold)
+    parts, _built = _cached(user, query, ["extra", "threshold"])
+    return Report("nationellt", "Nationell översikt", query, [parts["extra"]["national"]],
+                  threshold=parts["threshold"])
 
 
 def yearly_aggregate(*, user: Any, association_id: int, year: int) -> Report:
