@@ -137,6 +137,12 @@ def _kommun_population(s):
     row.save()
 
 
+def _organiser_renamed(s):
+    organiser = s.i1.organiser
+    organiser.name = "Nytt namn"
+    organiser.save()
+
+
 def _mark_error(s):
     from stegvis.participants import services as ps
 
@@ -144,7 +150,8 @@ def _mark_error(s):
 
 
 @pytest.mark.parametrize("write", [_budget, _anonymous_add, _anonymous_set, _volume,
-                                   _area_population, _kommun_population, _mark_error])
+                                   _area_population, _kommun_population, _organiser_renamed,
+                                   _mark_error])
 def test_every_kind_of_write_changes_the_version_of_a(scenario, write):
     user = scenario.personas.reader_a
     before = versions.token(_query(user).association_ids)

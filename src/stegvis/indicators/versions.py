@@ -6,7 +6,8 @@ the data, so a cache entry may hold data newer than its key but never older.
 
 What bumps: the fact table's writes (:mod:`facts`, explicit), and — through model signals, in
 the same transaction as the service that saves — insatser and their years, budget lines,
-anonymous and volume counts, förbund and their area, codes, kommuner and populations.
+anonymous and volume counts, förbund and their area, organisations (an insats's
+anordnare is shown by name), codes, kommuner and populations.
 """
 
 from __future__ import annotations
@@ -93,7 +94,7 @@ def _on_m2m(sender: Any, instance: Any, action: str, **kwargs: Any) -> None:
 
 
 def connect() -> None:
-    from stegvis.associations.models import AreaPart, Association
+    from stegvis.associations.models import AreaPart, Association, Organisation
     from stegvis.interventions.models import (
         AnonymousCount,
         BudgetLine,
@@ -103,7 +104,7 @@ def connect() -> None:
     )
     from stegvis.reference.models import Code, Municipality, PopulationByAge
 
-    for model in (Association, AreaPart, Intervention, InterventionYear, BudgetLine,
+    for model in (Association, AreaPart, Organisation, Intervention, InterventionYear, BudgetLine,
                   AnonymousCount, VolumeCount, Code, Municipality, PopulationByAge):
         post_save.connect(_on_change, sender=model, dispatch_uid=f"versions-save-{model.__name__}")
         post_delete.connect(_on_change, sender=model,
