@@ -13,10 +13,15 @@ from dataclasses import dataclass
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from hypothesis import settings as hypothesis_settings
 
 from stegvis.access.roles import TWO_FACTOR_ROLES, Role
 from stegvis.associations.models import Association
 from tests import factories
+
+# Property tests check behaviour, never speed: a loaded CI machine must not fail them on time.
+hypothesis_settings.register_profile("stegvis", deadline=None)
+hypothesis_settings.load_profile("stegvis")
 
 PASSWORD = "korrekt-hast-batteri-42"
 
