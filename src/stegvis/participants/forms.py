@@ -437,3 +437,46 @@ class SupplementaryQuestionForm(ServiceErrorsMixin, forms.Form):
     )
     valid_from = forms.DateField(label=_("Giltig från"), widget=DATE, required=False)
     valid_to = forms.DateField(label=_("Giltig till"), widget=DATE, required=False)
+
+
+class MarkErrorForm(ServiceErrorsMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Anledning"),
+        max_length=500,
+        required=False,
+        help_text=_("Till exempel fel person eller fel insats. Skriv inget personnummer."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        mark_mandatory(self.fields, ["reason"])
+
+
+class WithdrawForm(ServiceErrorsMixin, forms.Form):
+    withdrawn_on = forms.DateField(
+        label=_("Datum då samtycket återkallades"),
+        widget=DATE,
+        required=False,
+        help_text=_("Skriv datumet som ÅÅÅÅ-MM-DD."),
+    )
+    confirm = forms.BooleanField(
+        label=_("Jag förstår att uppgifterna raderas och att det inte går att ångra"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        mark_mandatory(self.fields, ["withdrawn_on", "confirm"])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if "withdrawn_on" not in self.errors and cleaned.get("withdrawn_on") is None:
+            self.add_error(
+                "withdrawn_on", _("Datum då samtycket återkallades: fyll i datumet.")
+            )
+        if not cleaned.get("confirm"):
+            self.add_error(
+                "confirm",
+                _("Bekräftelse: kryssa i rutan för att bekräfta att uppgifterna ska raderas."),
+            )
+        return cleaned

@@ -211,6 +211,31 @@ def participation_measurements(*, participation: Participation) -> list[Measurem
     )
 
 
+@dataclass(frozen=True)
+class WithdrawalPreview:
+    """What withdrawing consent for one participation erases (shown before confirming)."""
+
+    measurements: int
+    person_erased: bool
+    other_participations: int
+
+
+def withdrawal_preview(*, participation: Participation) -> WithdrawalPreview:
+    """Counts for the confirmation page of a participation read via ``participation_get``."""
+    others = 0
+    if participation.person_id is not None:
+        others = (
+            Participation.objects.filter(person_id=participation.person_id)
+            .exclude(pk=participation.pk)
+            .count()
+        )
+    return WithdrawalPreview(
+        measurements=Measurement.objects.filter(participation=participation).count(),
+        person_erased=participation.person_id is not None and others == 0,
+        other_participations=others,
+    )
+
+
 def measurement_get(*, user: Any, pk: int) -> Measurement:
     """One measurement of a participation in the user's assigned insatser (404 otherwise)."""
     m = (

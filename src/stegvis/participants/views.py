@@ -22,11 +22,13 @@ from stegvis.participants.forms import (
     AnonymousForm,
     CorrectionForm,
     EndForm,
+    MarkErrorForm,
     MeasurementForm,
     RegistrationForm,
     RevealForm,
     SearchForm,
     SupplementaryQuestionForm,
+    WithdrawForm,
     error_links,
 )
 from stegvis.participants.models import Occasion, Participation
@@ -364,38 +366,30 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _confirm_action(
-    request: HttpRequest, pk: int, *, purpose: str, template: str, action: Any, done: str
-) -> HttpResponse:
-    participation = selectors.participation_get(user=request.user, pk=pk, purpose=purpose)
-    error = ""
-    if request.method == "POST":
-        try:
-            action(actor=request.user, participation=participation)
-        except ValidationError as exc:
-            error = " ".join(m for ms in exc.message_dict.values() for m in ms)
-        else:
-            messages.success(request, done)
-            if participation.consent_withdrawn_at is not None:
-                return redirect("participants:intervention", pk=participation.intervention_id)
-            return redirect("participants:detail", pk=participation.pk)
-    return render(
-        request,
-        template,
-        {"participation": participation, "masked": selectors.masked_number(participation),
-         "error": error},
-        status=400 if error else 200,
-    )
-
-
 @personal_data
 @login_required
 @GET_POST
 def mark_error(request: HttpRequest, pk: int) -> HttpResponse:
-    return _confirm_action(
-        request, pk, purpose="mark_error", template="participants/mark_error.html",
-        action=services.participation_mark_error,
-        done=_("Deltagandet är markerat som felregistrering och räknas inte i statistiken."),
+    """Felregistrering asks for a reason before the participation leaves the statistics."""
+    participation = selectors.participation_get(user=request.user, pk=pk, purpose="mark_error")
+    form = MarkErrorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.participation_mark_error(
+                actor=request.user, participation=participation,
+                reason=form.cleaned_data.get("reason") or "",
+            )
+        except ValidationError as exc:
+            form.apply_service_errors(exc)
+        else:
+            messages.success(
+                request,
+                _("Deltagandet är markerat som felregistrering och räknas inte i statistiken."),
+            )
+            return redirect("participants:detail", pk=participation.pk)
+    return _form_page(
+        request, "participants/mark_error.html", form, participation=participation,
+        masked=selectors.masked_number(participation),
     )
 
 
@@ -403,10 +397,28 @@ def mark_error(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @GET_POST
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    return _confirm_action(
-        request, pk, purpose="withdraw", template="participants/withdraw.html",
-        action=services.consent_withdraw,
-        done=_("Samtycket är återkallat. Uppgifterna är raderade och deltagandet räknas anonymt."),
+    """Withdrawn consent: name what is erased, ask for the date and an explicit confirmation."""
+    participation = selectors.participation_get(user=request.user, pk=pk, purpose="withdraw")
+    form = WithdrawForm(request.POST or None, initial={"withdrawn_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_withdraw(
+                actor=request.user, participation=participation,
+                withdrawn_on=form.cleaned_data["withdrawn_on"],
+            )
+        except ValidationError as exc:
+            form.apply_service_errors(exc)
+        else:
+            messages.success(
+                request,
+                _("Samtycket är återkallat. Uppgifterna är raderade och deltagandet räknas "
+                  "anonymt."),
+            )
+            return redirect("participants:intervention", pk=participation.intervention_id)
+    return _form_page(
+        request, "participants/withdraw.html", form, participation=participation,
+        masked=selectors.masked_number(participation),
+        erased=selectors.withdrawal_preview(participation=participation),
     )
 
 
