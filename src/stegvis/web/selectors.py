@@ -7,7 +7,7 @@ from typing import Any
 
 from stegvis.access import scope
 from stegvis.access.models import ROLE_LABELS
-from stegvis.access.roles import Role
+from stegvis.access.roles import CAPABILITIES, Capability, Role
 from stegvis.associations.models import Association
 
 
@@ -16,6 +16,14 @@ class StartEntry:
     association: Association | None  # None: national role
     roles: list[str]
     role_keys: frozenset[Role]
+
+    @property
+    def can_view_association(self) -> bool:
+        """The förbund page (or, nationally, the list of förbund) opens for these roles.
+
+        A rapportläsare has no such capability: showing the link would lead to a 403 page.
+        """
+        return any(Capability.VIEW_ASSOCIATION in CAPABILITIES[r] for r in self.role_keys)
 
 
 def start_page(*, user: Any) -> list[StartEntry]:
