@@ -2,6 +2,8 @@ from django.urls import include, path
 
 from stegvis.api.api import api
 
+handler403 = "stegvis.web.views.permission_denied"
+
 urlpatterns = [
     path("", include("stegvis.web.urls")),
     path("forbund/", include("stegvis.associations.urls")),

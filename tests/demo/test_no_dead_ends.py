@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.urls import reverse
 
 from stegvis.demo import generator
 
@@ -72,3 +73,14 @@ def test_report_reader_is_not_offered_the_forbund_page(demo):
     client.force_login(get_user_model().objects.get(username="nationell.analytiker"))
     html = client.get("/").content.decode()
     assert "Alla samordningsförbund" not in html
+
+
+def test_refused_forbund_admin_is_not_told_to_ask_themself(personas, client_for):
+    refused = client_for(personas.admin_a).get(reverse("finance:national"))
+    html = refused.content.decode()
+    assert refused.status_code == 403
+    assert "kontakta Stegvis systemadministratör" in html
+    assert "kontakta förbundets administratör" not in html
+    other = client_for(personas.reader_a).get(reverse("finance:national"))
+    assert other.status_code == 403
+    assert "kontakta förbundets administratör" in other.content.decode()

@@ -48,3 +48,8 @@ def start_page(*, user: Any) -> list[StartEntry]:
             )
         )
     return entries
+
+
+def asks_system_admin(*, user: Any) -> bool:
+    """Whom a refused user should ask for access: a förbundsadministratör asks the system's."""
+    return Role.ASSOCIATION_ADMIN in scope.grants(user).all_roles()
