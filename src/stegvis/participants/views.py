@@ -10,14 +10,22 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from stegvis.access.personal_data import personal_data
 from stegvis.followup.selectors import recent_link_outcomes, registrable_occasions
 from stegvis.interventions.services import anonymous_count_add
-from stegvis.participants import followup, selectors, services
+from stegvis.participants import casework, followup, selectors, services
 from stegvis.participants import personnummer as pnr
+from stegvis.participants.casework_forms import (
+    CoachMoveForm,
+    InterventionMoveForm,
+    ParticipantFilterForm,
+    ReferenceForm,
+    person_name,
+)
 from stegvis.participants.forms import (
     AnonymousForm,
     CorrectionForm,
@@ -122,15 +130,34 @@ def worklist(request: HttpRequest) -> HttpResponse:
 @personal_data
 @login_required
 def intervention_participants(request: HttpRequest, pk: int) -> HttpResponse:
+    """An insats's participants: filter by status, coach and start year, sort, page (GET)."""
     intervention = selectors.intervention_for_participants(user=request.user, pk=pk)
-    participations = selectors.participation_list(user=request.user, intervention=intervention)
+    coaches = selectors.intervention_coaches(intervention=intervention)
+    form = ParticipantFilterForm(
+        request.GET or None,
+        coaches=coaches,
+        years=selectors.intervention_start_years(intervention=intervention),
+    )
+    filters = form.filters()
+    page = selectors.participation_page(
+        user=request.user, intervention=intervention, page=request.GET.get("page"), **filters
+    )
+    names = {u.pk: person_name(u) for u in coaches}
+    query = urlencode({k: v for k, v in request.GET.items() if k != "page" and v})
     return render(
         request,
         "participants/intervention.html",
         {
             "intervention": intervention,
-            "rows": [(p, selectors.masked_number(p)) for p in participations],
+            "filter_form": form,
+            "page": page,
+            "query_prefix": f"{query}&" if query else "",
+            "rows": [
+                (p, selectors.masked_number(p), names.get(p.current_coach_id, ""))
+                for p in page.object_list
+            ],
         },
+        status=400 if form.is_bound and form.errors else 200,
     )
 
 
@@ -226,6 +253,27 @@ def _detail_context(request: HttpRequest, participation: Participation) -> dict[
         "can_follow_up": can_follow_up,
         "follow_ups_left": [(o, labels[o]) for o in open_now],
         "reveal_form": RevealForm(),
+        **_casework_forms(request, participation),
+    }
+
+
+def _casework_forms(
+    request: HttpRequest, participation: Participation, **bound: Any
+) -> dict[str, Any]:
+    """The own-reference, change-of-coach and change-of-insats forms of the detail page."""
+    if not participation.is_open or participation.is_error or participation.person_id is None:
+        return {"reference_form": None, "coach_form": None, "move_form": None}
+    coaches = selectors.intervention_coaches(intervention=participation.intervention)
+    targets = selectors.move_targets(user=request.user, participation=participation)
+    return {
+        "reference_form": bound.get("reference_form")
+        or ReferenceForm(initial={"own_reference": participation.own_reference}),
+        "coach_form": bound.get("coach_form")
+        or CoachMoveForm(coaches=coaches, current=participation.current_coach_id),
+        "move_form": bound.get("move_form") or InterventionMoveForm(targets=targets),
+        "coach_name": next(
+            (person_name(u) for u in coaches if u.pk == participation.current_coach_id), ""
+        ),
     }
 
 
@@ -443,4 +491,74 @@ def questions(request: HttpRequest, association_id: int) -> HttpResponse:
     return _form_page(
         request, "participants/questions.html", form, association=association,
         questions=existing,
+    )
+
+
+def _casework_post(
+    request: HttpRequest, pk: int, *, purpose: str, name: str, make: Any, act: Any, done: str
+) -> HttpResponse:
+    participation = selectors.participation_get(user=request.user, pk=pk, purpose=purpose)
+    form = make(request, participation)
+    if form.is_valid():
+        try:
+            act(participation, form)
+        except ValidationError as exc:
+            form.apply_service_errors(exc)
+        else:
+            messages.success(request, done)
+            return redirect("participants:detail", pk=participation.pk)
+    context = _detail_context(request, participation)
+    context.update(_casework_forms(request, participation, **{name: form}))
+    context["error_links"] = error_links(form)
+    return render(request, "participants/detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def reference(request: HttpRequest, pk: int) -> HttpResponse:
+    return _casework_post(
+        request, pk, purpose="reference", name="reference_form",
+        make=lambda r, p: ReferenceForm(r.POST),
+        act=lambda p, f: casework.participation_reference_set(
+            actor=request.user, participation=p,
+            reference=f.cleaned_data.get("own_reference") or "",
+        ),
+        done=_("Din egen referens är sparad."),
+    )
+
+
+@login_required
+@require_POST
+def coach_move(request: HttpRequest, pk: int) -> HttpResponse:
+    def make(r: HttpRequest, p: Participation) -> CoachMoveForm:
+        return CoachMoveForm(
+            r.POST, coaches=selectors.intervention_coaches(intervention=p.intervention),
+            current=p.current_coach_id,
+        )
+
+    return _casework_post(
+        request, pk, purpose="coach_move", name="coach_form", make=make,
+        act=lambda p, f: casework.participation_coach_move(
+            actor=request.user, participation=p,
+            coach=f.coaches.get(f.cleaned_data.get("coach")),
+        ),
+        done=_("Deltagandet har en ny deltagaransvarig."),
+    )
+
+
+@login_required
+@require_POST
+def intervention_move(request: HttpRequest, pk: int) -> HttpResponse:
+    def make(r: HttpRequest, p: Participation) -> InterventionMoveForm:
+        return InterventionMoveForm(
+            r.POST, targets=selectors.move_targets(user=request.user, participation=p)
+        )
+
+    return _casework_post(
+        request, pk, purpose="intervention_move", name="move_form", make=make,
+        act=lambda p, f: casework.participation_intervention_move(
+            actor=request.user, participation=p,
+            target=f.targets.get(f.cleaned_data.get("target")),
+        ),
+        done=_("Deltagandet är flyttat till den nya insatsen."),
     )
