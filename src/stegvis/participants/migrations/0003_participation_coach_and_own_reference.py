@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participants', '0001_initial'),
+        ('participants', '0002_measurement_source'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
