@@ -387,3 +387,50 @@ def test_non_officers_are_refused_the_officer_pages(personas, client_for):
         assert client.get(reverse("participants:index")).status_code == 403
         assert client.get(reverse("participants:worklist")).status_code == 403
     assert AuditEvent.objects.filter(action=Action.PERMISSION_DENIED).exists()
+
+
+def test_registration_defaults_and_choices(personas, insats, client_for):
+    client = client_for(personas.officer_a)
+    html = client.get(reverse("participants:register", args=[insats.pk])).content.decode()
+    today = dt.date.today().isoformat()
+    assert re.search(rf'name="consent_date"[^>]*value="{today}"', html)
+    assert re.search(rf'name="start_date"[^>]*value="{today}"', html)
+    box = re.search(r'<input[^>]*name="consent_scope_registration"[^>]*>', html).group(0)
+    assert "checked" not in box
+    # The hint describes every accepted format.
+    assert "10 eller 12 siffror, med eller utan bindestreck" in html
+    # Protected identity is a choice leading to the anonymous count, not an error.
+    assert 'name="protected_identity"' not in html
+    anonymous = reverse("participants:anonymous", args=[insats.pk])
+    assert f'href="{anonymous}"' in html
+    page = client.get(anonymous)
+    assert page.status_code == 200 and 'name="sex"' in page.content.decode()
+
+
+def test_registration_error_summary_follows_the_form(personas, insats, client_for):
+    response = client_for(personas.officer_a).post(
+        reverse("participants:register", args=[insats.pk]),
+        form_data(personnummer="", consent_date="", start_date="", residence="", form_token="t1"),
+    )
+    assert response.status_code == 400
+    anchors = [a for a, _m in response.context["error_links"]]
+    fields = list(response.context["form"].fields)
+    positions = [fields.index(a.removeprefix("#id_").removesuffix("_0")) for a in anchors
+                 if a.startswith("#id_")]
+    assert positions == sorted(positions) and len(positions) >= 3
+    html = response.content.decode()
+    for anchor in anchors:  # every error names a field that is on the page
+        if anchor.startswith("#id_"):
+            assert f'id="{anchor[1:]}"' in html
+
+
+def test_duplicate_links_to_the_existing_participation(personas, insats, client_for):
+    p = registered(personas, insats)
+    response = client_for(personas.officer_a).post(
+        reverse("participants:register", args=[insats.pk]),
+        form_data(start_date=dt.date.today().isoformat(), form_token="again"),
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "redan ett pågående deltagande" in html
+    assert f'href="{reverse("participants:detail", args=[p.pk])}"' in html

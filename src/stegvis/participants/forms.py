@@ -216,7 +216,9 @@ class RegistrationForm(MeasurementFieldsMixin, ServiceErrorsMixin, forms.Form):
         label=_("Personnummer eller samordningsnummer"),
         max_length=20,
         required=False,
-        help_text=_("12 siffror, till exempel ÅÅÅÅMMDD-NNNN."),
+        help_text=_(
+            "10 eller 12 siffror, med eller utan bindestreck, till exempel ÅÅÅÅMMDD-NNNN."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     protected_identity = forms.BooleanField(
@@ -229,7 +231,7 @@ class RegistrationForm(MeasurementFieldsMixin, ServiceErrorsMixin, forms.Form):
         label=_("Samtyckesblankettens version"), max_length=40, required=False
     )
     consent_scope_registration = forms.BooleanField(
-        label=_("Samtycker till registrering i insatsen"), required=False, initial=True
+        label=_("Samtycker till registrering i insatsen"), required=False
     )
     consent_follow_up = forms.BooleanField(
         label=_("Samtycker till uppföljning 3, 6 och 12 månader efter avslut"), required=False
@@ -418,7 +420,9 @@ class AnonymousForm(ServiceErrorsMixin, forms.Form):
 def error_links(form: forms.Form) -> list[tuple[str, str]]:
     """(anchor, message) pairs for the error summary at the top of a form."""
     links: list[tuple[str, str]] = []
-    for name, errors in form.errors.items():
+    order = {name: i for i, name in enumerate(["__all__", *form.fields])}
+    # In the order of the form (a service reports its errors in its own order).
+    for name, errors in sorted(form.errors.items(), key=lambda item: order.get(item[0], 0)):
         if name == "__all__":
             anchor = "#activities" if getattr(form, "activity_errors", None) else "#main"
         else:

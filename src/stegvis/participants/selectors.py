@@ -378,6 +378,21 @@ def participant_search(*, user: Any, personnummer: str) -> list[Participation]:
     return hits
 
 
+def open_participation_of(
+    *, user: Any, intervention: Intervention, personnummer: str
+) -> Participation | None:
+    """The person's open participation in the insats (for the duplicate's link); audited."""
+    try:
+        hits = participant_search(user=user, personnummer=personnummer)
+    except pnr.PersonnummerError:
+        return None
+    return next(
+        (p for p in hits if p.intervention_id == intervention.pk and p.is_open
+         and not p.is_error),
+        None,
+    )
+
+
 def municipalities_for(
     *, intervention: Intervention
 ) -> tuple[list[Municipality], list[Municipality]]:

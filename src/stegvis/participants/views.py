@@ -170,24 +170,32 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
     questions = selectors.supplementary_questions(
         association_id=intervention.association_id, occasion="start", on=timezone.localdate()
     )
+    today = timezone.localdate()
     form = RegistrationForm(
         request.POST or None,
         intervention=intervention,
         own_municipalities=own,
         other_municipalities=other,
         questions=questions,
+        initial={"consent_date": today, "start_date": today},
     )
     needs_young_confirmation = False
     protected = False
+    existing: Participation | None = None
     if request.method == "POST" and form.is_valid():
         try:
             participation = services.participation_start(
                 actor=request.user, intervention=intervention, **form.service_kwargs()
             )
         except ValidationError as exc:
-            form.apply_service_errors(exc)
+            number = form.cleaned_data.get("personnummer") or ""
+            form.apply_service_errors(exc)  # (removes the fields in error from cleaned_data)
             needs_young_confirmation = "confirm_young" in exc.message_dict
             protected = "protected_identity" in exc.message_dict
+            if services.MSG_SECOND_OPEN in exc.message_dict.get("personnummer", []):
+                existing = selectors.open_participation_of(
+                    user=request.user, intervention=intervention, personnummer=number
+                )
         else:
             messages.success(request, _("Deltagaren är registrerad."))
             return redirect("participants:detail", pk=participation.pk)
@@ -198,18 +206,24 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         intervention=intervention,
         needs_young_confirmation=needs_young_confirmation,
         protected=protected,
+        existing=existing,
         anonymous_form=AnonymousForm(initial={"start_year": timezone.localdate().year}),
     )
 
 
 @personal_data
 @login_required
-@require_POST
+@GET_POST
 def anonymous_add(request: HttpRequest, pk: int) -> HttpResponse:
-    """Count a person with protected identity anonymously (sex and year of start only)."""
+    """Count a person with protected identity anonymously (sex and year of start only).
+
+    Reached by choice from the registration page: protected identity is not an error.
+    """
     intervention = selectors.intervention_for_participants(user=request.user, pk=pk)
-    form = AnonymousForm(request.POST)
-    if form.is_valid():
+    form = AnonymousForm(
+        request.POST or None, initial={"start_year": timezone.localdate().year}
+    )
+    if request.method == "POST" and form.is_valid():
         try:
             anonymous_count_add(
                 actor=request.user,
