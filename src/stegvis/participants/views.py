@@ -527,6 +527,7 @@ def _casework_post(
     return render(request, "participants/detail.html", context, status=400)
 
 
+@personal_data
 @login_required
 @require_POST
 def reference(request: HttpRequest, pk: int) -> HttpResponse:
@@ -541,6 +542,7 @@ def reference(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@personal_data
 @login_required
 @require_POST
 def coach_move(request: HttpRequest, pk: int) -> HttpResponse:
@@ -560,6 +562,7 @@ def coach_move(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@personal_data
 @login_required
 @require_POST
 def intervention_move(request: HttpRequest, pk: int) -> HttpResponse:
