@@ -27,6 +27,10 @@ def main() -> None:
     parser.add_argument("--interventions", type=int, default=1000)
     parser.add_argument("--participations", type=int, default=300_000)
     parser.add_argument("--registrations", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=None,
+                        help="random seed of the generated people (default: derived from the "
+                             "number of participations already stored, so a top-up run adds "
+                             "new people instead of regenerating the first run's)")
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stegvis.settings")
@@ -42,10 +46,14 @@ def main() -> None:
 
     print(f"database: {connection.vendor} {settings.DATABASES['default'].get('NAME')}")
     call_command("migrate", interactive=False, verbosity=0)
+    existing = Participation.objects.count()
+    seed = args.seed if args.seed is not None else 80 + existing
+    print(f"seed {seed} ({existing:,} participations already stored)")
     scale = generator.NationalScale(
         associations=args.associations,
         interventions=args.interventions,
         participations=args.participations,
+        seed=seed,
     )
     t0 = time.perf_counter()
     result = generator.build_national(scale, progress=lambda text: print("  " + text, flush=True))
@@ -61,15 +69,21 @@ def main() -> None:
           f"{Measurement.objects.count():,} measurements")
 
     # Registration through the service layer, one at a time, at this size.
-    from stegvis.interventions.models import Intervention
+    from stegvis.interventions.models import InterventionAssignment
 
     rng = random.Random()  # fresh people on every run: earlier runs registered theirs
     today = dt.date.today()
-    interventions = list(Intervention.objects.order_by("pk")[:50])
+    # The insatser with their assigned deltagaransvarig as stored: a top-up run with more
+    # insatser splits them differently over the förbund, so this run's map does not cover
+    # every earlier insats (that was the officer None -> PermissionDenied crash).
+    assigned = list(
+        InterventionAssignment.objects.filter(user__username__startswith="bench")
+        .select_related("intervention__association", "user").order_by("intervention_id")[:50]
+    )
     timings = []
     for i in range(args.registrations):
-        intervention = interventions[i % len(interventions)]
-        officer = result.officers.get(intervention.pk)
+        assignment = assigned[i % len(assigned)]
+        intervention, officer = assignment.intervention, assignment.user
         # Started within the last month: still open, so only participation_start runs.
         plan = synthetic.participant(rng, earliest=today - dt.timedelta(days=30),
                                      latest=today - dt.timedelta(days=1), today=today)

@@ -44,6 +44,14 @@ class Personas:
     national_reader: AbstractBaseUser
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache, as a freshly started process does."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def personas(db) -> Personas:
     a = factories.association("Samordningsförbundet Alfa", ["0180", "0136"], "Region Stockholm")

@@ -11,7 +11,9 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import dj_database_url
 from cryptography.fernet import Fernet
@@ -19,29 +21,96 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from stegvis.eid import config as eid_config
+from stegvis.ops.environment import ConfigurationError, Environment
 
 BASE_DIR = Path(__file__).resolve().parent
-VAR_DIR = Path(os.environ.get("STEGVIS_VAR_DIR", Path.cwd() / "var")).resolve()
 
-STEGVIS_ENV = os.environ.get("STEGVIS_ENV", "dev")
-if STEGVIS_ENV not in {"dev", "test", "production"}:
-    raise ImproperlyConfigured("STEGVIS_ENV must be dev, test or production")
-PRODUCTION = STEGVIS_ENV == "production"
+# Every environment variable Stegvis reads, one per line. A STEGVIS_* variable that is set but
+# not listed here stops the start (a misspelt setting must not be ignored silently); reading a
+# name that is not listed is a programming error. To add a setting: add its name here and read
+# it below with env(), env_bool(), env_int() or env_list() (see docs/operations.md).
+ENVIRONMENT_VARIABLES = frozenset({
+    "DATABASE_URL",
+    "SECRET_KEY",
+    "STEGVIS_ACCESSIBILITY_CONTACT",
+    "STEGVIS_ALLOWED_HOSTS",
+    "STEGVIS_BIND",
+    "STEGVIS_BLIND_INDEX_KEY",
+    "STEGVIS_CHROMIUM",  # tests: the chromium the browser tests drive
+    "STEGVIS_CSRF_TRUSTED_ORIGINS",
+    "STEGVIS_DEBUG",
+    "STEGVIS_DEMO",
+    "STEGVIS_ENV",
+    "STEGVIS_FOLLOWUP_REMINDER_DAYS",
+    "STEGVIS_GRACEFUL_TIMEOUT",
+    "STEGVIS_IDENTITY_KEYS",
+    "STEGVIS_KEEPALIVE",
+    "STEGVIS_LOCKOUT_ADDRESS_FAILURES",
+    "STEGVIS_LOCKOUT_FAILURES",
+    "STEGVIS_LOG_FORMAT",
+    "STEGVIS_LOG_LEVEL",
+    "STEGVIS_MAX_REQUESTS",
+    "STEGVIS_MFA_REQUIRED_ROLES",
+    "STEGVIS_PUBLIC_URL",
+    "STEGVIS_RETENTION_AUDIT_YEARS",
+    "STEGVIS_RETENTION_PARTICIPATION_YEARS",
+    "STEGVIS_SESSION_IDLE_SECONDS",
+    "STEGVIS_SMS_BACKEND",
+    "STEGVIS_SMS_FILE_DIR",
+    "STEGVIS_SMTP_FROM",
+    "STEGVIS_SMTP_HOST",
+    "STEGVIS_SMTP_PASSWORD",
+    "STEGVIS_SMTP_PORT",
+    "STEGVIS_SMTP_SECURITY",
+    "STEGVIS_SMTP_TIMEOUT",
+    "STEGVIS_SMTP_USER",
+    "STEGVIS_SSL_REDIRECT",
+    "STEGVIS_SUPPRESSION_THRESHOLD",
+    "STEGVIS_THREADS",
+    "STEGVIS_TIMEOUT",
+    "STEGVIS_TRUSTED_PROXY_COUNT",
+    "STEGVIS_VAR_DIR",
+    "STEGVIS_WORKERS",
+    *eid_config.ENV_VARIABLES,  # e-legitimation: STEGVIS_OIDC_*, STEGVIS_SAML_*
+})
+_environment = Environment(os.environ, ENVIRONMENT_VARIABLES)
+T = TypeVar("T")
+
+
+def _strict(read: Callable[[], T]) -> T:
+    try:
+        return read()
+    except ConfigurationError as exc:
+        raise ImproperlyConfigured(str(exc)) from None
 
 
 def env(name: str, default: str | None = None) -> str | None:
     """Read ``name`` from the environment, or the file named by ``name_FILE``."""
-    file_name = os.environ.get(f"{name}_FILE")
-    if file_name:
-        return Path(file_name).read_text().strip()
-    return os.environ.get(name, default)
+    return _strict(lambda: _environment.string(name, default))
 
 
 def env_bool(name: str, default: bool) -> bool:
-    value = env(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    """``1/0``, ``true/false``, ``yes/no``, ``on/off``; anything else stops the start."""
+    return _strict(lambda: _environment.boolean(name, default))
+
+
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    return _strict(lambda: _environment.integer(name, default, minimum=minimum))
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    """A comma-separated list."""
+    return _strict(lambda: _environment.strings(name, default))
+
+
+_strict(_environment.check_unknown)
+
+VAR_DIR = Path(env("STEGVIS_VAR_DIR") or Path.cwd() / "var").resolve()
+
+STEGVIS_ENV = _strict(
+    lambda: _environment.choice("STEGVIS_ENV", "dev", ["dev", "test", "production"])
+)
+PRODUCTION = STEGVIS_ENV == "production"
 
 
 def _dev_secrets() -> dict[str, str]:
@@ -72,23 +141,33 @@ def secret(name: str) -> str:
 SECRET_KEY = secret("SECRET_KEY")
 # Identity encryption keys: a comma-separated Fernet key ring, newest first (MultiFernet).
 STEGVIS_IDENTITY_KEYS = [k.strip() for k in secret("STEGVIS_IDENTITY_KEYS").split(",") if k.strip()]
+for _number, _key in enumerate(STEGVIS_IDENTITY_KEYS, start=1):
+    try:
+        Fernet(_key)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"STEGVIS_IDENTITY_KEYS: key {_number} is not a Fernet key (32 url-safe base64 bytes)"
+        ) from None
 # Key of the HMAC-SHA256 blind index used to find a person by personnummer.
 STEGVIS_BLIND_INDEX_KEY = secret("STEGVIS_BLIND_INDEX_KEY")
 
 DEBUG = env_bool("STEGVIS_DEBUG", False)
-ALLOWED_HOSTS = [
-    h.strip()
-    for h in (env("STEGVIS_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver") or "").split(",")
-    if h.strip()
-]
-CSRF_TRUSTED_ORIGINS = [
-    o.strip() for o in (env("STEGVIS_CSRF_TRUSTED_ORIGINS", "") or "").split(",") if o.strip()
-]
+ALLOWED_HOSTS = env_list("STEGVIS_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("STEGVIS_CSRF_TRUSTED_ORIGINS")
+if PRODUCTION:
+    # Debug pages show request data and local variables; the development host list would
+    # make the site answer to no real name.
+    if DEBUG:
+        raise ImproperlyConfigured("STEGVIS_DEBUG must be off in production")
+    if not env("STEGVIS_ALLOWED_HOSTS"):
+        raise ImproperlyConfigured("STEGVIS_ALLOWED_HOSTS must be set in production")
+    if not env("DATABASE_URL"):
+        raise ImproperlyConfigured("DATABASE_URL (or DATABASE_URL_FILE) must be set in production")
 
 # Marks a demo deployment in the UI and allows the demo command to create known sign-ins.
 STEGVIS_DEMO = env_bool("STEGVIS_DEMO", not PRODUCTION)
 # Cells with 1 <= n < threshold are suppressed in every aggregate shown outside own staff.
-STEGVIS_SUPPRESSION_THRESHOLD = int(env("STEGVIS_SUPPRESSION_THRESHOLD", "5") or 5)
+STEGVIS_SUPPRESSION_THRESHOLD = env_int("STEGVIS_SUPPRESSION_THRESHOLD", 5)
 if STEGVIS_SUPPRESSION_THRESHOLD < 3:  # also a system check: stegvis.indicators.checks
     raise ImproperlyConfigured(
         "STEGVIS_SUPPRESSION_THRESHOLD måste vara minst 3 (är "
@@ -165,17 +244,21 @@ INSTALLED_APPS = [
     "stegvis.demo",
     "stegvis.privacy",
     "stegvis.eid",
+    "stegvis.ops",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "stegvis.audit.middleware.RequestIdMiddleware",
+    "stegvis.ops.middleware.RequestLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every view needs a signed-in user unless marked @login_not_required (see urls.py).
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -203,6 +286,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Every form renders its fields with FKUI markup (the one form layer, stegvis.web.forms).
+FORM_RENDERER = "stegvis.web.forms.FormRenderer"
 
 DATABASE_URL = env("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'stegvis.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
@@ -278,7 +364,7 @@ AXES_VERBOSE = False
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Sessions expire after inactivity; the page warns before it happens.
-SESSION_COOKIE_AGE = int(env("STEGVIS_SESSION_IDLE_SECONDS", "1800") or 1800)
+SESSION_COOKIE_AGE = env_int("STEGVIS_SESSION_IDLE_SECONDS", 1800, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -288,7 +374,14 @@ SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_SSL_REDIRECT = env_bool("STEGVIS_SSL_REDIRECT", PRODUCTION)
 SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
+if PRODUCTION:
+    # HSTS covers this host only: other services may share the parent domain (a kommun's or
+    # region's), and preloading is the domain owner's decision. `check --deploy` is otherwise
+    # clean.
+    SILENCED_SYSTEM_CHECKS += ["security.W005", "security.W021"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
+# A load balancer asks for the health checks over plain HTTP, straight from the server.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -320,23 +413,61 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Production serves `stegvis collectstatic`'s output: content-hashed names (cached for a
+# year by browsers and proxies) and pre-compressed copies. Development and tests serve the
+# apps' own files as they are, so no collectstatic is needed there.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 
+# Logs go to standard error: one JSON object per line in production (STEGVIS_LOG_FORMAT=json),
+# readable lines in development. Every line passes through personnummer redaction and carries
+# the request id; stegvis.request writes one line per request (see docs/operations.md).
+LOG_FORMAT = _strict(
+    lambda: _environment.choice(
+        "STEGVIS_LOG_FORMAT", "json" if PRODUCTION else "plain", ["json", "plain"]
+    )
+)
+LOG_LEVEL = _strict(
+    lambda: _environment.choice(
+        "STEGVIS_LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+    )
+)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("STEGVIS_LOG_LEVEL", "INFO")},
+    "filters": {"request_id": {"()": "stegvis.ops.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "stegvis.ops.logs.JsonFormatter"},
+        "plain": {
+            "()": "stegvis.ops.logs.PlainFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
-        # Request lines would carry query strings; Stegvis never puts identities in URLs,
-        # but the access log is left to the front web server.
-        "django.server": {"level": "WARNING"},
+        # Django's default handlers (unredacted, on "django" and "django.server") are dropped:
+        # every line goes through the console handler above.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # stegvis.request logs every request; Django's own "Not Found: /path" lines for 4xx
+        # would repeat it. 5xx are still logged by django.request, with the traceback.
+        "django.request": {"level": "ERROR"},
+        # The development server's request lines: errors only.
+        "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # PDF rendering reports every layout step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
@@ -372,3 +503,14 @@ if STEGVIS_RETENTION_AUDIT_YEARS < STEGVIS_RETENTION_PARTICIPATION_YEARS:
         "STEGVIS_RETENTION_PARTICIPATION_YEARS (who read a person's data must stay known "
         "as long as the data is kept)"
     )
+
+# `stegvis serve`: gunicorn with these settings (docs/operations.md, "The application server").
+STEGVIS_SERVER = {
+    "bind": env("STEGVIS_BIND", "127.0.0.1:8000"),
+    "workers": env_int("STEGVIS_WORKERS", min(2 * (os.cpu_count() or 1) + 1, 8), minimum=1),
+    "threads": env_int("STEGVIS_THREADS", 2, minimum=1),
+    "timeout": env_int("STEGVIS_TIMEOUT", 60, minimum=1),
+    "graceful_timeout": env_int("STEGVIS_GRACEFUL_TIMEOUT", 30, minimum=1),
+    "keepalive": env_int("STEGVIS_KEEPALIVE", 5, minimum=0),
+    "max_requests": env_int("STEGVIS_MAX_REQUESTS", 1000, minimum=0),
+}

@@ -152,7 +152,7 @@ def test_error_summary_links_to_the_field(personas, client_for):
     )
     assert 'href="#id_date_to"' in html
     assert 'id="id_date_to"' in html
-    assert 'aria-describedby="date_to-hint date_to-error"' in html
+    assert 'aria-describedby="id_date_to_helptext id_date_to_error"' in html
 
 
 def test_pagination_50_per_page_with_navigation(personas, client_for):

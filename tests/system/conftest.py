@@ -65,7 +65,7 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser, live_server) -> Iterator[Page]:
-    context = browser.new_context(base_url=live_server.url, locale="sv-SE")
+    context = browser.new_context(base_url=live_server.url, locale="sv-SE", viewport=WIDE)
     p = context.new_page()
     p.set_default_timeout(15_000)
     cache.clear()  # allauth refuses a TOTP code used within its period
@@ -150,15 +150,54 @@ def assert_page_structure(page: Page) -> None:
     assert unreferenced == [], f"{page.url}: hints/errors no field refers to: {unreferenced}"
 
 
+NARROW = {"width": 320, "height": 720}  # WCAG 2.1 1.4.10: 1280 px zoomed to 400 %
+WIDE = {"width": 1280, "height": 720}
+
+
+def assert_reflows(page: Page) -> None:
+    """At 320 CSS px the page does not scroll sideways (wide tables scroll in their own box)."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    if width > NARROW["width"]:
+        offenders = page.evaluate(
+            """(limit) => {
+                const wide = Array.from(document.querySelectorAll('body *'))
+                    .filter(el => el.getBoundingClientRect().right > limit + 0.5)
+                    .filter(el => !Array.from(el.children).some(
+                        c => c.getBoundingClientRect().right > limit + 0.5))
+                    .map(el => el.outerHTML.slice(0, 140));
+                const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+                for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+                    const range = document.createRange();
+                    range.selectNodeContents(n);
+                    if (range.getBoundingClientRect().right > limit + 0.5) {
+                        wide.push('text: ' + n.textContent.trim().slice(0, 80));
+                    }
+                }
+                return wide.slice(0, 8);
+            }""",
+            NARROW["width"],
+        )
+        raise AssertionError(f"{page.url}: {width} px wide at 320 px: {offenders}")
+
+
 def check_page(page: Page, url: str | None = None, *, status: int = 200) -> None:
-    """Open ``url`` (or take the current page), check its status, structure and axe result."""
+    """Open ``url`` (or take the current page), check its status, structure and axe result at
+    1 280 px, then its reflow and axe result at 320 px."""
     if url is not None:
         response = page.goto(url)
         assert response is not None and response.status == status, (
             f"{url}: HTTP {response.status if response else None}, expected {status}"
         )
     assert_page_structure(page)
-    assert_accessible(page)
+    size = page.viewport_size  # put back afterwards: a test may be working at 320 px
+    page.set_viewport_size(WIDE)
+    try:
+        assert_accessible(page)
+        page.set_viewport_size(NARROW)
+        assert_reflows(page)
+        assert_accessible(page)
+    finally:
+        page.set_viewport_size(size or WIDE)
 
 
 _DATE_ORDERS = ("%Y%m%d", "%m%d%Y", "%d%m%Y")

@@ -69,17 +69,21 @@ def test_insats_count_forms(page, personas, volume_insats):
 
 
 def assert_mandatory(page, ids: list[str], legends: list[str], optional: list[str]) -> None:
-    """Mandatory fields say "(obligatoriskt)" in their label or legend and are aria-required."""
+    """One way of marking: optional fields say "(frivilligt)" in their label; mandatory fields
+    are not marked but are aria-required (a single check box is never marked)."""
     for field_id in ids:
         assert page.locator(f"#{field_id}").get_attribute("aria-required") == "true", field_id
         label = page.locator(f"label[for={field_id}]").inner_text()
-        assert "(obligatoriskt)" in label, f"{field_id}: {label}"
+        assert "(frivilligt)" not in label, f"{field_id}: {label}"
     for legend in legends:
+        assert page.locator("legend", has_text=legend).count() == 1, legend
         assert page.locator("legend", has_text=legend).filter(
-            has_text="(obligatoriskt)").count() == 1, legend
+            has_text="(frivilligt)").count() == 0, legend
     for field_id in optional:
-        assert page.locator(f"#{field_id}").get_attribute("aria-required") is None, field_id
-        assert "(obligatoriskt)" not in page.locator(f"label[for={field_id}]").inner_text()
+        field = page.locator(f"#{field_id}")
+        assert field.get_attribute("aria-required") is None, field_id
+        if field.get_attribute("type") != "checkbox":
+            assert "(frivilligt)" in page.locator(f"label[for={field_id}]").inner_text()
 
 
 def test_participant_start_worklist_and_registration_pages(page, personas, insats):

@@ -65,6 +65,7 @@ mfa_authenticate = MfaAuthenticateView.as_view()
 # --- the user's own account ---------------------------------------------------------------
 
 
+@login_not_required
 def password_reset_unavailable(request: HttpRequest) -> HttpResponse:
     """Replaces allauth's e-mail reset: accounts are reset by the förbund's administrator."""
     return render(request, "access/password_reset_unavailable.html")

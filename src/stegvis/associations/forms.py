@@ -22,19 +22,7 @@ class DateInput(forms.DateInput):
 
 
 class AccessibleForm(forms.Form):
-    """Marks fields with errors (aria-invalid, aria-describedby to the error and hint)."""
-
-    def add_error(self, field: str | None, error: Any) -> None:
-        super().add_error(field, error)
-        for name in self.errors:
-            if name in self.fields:
-                bound = self[name]
-                attrs = self.fields[name].widget.attrs
-                attrs["aria-invalid"] = "true"
-                ids = [f"{bound.auto_id}_error"]
-                if self.fields[name].help_text:
-                    ids.append(f"{bound.auto_id}_helptext")
-                attrs["aria-describedby"] = " ".join(ids)
+    """Shows a service's ValidationError on the matching fields (others at the top)."""
 
     def apply_service_errors(self, exc: ValidationError, field_map: Mapping[str, str]) -> None:
         """Show a service's ValidationError on the matching fields (others at the top)."""

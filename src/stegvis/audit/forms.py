@@ -59,9 +59,8 @@ class AuditFilterForm(forms.Form):
             ("", _("Alla förbund du granskar")),
             *((str(a.pk), a.name) for a in associations),
         ]
-        for name, field in self.fields.items():
-            if name in HINTS:
-                field.widget.attrs["aria-describedby"] = f"{name}-hint"
+        for name, hint in HINTS.items():
+            self.fields[name].help_text = hint
         self.fields["date_from"].widget.attrs["autocomplete"] = "off"
         self.fields["date_to"].widget.attrs["autocomplete"] = "off"
 
@@ -83,15 +82,6 @@ class AuditFilterForm(forms.Form):
                 "date_to", _("Till och med: datumet kan inte vara före från och med-datumet.")
             )
         return cleaned
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                attrs["aria-invalid"] = "true"
-                described = [attrs.get("aria-describedby", ""), f"{name}-error"]
-                attrs["aria-describedby"] = " ".join(d for d in described if d)
 
     def filters(self) -> dict[str, Any]:
         """The valid filter as plain values: for the selector, the audit event and links."""

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 from stegvis.associations.models import Association
 from stegvis.audit import selectors, services
 from stegvis.audit.csvsafe import cell
-from stegvis.audit.forms import HINTS, AuditFilterForm
+from stegvis.audit.forms import AuditFilterForm
 from stegvis.audit.models import AuditEvent
 from stegvis.audit.readable import present
 
@@ -56,7 +56,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     associations = _reviewable_associations(request)
     # Always bound: an empty filter is valid and shows every event the user may review.
     form = AuditFilterForm(request.GET, associations=associations)
-    context: dict[str, Any] = {"form": form, "hints": HINTS, "page": None}
+    context: dict[str, Any] = {"form": form, "page": None}
     if form.is_valid():
         filters = form.filters()
         page = Paginator(_events(request, filters, form), PAGE_SIZE).get_page(
@@ -134,7 +134,7 @@ def event_export(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "audit/event_list.html",
-            {"form": form, "hints": HINTS, "page": None},
+            {"form": form, "page": None},
             status=400,
         )
     filters = form.filters()

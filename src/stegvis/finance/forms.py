@@ -21,29 +21,7 @@ class DateInput(forms.DateInput):
 
 
 class AccessibleForm(forms.Form):
-    """Adds ``aria-describedby`` (hint and error ids) and ``aria-invalid`` to every widget,
-    and shows a service's ValidationError on the matching fields (others at the top)."""
-
-    def _describe(self) -> None:
-        errors = getattr(self, "_errors", None) or {}
-        for name, field in self.fields.items():
-            bound = self[name]
-            ids = []
-            if field.help_text:
-                ids.append(f"{bound.auto_id}-hint")
-            if name in errors:
-                ids.append(f"{bound.auto_id}-error")
-                field.widget.attrs["aria-invalid"] = "true"
-            else:
-                field.widget.attrs.pop("aria-invalid", None)
-            if ids:
-                field.widget.attrs["aria-describedby"] = " ".join(ids)
-            else:
-                field.widget.attrs.pop("aria-describedby", None)
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        self._describe()
+    """Shows a service's ValidationError on the matching fields (others at the top)."""
 
     def add_service_errors(self, error: ValidationError) -> None:
         if hasattr(error, "error_dict"):
@@ -54,7 +32,6 @@ class AccessibleForm(forms.Form):
         else:
             for message in error.messages:
                 self.add_error(None, message)
-        self._describe()
 
 
 def amount(label: Any, required: bool = True, hint: Any = AMOUNT_HINT) -> forms.CharField:

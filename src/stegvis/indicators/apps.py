@@ -6,4 +6,9 @@ class IndicatorsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from stegvis.indicators import checks  # noqa: F401  (registers the system check)
+        from stegvis.indicators import (
+            checks,  # noqa: F401  (registers the system check)
+            versions,
+        )
+
+        versions.connect()

@@ -9,12 +9,14 @@ as empty bars; the table beside the chart shows ``..`` and its legend.
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 
 import matplotlib
 
 matplotlib.use("Agg")
 
+from django.core.cache import cache
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
@@ -22,6 +24,9 @@ from stegvis.indicators.tables import COUNT, RATE, Table, format_number
 
 matplotlib.rcParams["svg.hashsalt"] = "stegvis"
 matplotlib.rcParams["svg.fonttype"] = "none"
+
+CHART_VERSION = 1  # raise when the drawing code changes, so no older drawing is reused
+CHART_TIMEOUT = 7 * 24 * 3600
 
 COLOURS = {"K": "#7b2d8e", "M": "#1f6f8b", "T": "#444444"}
 OTHER_COLOURS = ("#1f6f8b", "#b35c00", "#444444", "#7b2d8e")
@@ -115,8 +120,18 @@ def chart_svg(table: Table) -> bytes:
 
 def data_uri(table: Table) -> str | None:
     """The chart as a data: URI, or ``None`` when every value is hidden or zero (an empty
-    chart would only mislead; the table says why the values are hidden)."""
-    _labels, series, _unit = _series(table)
+    chart would only mislead; the table says why the values are hidden).
+
+    Drawn once per content: the cache key is a hash of everything drawn (caption, labels,
+    values after protection, unit), so a changed figure is a different key (ADR 0012)."""
+    labels, series, unit = _series(table)
     if not any(v for values in series.values() for v in values):
         return None
-    return "data:image/svg+xml;base64," + base64.b64encode(chart_svg(table)).decode("ascii")
+    key = "stegvis:chart:" + hashlib.sha256(
+        repr((CHART_VERSION, table.caption, labels, series, unit)).encode()
+    ).hexdigest()
+    uri = cache.get(key)
+    if uri is None:
+        uri = "data:image/svg+xml;base64," + base64.b64encode(chart_svg(table)).decode("ascii")
+        cache.set(key, uri, CHART_TIMEOUT)
+    return uri  # type: ignore[no-any-return]

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import transaction
 
-from stegvis.indicators import maths, periods
+from stegvis.indicators import maths, periods, versions
 from stegvis.indicators.models import FOLLOW_UP_MONTHS, ParticipationFact
 from stegvis.participants.models import (
     Consent,
@@ -149,8 +149,13 @@ _UPDATE_FIELDS = [
 def _store(ids: list[int], facts: list[ParticipationFact]) -> None:
     kept = {f.participation_id for f in facts}
     gone = [i for i in ids if i not in kept]
+    changed = {f.association_id for f in facts}
     if gone:
-        ParticipationFact.objects.filter(participation_id__in=gone).delete()
+        rows = ParticipationFact.objects.filter(participation_id__in=gone)
+        changed.update(rows.values_list("association_id", flat=True))
+        rows.delete()
+    # In this transaction: a reader that sees the new rows also sees the new version.
+    versions.bump(changed)
     if facts:
         ParticipationFact.objects.bulk_create(
             facts,
@@ -220,4 +225,5 @@ def rebuild_all_facts() -> int:
             facts = _compute(chunk)
             ParticipationFact.objects.bulk_create(facts, batch_size=CHUNK)
             written += len(facts)
+        versions.bump_all()
     return written

@@ -71,14 +71,6 @@ class ReportForm(forms.Form):
         ]
         self.fields["target_group"].choices = [("", _("Alla")), *target_groups]
         self.fields["kommun"].choices = [("", _("Alla")), *kommuner]
-        for name, field in self.fields.items():
-            described = []
-            if field.help_text:
-                described.append(f"id_{name}-hint")
-            if self.is_bound and self.errors.get(name):
-                described.append(f"id_{name}-error")
-            if described:
-                field.widget.attrs["aria-describedby"] = " ".join(described)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

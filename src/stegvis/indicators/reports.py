@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
-from stegvis.indicators import linking, maths, periods, selectors
+from stegvis.access import scope
+from stegvis.indicators import linking, maths, periods, selectors, versions
 from stegvis.indicators.linking import cohort, fu_due, fu_measured, headline, step_both
 from stegvis.indicators.maths import Figure
 from stegvis.indicators.selectors import NO_PUBLIC, ReportQuery
@@ -670,7 +673,57 @@ def _layout(reports: dict[str, Report], extra: dict[str, Table]) -> linking.Layo
     )
 
 
+BUNDLE_TIMEOUT: Final = 24 * 3600
+
+
+def _bundle_key(user: Any, query: ReportQuery) -> str:
+    """Everything the bundle depends on: the user's report scope (not the user), the query,
+    the threshold, today's date and — read *before* the data — the data versions of the scope
+    (ADR 0012)."""
+    allowed = scope.association_ids(user, selectors.REPORTS)
+    parts = (
+        sorted(allowed) if allowed is not None else None,
+        query,
+        threshold(),
+        timezone.localdate().isoformat(),
+        versions.token(None if allowed is None else query.association_ids),
+    )
+    return "stegvis:bundle:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _parts(b: Bundle) -> dict[str, Any]:
+    return {**{f"report:{n}": r for n, r in b.reports.items()}, "extra": b.extra,
+            "threshold": b.threshold}
+
+
+def _cached(
+    user: Any, query: ReportQuery, names: list[str]
+) -> tuple[dict[str, Any], Bundle | None]:
+    """The parts ``names`` of the bundle of ``query``: from the cache (each part stored on its
+    own, so a page unpickles only the report it shows), else built and stored."""
+    key = _bundle_key(user, query)
+    got = cache.get_many([f"{key}:{n}" for n in names])
+    if len(got) == len(names):
+        return {n: got[f"{key}:{n}"] for n in names}, None
+    built = build_bundle(user=user, query=query)
+    parts = _parts(built)
+    cache.set_many({f"{key}:{n}": v for n, v in parts.items()}, BUNDLE_TIMEOUT)
+    return {n: parts[n] for n in names}, built
+
+
 def bundle(*, user: Any, query: ReportQuery) -> Bundle:
+    """The protected bundle of ``query`` for ``user``: from the cache when nothing it depends
+    on has changed since it was built (every get is a fresh copy), else :func:`build_bundle`."""
+    names = [f"report:{n}" for n in ("indikatorer", *REPORTS)] + ["extra", "threshold"]
+    parts, built = _cached(user, query, names)
+    if built is not None:
+        return built
+    return Bundle(query, parts["threshold"],
+                  {n.removeprefix("report:"): parts[n] for n in names if n.startswith("report:")},
+                  parts["extra"])
+
+
+def build_bundle(*, user: Any, query: ReportQuery) -> Bundle:
     """Build the headline, the six reports and the tables that share their counts (the start
     page's months for a single year; the national table for a national reader) and protect
     them as one problem with the links of :mod:`linking`."""
@@ -700,7 +753,10 @@ def bundle(*, user: Any, query: ReportQuery) -> Bundle:
 def build(name: str, *, user: Any, query: ReportQuery) -> Report:
     """Report ``name`` (or ``indikatorer``) out of its scope's one protection run
     (KeyError for an unknown name)."""
-    return bundle(user=user, query=query).reports[name]
+    if name != "indikatorer" and name not in REPORTS:
+        raise KeyError(name)
+    parts, _built = _cached(user, query, [f"report:{name}"])
+    return parts[f"report:{name}"]  # type: ignore[no-any-return]
 
 
 # --- start page and national view ----------------------------------------------------------
@@ -732,9 +788,9 @@ def association_start(*, user: Any, association_id: int, today: dt.date | None =
 
 
 def national(*, user: Any, query: ReportQuery) -> Report:
-    b = bundle(user=user, query=query)
-    return Report("nationellt", "Nationell översikt", query, [b.extra["national"]],
-                  threshold=b.threshold)
+    parts, _built = _cached(user, query, ["extra", "threshold"])
+    return Report("nationellt", "Nationell översikt", query, [parts["extra"]["national"]],
+                  threshold=parts["threshold"])
 
 
 def yearly_aggregate(*, user: Any, association_id: int, year: int) -> Report:

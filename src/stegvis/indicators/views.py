@@ -25,12 +25,48 @@ CONTENT_TYPES = {
 ALL_REPORTS = {**REPORT_TITLES, "indikatorer": "Huvudindikatorer"}
 
 
-def _table_context(report: Report) -> list[dict[str, Any]]:
-    return [
-        {"table": t, "rows": t.display_rows(), "chart": charts.data_uri(t) if t.chart else None,
-         "legend": t.legend()}
-        for t in report.tables
-    ]
+PAGE_ROWS = 50  # rows of a long table (the national Insatsrapport) shown per page
+
+
+def _page_number(request: HttpRequest | None) -> int:
+    raw = request.GET.get("sida", "1") if request is not None else "1"
+    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
+
+
+def _table_context(report: Report, request: HttpRequest | None = None) -> list[dict[str, Any]]:
+    """Tables for a page. A table of more than :data:`PAGE_ROWS` rows is shown a page at a
+    time (``?sida=N``, its total row on every page, no chart of thousands of bars); exports
+    keep every row. The bundle behind it is protected as a whole, so a page shows exactly the
+    cells the full table shows."""
+    out = []
+    page = _page_number(request)
+    for t in report.tables:
+        rows = t.display_rows()
+        body = [r for r in rows if not r["is_total"]]
+        pager = None
+        if len(body) > PAGE_ROWS:
+            pages = -(-len(body) // PAGE_ROWS)
+            current = min(page, pages)
+            first = (current - 1) * PAGE_ROWS
+            shown = body[first:first + PAGE_ROWS]
+            rows = shown + [r for r in rows if r["is_total"]]
+            params = request.GET.copy() if request is not None else None
+
+            def link(n: int, params: Any = params, pages: int = pages) -> str | None:
+                if params is None or not 1 <= n <= pages:
+                    return None
+                params["sida"] = str(n)
+                return "?" + params.urlencode()
+
+            pager = {"first": first + 1, "last": first + len(shown), "count": len(body),
+                     "page": current, "pages": pages, "previous": link(current - 1),
+                     "next": link(current + 1)}
+        out.append({
+            "table": t, "rows": rows, "pager": pager,
+            "chart": charts.data_uri(t) if t.chart and pager is None else None,
+            "legend": t.legend(),
+        })
+    return out
 
 
 def _form(request: HttpRequest) -> forms.ReportForm:
@@ -109,7 +145,7 @@ def _report_page(request: HttpRequest, name: str, title: str) -> HttpResponse:
             "title": title,
             "name": name,
             "report": report,
-            "tables": _table_context(report),
+            "tables": _table_context(report, request),
             "export_query": request.GET.urlencode(),
         },
     )

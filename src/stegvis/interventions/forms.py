@@ -16,30 +16,9 @@ from stegvis.lib.validators import no_personnummer, plausible_date, plausible_ye
 
 
 class AccessibleFormMixin:
-    """Adds ``aria-describedby`` (hint and error ids) and ``aria-invalid`` to every widget."""
+    """Shows a service's ValidationError on the form (the one form layer draws the fields)."""
 
     fields: dict[str, forms.Field]
-
-    def _describe(self) -> None:
-        errors = getattr(self, "_errors", None) or {}
-        for name, field in self.fields.items():
-            bound = self[name]  # type: ignore[index]
-            ids = []
-            if field.help_text:
-                ids.append(f"{bound.auto_id}-hint")
-            if name in errors:
-                ids.append(f"{bound.auto_id}-error")
-                field.widget.attrs["aria-invalid"] = "true"
-            else:
-                field.widget.attrs.pop("aria-invalid", None)
-            if ids:
-                field.widget.attrs["aria-describedby"] = " ".join(ids)
-            else:
-                field.widget.attrs.pop("aria-describedby", None)
-
-    def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
-        self._describe()
 
     def add_service_errors(self, error: ValidationError) -> None:
         """Show a service's ValidationError on the matching fields (others at the top)."""
@@ -51,7 +30,6 @@ class AccessibleFormMixin:
         else:
             for message in error.messages:
                 self.add_error(None, message)  # type: ignore[attr-defined]
-        self._describe()
 
 
 DATE_HINT = _("Skriv datumet som ÅÅÅÅ-MM-DD.")
@@ -147,7 +125,6 @@ class _InterventionFields(AccessibleFormMixin, forms.Form):
             self.fields[name].queryset = organisations  # type: ignore[attr-defined]
         self.fields["target_groups"].queryset = target_groups  # type: ignore[attr-defined]
         self.fields["precise_orientation"].queryset = precise_orientations  # type: ignore[attr-defined]
-        self._describe()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -278,7 +255,6 @@ class InterventionYearForm(AccessibleFormMixin, forms.Form):
         if not esf:
             del self.fields["esf_insatskostnad_budget"]
             del self.fields["esf_insatskostnad_actual"]
-        self._describe()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -334,7 +310,6 @@ class AssignmentForm(AccessibleFormMixin, forms.Form):
         self.fields["user"].label_from_instance = lambda u: (  # type: ignore[attr-defined]
             f"{u.get_full_name()} ({u.get_username()})" if u.get_full_name() else u.get_username()
         )
-        self._describe()
 
 
 def _count_field(label: Any, required: bool = True) -> forms.IntegerField:
@@ -375,10 +350,6 @@ class VolumeCountForm(AccessibleFormMixin, forms.Form):
     women = _count_field(_("Varav kvinnor"), required=False)
     men = _count_field(_("Varav män"), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._describe()
-
 
 class AnonymousCountForm(AccessibleFormMixin, forms.Form):
     start_year = forms.IntegerField(
@@ -391,10 +362,6 @@ class AnonymousCountForm(AccessibleFormMixin, forms.Form):
     )
     women = _count_field(_("Kvinnor"))
     men = _count_field(_("Män"))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._describe()
 
 
 def default_year(intervention: Intervention) -> int:

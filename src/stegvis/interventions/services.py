@@ -22,6 +22,7 @@ from stegvis.access.roles import Capability, Role
 from stegvis.associations.models import Association, Membership, Organisation
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
+from stegvis.indicators import versions
 from stegvis.interventions import domain
 from stegvis.interventions.domain import RuleError
 from stegvis.interventions.models import (
@@ -609,6 +610,7 @@ def anonymous_count_add(
             intervention=intervention, start_year=start_year
         )
         AnonymousCount.objects.filter(pk=ac.pk).update(**{field: F(field) + 1})
+        versions.bump([intervention.association_id])  # .update() sends no signal (ADR 0012)
         ac.refresh_from_db()
         record_event(
             actor=actor,

@@ -5,27 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.forms import BoundField
-from django.utils.safestring import SafeString
 
 from stegvis.access.roles import Role
 from stegvis.participants import selectors
 
 register = template.Library()
-
-
-@register.filter
-def described(field: BoundField) -> SafeString:
-    """The widget with ``aria-describedby`` pointing at its hint and error, if any."""
-    ids = []
-    if field.help_text:
-        ids.append(f"{field.auto_id}_helptext")
-    if field.errors:
-        ids.append(f"{field.auto_id}_error")
-    attrs: dict[str, Any] = {"aria-describedby": " ".join(ids)} if ids else {}
-    if field.errors:
-        attrs["aria-invalid"] = "true"
-    return field.as_widget(attrs=attrs)
 
 
 @register.inclusion_tag("participants/_start_links.html", takes_context=True)

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class OpsConfig(AppConfig):
+    """Running Stegvis for real: health checks, request logs, the production server."""
+
+    name = "stegvis.ops"
+    label = "ops"
+    verbose_name = "Drift"
