@@ -2,6 +2,8 @@ from django.urls import URLPattern, URLResolver, include, path
 
 from stegvis.api.api import api
 
+handler403 = "stegvis.web.views.permission_denied"
+
 # Sign-in is required everywhere (LoginRequiredMiddleware) unless a view is explicitly marked
 # with @login_not_required: sign-in pages (allauth's), /healthz, /readyz, the accessibility
 # statement and the API below. tests/ops/test_login_required.py walks this map to prove it.

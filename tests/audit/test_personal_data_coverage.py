@@ -19,6 +19,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from stegvis.access.personal_data import OPENAPI_MARK, is_personal_data
+from stegvis.access.roles import Role
 from stegvis.audit.models import Action, AuditEvent
 from stegvis.interventions.models import InterventionAssignment
 from stegvis.participants import services
@@ -125,6 +126,12 @@ def world(personas) -> World:
 
     participation = start_one(PNR)
     ended = start_one(OTHER_PNR)
+    # A colleague and a second insats, for the change-of-coach and change-of-insats pages.
+    colleague = factories.UserFactory(username="kollega_a")
+    factories.grant(colleague, Role.PARTICIPANT_OFFICER.value, personas.a)
+    InterventionAssignment.objects.create(intervention=insats, user=colleague)
+    target = make_intervention(personas.a, name="Nästa steg")
+    InterventionAssignment.objects.create(intervention=target, user=personas.officer_a)
     services.participation_end(
         actor=personas.officer_a, participation=ended,
         end_date=dt.date.today() - dt.timedelta(days=100), exit_reason="arbete",
@@ -138,6 +145,7 @@ def world(personas) -> World:
         participation=participation,
         ended=ended,
         measurement=Measurement.objects.filter(participation=participation).first(),
+        extra={"coach": colleague, "target": target},
     )
 
 
@@ -194,6 +202,12 @@ def page_calls(w: World) -> dict[str, Call]:
         "participants:mark_error": Call("GET", f"/deltagare/{p}/felregistrering/"),
         "participants:withdraw": Call("GET", f"/deltagare/{p}/aterkalla-samtycke/"),
         "participants:correct": Call("GET", f"/deltagare/matning/{w.measurement.pk}/ratta/"),
+        "participants:reference": Call("POST", f"/deltagare/{p}/egen-referens/",
+                                       {"own_reference": "Anna"}),
+        "participants:coach_move": Call("POST", f"/deltagare/{p}/byt-deltagaransvarig/",
+                                        {"coach": str(w.extra["coach"].pk)}),
+        "participants:intervention_move": Call("POST", f"/deltagare/{p}/byt-insats/",
+                                               {"target": str(w.extra["target"].pk)}),
         "privacy:extract": Call("POST", "/integritet/registerutdrag/", {"personnummer": PNR}),
     }
 

@@ -107,3 +107,28 @@ def test_demo_reports_show_charts_beside_their_tables(client):
     assert 'src="data:image/svg+xml;base64,' in html
     assert "Siffrorna finns i tabellen" in html
     assert "<caption>" in html
+
+
+def test_demo_has_finance_years_budgets_contributions_outcomes_and_a_state_allocation():
+    import datetime as dt
+
+    from stegvis.finance.models import DecidedAllocation, FinanceYear, MemberContribution
+
+    generator.build_demo(SMALL)
+    this_year = dt.date.today().year
+    with_users = [a for a in generator.DEMO_ASSOCIATIONS if a.with_users]
+    for spec in with_users:
+        years = FinanceYear.objects.filter(association__name=spec.name).order_by("year")
+        assert [fy.year for fy in years] == list(range(SMALL.first_year, this_year + 1))
+        for fy in years:
+            assert fy.budgets.filter(decided_on__isnull=False).exists()
+            assert MemberContribution.objects.filter(
+                finance_year=fy, paid_on__isnull=False
+            ).exists()
+            # Outcomes only for years that have ended.
+            assert (fy.actual_board is not None) == (fy.year < this_year)
+    decided = DecidedAllocation.objects.filter(allocation_year=this_year)
+    assert decided.count() == Association.objects.filter(is_demo=True).count()
+    counts = (FinanceYear.objects.count(), DecidedAllocation.objects.count())
+    generator.build_demo(SMALL)
+    assert (FinanceYear.objects.count(), DecidedAllocation.objects.count()) == counts

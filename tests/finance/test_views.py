@@ -211,3 +211,12 @@ def test_home_links(personas, client_for):
     assert reverse("finance:years", args=[personas.a.pk]) in html
     html = client_for(personas.sysadmin).get(reverse("web:home")).content.decode()
     assert reverse("finance:national") in html
+
+
+def test_what_if_without_parameters_says_what_is_missing(personas, client_for):
+    response = client_for(personas.sysadmin).get(reverse("finance:what_if", args=[2031]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Det finns inga parametrar för fördelningsåret 2031" in html
+    assert reverse("finance:parameters") in html
+    assert 'name="base_amount"' not in html

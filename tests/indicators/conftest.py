@@ -172,7 +172,7 @@ def scenario(personas) -> Scenario:
     # P8 M: felregistrering.
     p["P8"] = start(officer, i1, make_pnr(dt.date(1990, 1, 1), woman=False), dt.date(2024, 6, 1),
                     m(["a_kassa"], [("studier", 100)], 5))
-    ps.participation_mark_error(actor=officer, participation=p["P8"])
+    ps.participation_mark_error(actor=officer, participation=p["P8"], reason="Fel insats")
     # P9 M: 2023-11-01 – 2024-03-31; 3-month follow-up missing, 6-month made.
     p["P9"] = start(officer, i1, make_pnr(dt.date(1960, 6, 6), woman=False), dt.date(2023, 11, 1),
                     m(["sjukpenning"], [("annan_insats", 100)], 2))

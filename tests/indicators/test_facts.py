@@ -69,7 +69,7 @@ def test_every_participant_service_refreshes_its_fact_row(scenario):
     assert (fact.end_work_or_studies, fact.end_no_public_support, fact.end_step) == (
         False, False, 4
     )
-    ps.participation_mark_error(actor=officer, participation=new)
+    ps.participation_mark_error(actor=officer, participation=new, reason="Dubbelregistrerad")
     fact.refresh_from_db()
     assert fact.is_error
     other = start(officer, scenario.i1, make_pnr(dt.date(1993, 4, 4), woman=True),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -325,3 +326,28 @@ def test_retired_codes_not_offered_for_new_insats(personas, codes, intervention,
     html = client.get(reverse("interventions:create", args=[personas.a.pk])).content.decode()
     assert "Gammal målgrupp" not in html
     assert "Unga 16–29 år" in html
+
+
+def test_year_form_refuses_an_outcome_for_a_year_that_has_not_begun(
+    personas, intervention, client_for
+):
+    next_year = dt.date.today().year + 1
+    intervention.end_date = dt.date(next_year + 1, 12, 31)
+    intervention.save(update_fields=["end_date"])
+    client = client_for(personas.manager_a)
+    url = reverse("interventions:year", args=[intervention.pk])
+    # A new year's form starts empty.
+    html = client.get(url + f"?ar={next_year}").content.decode()
+    assert not re.search(r'name="insatskostnad_budget"[^>]*value="\d', html)
+    response = client.post(url, {
+        "year": str(next_year), "planned_participants": "10",
+        "insatskostnad_budget": "300000", "insatskostnad_actual": "250000",
+    })
+    html = response.content.decode()
+    assert f"år {next_year} har inte börjat" in html
+    assert 'href="#id_insatskostnad_actual"' in html
+    assert not BudgetLine.objects.exists()
+    assert client.post(url, {
+        "year": str(next_year), "planned_participants": "10",
+        "insatskostnad_budget": "300000",
+    }).status_code == 302

@@ -315,7 +315,9 @@ def test_correction_keeps_old_values_in_audit(personas, insats):
 
 def test_mark_error(personas, insats):
     p = start(personas, insats)
-    services.participation_mark_error(actor=personas.officer_a, participation=p)
+    services.participation_mark_error(
+        actor=personas.officer_a, participation=p, reason="Fel person"
+    )
     p.refresh_from_db()
     assert p.is_error and p.exit_reason.key == "felregistrering"
     assert AuditEvent.objects.filter(action=Action.UPDATE, details__is_error=True).exists()

@@ -259,15 +259,87 @@ def test_worklist_shows_due_and_overdue_and_start_page_counts(personas, insats, 
     assert other.status_code == 200 and "19900517" not in other.content.decode()
 
 
-def test_mark_error_and_withdraw_pages(personas, insats, client_for):
+def test_mark_error_asks_for_a_reason_and_offers_cancel(personas, insats, client_for):
     p = registered(personas, insats)
     client = client_for(personas.officer_a)
-    assert client.get(reverse("participants:mark_error", args=[p.pk])).status_code == 200
-    assert client.post(reverse("participants:mark_error", args=[p.pk])).status_code == 302
+    url = reverse("participants:mark_error", args=[p.pk])
+    page = client.get(url).content.decode()
+    assert 'name="reason"' in page and "Avbryt" in page
+    assert reverse("participants:detail", args=[p.pk]) in page
+    # Without a reason nothing happens, and the summary says why.
+    refused = client.post(url, {"reason": ""})
+    assert refused.status_code == 400 and "Anledning: beskriv" in refused.content.decode()
+    p.refresh_from_db()
+    assert not p.is_error
+    # A reason that looks like a personnummer is refused and not echoed into the log.
+    assert client.post(url, {"reason": f"fel person {PNR}"}).status_code == 400
+    p.refresh_from_db()
+    assert not p.is_error
+    assert client.post(url, {"reason": "Registrerad i fel insats"}).status_code == 302
     p.refresh_from_db()
     assert p.is_error
-    assert client.post(reverse("participants:withdraw", args=[p.pk])).status_code == 302
+    event = AuditEvent.objects.filter(action=Action.UPDATE, details__is_error=True).get()
+    assert event.reason == "Registrerad i fel insats"
+
+
+def test_withdraw_names_what_is_erased_and_needs_date_and_confirmation(
+    personas, insats, client_for
+):
+    p = registered(personas, insats)
+    client = client_for(personas.officer_a)
+    url = reverse("participants:withdraw", args=[p.pk])
+    page = client.get(url).content.decode()
+    assert "1 mätning i den här insatsen" in page
+    assert "personnumret raderas helt" in page
+    assert 'name="withdrawn_on"' in page and 'name="confirm"' in page
+    assert f'value="{dt.date.today().isoformat()}"' in page  # the date defaults to today
+    assert "Avbryt" in page and reverse("participants:detail", args=[p.pk]) in page
+    # Without the explicit confirmation nothing is erased, and the date typed is kept.
+    refused = client.post(url, {"withdrawn_on": "2024-03-01"})
+    html = refused.content.decode()
+    assert refused.status_code == 400 and "Bekräftelse: kryssa i rutan" in html
+    assert 'value="2024-03-01"' in html
+    assert Person.objects.exists() and Measurement.objects.filter(participation=p).exists()
+    # A date in the future or before the consent is refused.
+    future = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    assert client.post(url, {"withdrawn_on": future, "confirm": "on"}).status_code == 400
+    early = client.post(url, {"withdrawn_on": "2023-01-01", "confirm": "on"})
+    assert early.status_code == 400 and "före samtyckesdatumet" in early.content.decode()
+    assert Person.objects.exists()
+    done = client.post(url, {"withdrawn_on": "2024-03-01", "confirm": "on"})
+    assert done.status_code == 302
     assert not Person.objects.exists()
+    p.refresh_from_db()
+    assert p.consent.withdrawn_at.date() == dt.date(2024, 3, 1)
+    event = AuditEvent.objects.get(action=Action.DELETE, details__consent_withdrawn=True)
+    assert event.details["withdrawn_on"] == "2024-03-01"
+    # The old address says plainly that the data was erased.
+    after = client.get(reverse("participants:detail", args=[p.pk]))
+    assert after.status_code == 200
+    text = after.content.decode()
+    assert "Uppgifterna är raderade" in text and "Samtycket återkallades 2024-03-01" in text
+    assert "Ålder vid start" not in text and no_identity(text)
+
+
+def test_withdraw_keeps_the_number_when_the_person_has_another_participation(
+    personas, insats, client_for
+):
+    p = registered(personas, insats)
+    services.participation_end(
+        actor=personas.officer_a, participation=p, end_date=START + dt.timedelta(days=30),
+        exit_reason="arbete", measurement=end_measurement(),
+    )
+    services.participation_start(
+        actor=personas.officer_a, intervention=insats, personnummer=PNR,
+        consent=consent(START + dt.timedelta(days=60)), protected_identity=False,
+        referred_by="kommun", start_date=START + dt.timedelta(days=60), residence="0136",
+        measurement=start_measurement(),
+    )
+    page = client_for(personas.officer_a).get(
+        reverse("participants:withdraw", args=[p.pk])
+    ).content.decode()
+    assert "personnumret finns kvar för personens 1 andra deltagande" in page
+    assert "2 mätningar i den här insatsen" in page
 
 
 @pytest.mark.parametrize("who", OUTSIDERS)
@@ -290,7 +362,8 @@ def test_outsiders_get_nothing(personas, insats, client_for, who):
         assert no_identity(response.content.decode())
     for url, data in (
         (reverse("participants:reveal", args=[p.pk]), {"reason": "bara nyfiken"}),
-        (reverse("participants:withdraw", args=[p.pk]), {}),
+        (reverse("participants:withdraw", args=[p.pk]), {"confirm": "on"}),
+        (reverse("participants:mark_error", args=[p.pk]), {"reason": "Fel insats"}),
         (reverse("participants:register", args=[insats.pk]), form_data(form_token="x")),
     ):
         response = client.post(url, data)
@@ -314,3 +387,50 @@ def test_non_officers_are_refused_the_officer_pages(personas, client_for):
         assert client.get(reverse("participants:index")).status_code == 403
         assert client.get(reverse("participants:worklist")).status_code == 403
     assert AuditEvent.objects.filter(action=Action.PERMISSION_DENIED).exists()
+
+
+def test_registration_defaults_and_choices(personas, insats, client_for):
+    client = client_for(personas.officer_a)
+    html = client.get(reverse("participants:register", args=[insats.pk])).content.decode()
+    today = dt.date.today().isoformat()
+    assert re.search(rf'name="consent_date"[^>]*value="{today}"', html)
+    assert re.search(rf'name="start_date"[^>]*value="{today}"', html)
+    box = re.search(r'<input[^>]*name="consent_scope_registration"[^>]*>', html).group(0)
+    assert "checked" not in box
+    # The hint describes every accepted format.
+    assert "10 eller 12 siffror, med eller utan bindestreck" in html
+    # Protected identity is a choice leading to the anonymous count, not an error.
+    assert 'name="protected_identity"' not in html
+    anonymous = reverse("participants:anonymous", args=[insats.pk])
+    assert f'href="{anonymous}"' in html
+    page = client.get(anonymous)
+    assert page.status_code == 200 and 'name="sex"' in page.content.decode()
+
+
+def test_registration_error_summary_follows_the_form(personas, insats, client_for):
+    response = client_for(personas.officer_a).post(
+        reverse("participants:register", args=[insats.pk]),
+        form_data(personnummer="", consent_date="", start_date="", residence="", form_token="t1"),
+    )
+    assert response.status_code == 400
+    anchors = [a for a, _m in response.context["error_links"]]
+    fields = list(response.context["form"].fields)
+    positions = [fields.index(a.removeprefix("#id_").removesuffix("_0")) for a in anchors
+                 if a.startswith("#id_")]
+    assert positions == sorted(positions) and len(positions) >= 3
+    html = response.content.decode()
+    for anchor in anchors:  # every error names a field that is on the page
+        if anchor.startswith("#id_"):
+            assert f'id="{anchor[1:]}"' in html
+
+
+def test_duplicate_links_to_the_existing_participation(personas, insats, client_for):
+    p = registered(personas, insats)
+    response = client_for(personas.officer_a).post(
+        reverse("participants:register", args=[insats.pk]),
+        form_data(start_date=dt.date.today().isoformat(), form_token="again"),
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "redan ett pågående deltagande" in html
+    assert f'href="{reverse("participants:detail", args=[p.pk])}"' in html

@@ -154,7 +154,9 @@ def test_erased_participation_cannot_be_withdrawn_or_marked_again(personas, thre
     with pytest.raises(ValidationError, match="gallrat"):
         participant_services.consent_withdraw(actor=personas.officer_a, participation=old)
     with pytest.raises(ValidationError, match="gallrat"):
-        participant_services.participation_mark_error(actor=personas.officer_a, participation=old)
+        participant_services.participation_mark_error(
+            actor=personas.officer_a, participation=old, reason="Fel insats"
+        )
 
 
 def test_old_audit_events_go_through_the_window_only(personas, settings):

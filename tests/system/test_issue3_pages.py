@@ -101,7 +101,7 @@ def test_participant_start_worklist_and_registration_pages(page, personas, insat
          "id_referred_by", "id_residence", "id_education_level", "id_public_support_duration",
          "id_step"],
         ["Försörjning", "Sysselsättning och omfattning"],
-        ["id_protected_identity", "id_rating_health"],
+        ["id_rating_health"],
     )
     # an empty submission: the error summary has focus, links to fields, passes axe
     page.get_by_role("button", name="Registrera deltagare").click()
@@ -180,7 +180,10 @@ def test_register_participant_with_keyboard_only(page, personas, insats):
     kb.press("Shift+Tab")
     assert focused(page) == "id_consent_form_version"
     kb.press("Tab")
-    assert page.locator("#id_consent_scope_registration").is_checked()  # checked from the start
+    # not ticked in advance (issue 11): the officer confirms the consent themselves
+    assert not page.locator("#id_consent_scope_registration").is_checked()
+    kb.press("Space")
+    assert page.locator("#id_consent_scope_registration").is_checked()
     tab_to(page, "id_consent_follow_up")
     kb.press("Space")
     assert page.locator("#id_consent_follow_up").is_checked()

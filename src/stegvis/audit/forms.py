@@ -16,7 +16,7 @@ from stegvis.audit.redaction import contains_identifier
 HINTS = {
     "date_from": _("Format ÅÅÅÅ-MM-DD. Tomt: från början."),
     "date_to": _("Format ÅÅÅÅ-MM-DD, dagen räknas med. Tomt: till och med i dag."),
-    "actor_username": _("Exakt användarnamn."),
+    "actor_username": _("Hela eller delar av användarnamnet eller namnet, till exempel anna."),
 }
 DATE_ERRORS = {"invalid": _("Ange ett giltigt datum i formatet ÅÅÅÅ-MM-DD.")}
 

@@ -51,6 +51,17 @@ def _belonging_to(ids: set[int]) -> Q:
     return Q(association_id__in=ids) | sign_in_of_member
 
 
+def _user_matches(text: str) -> Q:
+    """Events of users whose username or name contains ``text`` (any case, every word)."""
+    condition = Q()
+    for word in text.split():
+        people = get_user_model().objects.filter(
+            Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        ).values("pk")
+        condition &= Q(actor_username__icontains=word) | Q(actor_id__in=people)
+    return condition
+
+
 def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
@@ -77,7 +88,7 @@ def events_for(
     if date_to is not None:
         qs = qs.filter(at__lt=_start_of(date_to + dt.timedelta(days=1)))
     if actor_username:
-        qs = qs.filter(actor_username__iexact=actor_username)
+        qs = qs.filter(_user_matches(actor_username))
     if action:
         qs = qs.filter(action=action)
     return qs.order_by("-at", "-id")

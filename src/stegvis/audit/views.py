@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -22,6 +21,7 @@ from stegvis.audit import selectors, services
 from stegvis.audit.csvsafe import cell
 from stegvis.audit.forms import AuditFilterForm
 from stegvis.audit.models import AuditEvent
+from stegvis.audit.readable import present
 
 PAGE_SIZE = 50
 
@@ -62,7 +62,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         page = Paginator(_events(request, filters, form), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
-        page.object_list = list(page.object_list)
+        rows = present(page.object_list, user=request.user)
         services.audit_log_reviewed(
             actor=request.user,
             filters=filters,
@@ -70,7 +70,9 @@ def event_list(request: HttpRequest) -> HttpResponse:
             page=page.number,
         )
         query = _query(filters)
-        context.update(page=page, query=query, query_prefix=f"{query}&" if query else "")
+        context.update(
+            page=page, rows=rows, query=query, query_prefix=f"{query}&" if query else ""
+        )
     return render(request, "audit/event_list.html", context)
 
 
@@ -78,13 +80,13 @@ CSV_HEADER = (
     _("Tid"),
     _("Användare"),
     _("Händelse"),
-    _("Objekttyp"),
-    _("Objekt-id"),
+    _("Objekt"),
     _("Samordningsförbund"),
     _("Anledning"),
-    _("Begäran-id"),
     _("Detaljer"),
+    _("Begäran-id"),
 )
+CSV_BATCH = 500
 
 
 class _Echo:
@@ -92,23 +94,35 @@ class _Echo:
         return value
 
 
-def _csv_rows(events: Iterable[AuditEvent]) -> Iterator[str]:
+def _csv_rows(events: Iterable[AuditEvent], user: Any) -> Iterator[str]:
+    """The same readable columns as the page, in batches (names looked up once a batch)."""
     writer = csv.writer(_Echo(), delimiter=";")
     yield "\ufeff" + writer.writerow([cell(h) for h in CSV_HEADER])
+    for batch in _batches(events, CSV_BATCH):
+        for row in present(batch, user=user):
+            yield writer.writerow(
+                [
+                    cell(row.at.strftime("%Y-%m-%d %H:%M:%S")),
+                    cell(row.user),
+                    cell(row.action),
+                    cell(row.object),
+                    cell(row.association),
+                    cell(row.reason),
+                    cell(row.details),
+                    cell(row.event.request_id),
+                ]
+            )
+
+
+def _batches(events: Iterable[AuditEvent], size: int) -> Iterator[list[AuditEvent]]:
+    batch: list[AuditEvent] = []
     for e in events:
-        yield writer.writerow(
-            [
-                cell(timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S")),
-                cell(e.actor_username),
-                cell(e.get_action_display()),
-                cell(e.object_type),
-                cell(e.object_id),
-                cell(e.association.name if e.association else ""),
-                cell(e.reason),
-                cell(e.request_id),
-                cell(json.dumps(e.details, ensure_ascii=False, sort_keys=True)),
-            ]
-        )
+        batch.append(e)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 @login_required
@@ -134,7 +148,8 @@ def event_export(request: HttpRequest) -> HttpResponse:
     events = events.exclude(pk=exported.pk)
     name = f"stegvis-granskningslogg-{timezone.localdate():%Y%m%d}.csv"
     response = StreamingHttpResponse(
-        _csv_rows(events.iterator(chunk_size=2000)), content_type="text/csv; charset=utf-8"
+        _csv_rows(events.iterator(chunk_size=2000), request.user),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "no-store"

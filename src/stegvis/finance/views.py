@@ -10,7 +10,7 @@ from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -443,7 +443,8 @@ def _what_if_parameters(form: forms.WhatIfForm, base: am.Parameters
 def what_if(request: HttpRequest, year: int) -> HttpResponse:
     current_parameters = selectors.parameters_current(user=request.user, allocation_year=year)
     if current_parameters is None:
-        raise Http404
+        # Linked from every page of the year: say what is missing instead of answering 404.
+        return render(request, "finance/what_if.html", {"year": year, "no_parameters": True})
     from stegvis.finance.figures import to_model_parameters
 
     base = to_model_parameters(current_parameters)

@@ -343,6 +343,13 @@ def intervention_year_set(
             continue
         errs = domain.money_errors(f"{kind}_budget", f"{label}, budget", budget, required=True)
         errs += domain.money_errors(f"{kind}_actual", f"{label}, utfall", actual, required=False)
+        if actual is not None and year > timezone.localdate().year:
+            # An outcome for a year that has not begun is a copy of another year's figures.
+            errs.append(RuleError(
+                f"{kind}_actual",
+                f"{label}, utfall: år {year} har inte börjat. Lämna utfallet tomt tills året "
+                "har börjat.",
+            ))
         errors += errs
         if not errs:
             cleaned[kind] = (

@@ -216,7 +216,9 @@ class RegistrationForm(MeasurementFieldsMixin, ServiceErrorsMixin, forms.Form):
         label=_("Personnummer eller samordningsnummer"),
         max_length=20,
         required=False,
-        help_text=_("12 siffror, till exempel ÅÅÅÅMMDD-NNNN."),
+        help_text=_(
+            "10 eller 12 siffror, med eller utan bindestreck, till exempel ÅÅÅÅMMDD-NNNN."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     protected_identity = forms.BooleanField(
@@ -229,7 +231,7 @@ class RegistrationForm(MeasurementFieldsMixin, ServiceErrorsMixin, forms.Form):
         label=_("Samtyckesblankettens version"), max_length=40, required=False
     )
     consent_scope_registration = forms.BooleanField(
-        label=_("Samtycker till registrering i insatsen"), required=False, initial=True
+        label=_("Samtycker till registrering i insatsen"), required=False
     )
     consent_follow_up = forms.BooleanField(
         label=_("Samtycker till uppföljning 3, 6 och 12 månader efter avslut"), required=False
@@ -418,7 +420,9 @@ class AnonymousForm(ServiceErrorsMixin, forms.Form):
 def error_links(form: forms.Form) -> list[tuple[str, str]]:
     """(anchor, message) pairs for the error summary at the top of a form."""
     links: list[tuple[str, str]] = []
-    for name, errors in form.errors.items():
+    order = {name: i for i, name in enumerate(["__all__", *form.fields])}
+    # In the order of the form (a service reports its errors in its own order).
+    for name, errors in sorted(form.errors.items(), key=lambda item: order.get(item[0], 0)):
         if name == "__all__":
             anchor = "#activities" if getattr(form, "activity_errors", None) else "#main"
         else:
@@ -437,3 +441,46 @@ class SupplementaryQuestionForm(ServiceErrorsMixin, forms.Form):
     )
     valid_from = forms.DateField(label=_("Giltig från"), widget=DATE, required=False)
     valid_to = forms.DateField(label=_("Giltig till"), widget=DATE, required=False)
+
+
+class MarkErrorForm(ServiceErrorsMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Anledning"),
+        max_length=500,
+        required=False,
+        help_text=_("Till exempel fel person eller fel insats. Skriv inget personnummer."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        mark_mandatory(self.fields, ["reason"])
+
+
+class WithdrawForm(ServiceErrorsMixin, forms.Form):
+    withdrawn_on = forms.DateField(
+        label=_("Datum då samtycket återkallades"),
+        widget=DATE,
+        required=False,
+        help_text=_("Skriv datumet som ÅÅÅÅ-MM-DD."),
+    )
+    confirm = forms.BooleanField(
+        label=_("Jag förstår att uppgifterna raderas och att det inte går att ångra"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        mark_mandatory(self.fields, ["withdrawn_on", "confirm"])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if "withdrawn_on" not in self.errors and cleaned.get("withdrawn_on") is None:
+            self.add_error(
+                "withdrawn_on", _("Datum då samtycket återkallades: fyll i datumet.")
+            )
+        if not cleaned.get("confirm"):
+            self.add_error(
+                "confirm",
+                _("Bekräftelse: kryssa i rutan för att bekräfta att uppgifterna ska raderas."),
+            )
+        return cleaned

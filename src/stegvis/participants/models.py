@@ -95,6 +95,18 @@ class Participation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created = models.DateTimeField(_("skapad"), auto_now_add=True)
+    # The deltagaransvarig who works with the participant after a move; empty: the one who
+    # registered it (``created_by``). See ``current_coach_id``.
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("deltagaransvarig"),
+    )
+    # The coach's own short note to recognise the participant; never a personnummer.
+    own_reference = models.CharField(_("egen referens"), max_length=40, blank=True)
 
     class Meta:
         ordering = ["-start_date", "-id"]
@@ -123,6 +135,10 @@ class Participation(models.Model):
 
     def __str__(self) -> str:
         return f"Deltagande {self.pk}"
+
+    @property
+    def current_coach_id(self) -> int | None:
+        return self.coach_id or self.created_by_id
 
     @property
     def is_open(self) -> bool:

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -22,7 +23,7 @@ from stegvis.access import scope
 from stegvis.access.roles import CAPABILITIES, Capability
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
-from stegvis.interventions.models import FollowUpMethod, Intervention
+from stegvis.interventions.models import FollowUpMethod, Intervention, InterventionAssignment
 from stegvis.participants import followup, identity
 from stegvis.participants import personnummer as pnr
 from stegvis.participants.models import (
@@ -211,6 +212,31 @@ def participation_measurements(*, participation: Participation) -> list[Measurem
     )
 
 
+@dataclass(frozen=True)
+class WithdrawalPreview:
+    """What withdrawing consent for one participation erases (shown before confirming)."""
+
+    measurements: int
+    person_erased: bool
+    other_participations: int
+
+
+def withdrawal_preview(*, participation: Participation) -> WithdrawalPreview:
+    """Counts for the confirmation page of a participation read via ``participation_get``."""
+    others = 0
+    if participation.person_id is not None:
+        others = (
+            Participation.objects.filter(person_id=participation.person_id)
+            .exclude(pk=participation.pk)
+            .count()
+        )
+    return WithdrawalPreview(
+        measurements=Measurement.objects.filter(participation=participation).count(),
+        person_erased=participation.person_id is not None and others == 0,
+        other_participations=others,
+    )
+
+
 def measurement_get(*, user: Any, pk: int) -> Measurement:
     """One measurement of a participation in the user's assigned insatser (404 otherwise)."""
     m = (
@@ -243,24 +269,85 @@ def person_participations(*, user: Any, participation: Participation) -> list[Pa
     return list(_scoped(user).filter(person_id=participation.person_id).order_by("-start_date"))
 
 
-def participation_list(
-    *, user: Any, intervention: Intervention | None = None, only_open: bool = False
-) -> list[Participation]:
-    """Participations in the user's assigned insatser (one insats if given); audited READ."""
-    qs = _scoped(user).filter(consent_withdrawn_at__isnull=True)
-    if intervention is not None:
-        qs = qs.filter(intervention=intervention)
-    if only_open:
+STATUSES = ("open", "ended", "error")
+LIST_SORTS = {
+    "-start": ("-start_date", "-id"),
+    "start": ("start_date", "id"),
+    "end": ("end_date", "id"),
+    "reference": ("own_reference", "-start_date", "id"),
+}
+PAGE_SIZE = 25
+
+
+def participation_page(
+    *,
+    user: Any,
+    intervention: Intervention,
+    status: str = "",
+    coach_id: int | None = None,
+    start_year: int | None = None,
+    sort: str = "-start",
+    page: Any = 1,
+) -> Page:
+    """One page of an insats's participations, filtered and sorted; audited READ.
+
+    A fixed number of queries whatever the page size (persons, coaches in one join).
+    """
+    qs = _scoped(user).filter(intervention=intervention, consent_withdrawn_at__isnull=True)
+    qs = qs.select_related("coach", "created_by")
+    if status == "open":
         qs = qs.filter(end_date__isnull=True, is_error=False)
-    result = list(qs.order_by("-start_date", "-id")[:500])
+    elif status == "ended":
+        qs = qs.filter(end_date__isnull=False, is_error=False)
+    elif status == "error":
+        qs = qs.filter(is_error=True)
+    if coach_id is not None:
+        qs = qs.filter(Q(coach_id=coach_id) | Q(coach__isnull=True, created_by_id=coach_id))
+    if start_year is not None:
+        qs = qs.filter(start_date__year=start_year)
+    result = Paginator(qs.order_by(*LIST_SORTS.get(sort, LIST_SORTS["-start"])), PAGE_SIZE)
+    current = result.get_page(page)
+    rows = list(current.object_list)
+    current.object_list = rows
     _audit_per_association(
         user,
         Action.READ,
-        result,
-        [intervention.association_id] if intervention else officer_association_ids(user),
-        {"view": "list", "intervention": intervention.pk if intervention else None},
+        rows,
+        [intervention.association_id],
+        {"view": "list", "intervention": intervention.pk},
     )
-    return result
+    return current
+
+
+def intervention_coaches(*, intervention: Intervention) -> list[Any]:
+    """The deltagaransvariga assigned to an insats already read via the scoping module."""
+    return [
+        a.user
+        for a in InterventionAssignment.objects.filter(intervention=intervention)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__username")
+    ]
+
+
+def intervention_start_years(*, intervention: Intervention) -> list[int]:
+    return sorted(
+        {
+            d.year
+            for d in Participation.objects.filter(
+                intervention=intervention, start_date__isnull=False
+            ).dates("start_date", "year")
+        },
+        reverse=True,
+    )
+
+
+def move_targets(*, user: Any, participation: Participation) -> list[Intervention]:
+    """Other insatser of the same förbund, assigned to the user, following up identified."""
+    return list(
+        registrable_interventions(user=user)
+        .filter(association_id=participation.intervention.association_id)
+        .exclude(pk=participation.intervention_id)
+    )
 
 
 def participant_search(*, user: Any, personnummer: str) -> list[Participation]:
@@ -289,6 +376,21 @@ def participant_search(*, user: Any, personnummer: str) -> list[Participation]:
         object_type="participants.person",
     )
     return hits
+
+
+def open_participation_of(
+    *, user: Any, intervention: Intervention, personnummer: str
+) -> Participation | None:
+    """The person's open participation in the insats (for the duplicate's link); audited."""
+    try:
+        hits = participant_search(user=user, personnummer=personnummer)
+    except pnr.PersonnummerError:
+        return None
+    return next(
+        (p for p in hits if p.intervention_id == intervention.pk and p.is_open
+         and not p.is_error),
+        None,
+    )
 
 
 def municipalities_for(

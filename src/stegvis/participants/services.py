@@ -598,10 +598,22 @@ def measurement_correct(
 # --- felregistrering, consent withdrawal, reveal -------------------------------------------
 
 
-def participation_mark_error(*, actor: Any, participation: Participation) -> Participation:
-    """Felregistrering: the participation leaves all statistics; the audit trail stays."""
+def participation_mark_error(
+    *, actor: Any, participation: Participation, reason: str
+) -> Participation:
+    """Felregistrering: the participation leaves all statistics; the audit trail stays.
+
+    The reason (free text without personnummer) is kept in the audit event.
+    """
     intervention = participation.intervention
     require_assigned(actor, intervention)
+    reason = (reason or "").strip()
+    if len(reason) < 5:
+        raise ValidationError(
+            {"reason": "Anledning: beskriv varför deltagandet är en felregistrering."}
+        )
+    if contains_identifier(reason):
+        raise ValidationError({"reason": "Anledning: skriv anledningen utan personnummer."})
     if participation.is_error:
         raise ValidationError({"is_error": "Felregistrering: deltagandet är redan markerat."})
     if hasattr(participation, "retention_erasure"):
@@ -619,6 +631,7 @@ def participation_mark_error(*, actor: Any, participation: Participation) -> Par
             action=Action.UPDATE,
             obj=participation,
             association=intervention.association_id,
+            reason=reason,
             details={
                 "intervention": intervention.pk,
                 "is_error": True,
@@ -629,8 +642,13 @@ def participation_mark_error(*, actor: Any, participation: Participation) -> Par
     return participation
 
 
-def consent_withdraw(*, actor: Any, participation: Participation) -> Participation:
+def consent_withdraw(
+    *, actor: Any, participation: Participation, withdrawn_on: dt.date | None = None
+) -> Participation:
     """Withdrawn consent: erase identity link and measurements; keep only an anonymous count.
+
+    ``withdrawn_on`` is the day the person withdrew consent (today when not given); it may
+    not lie in the future nor before the consent was given, and is kept on the consent.
 
     The participation row keeps sex and year of start (for the record) and is excluded from
     identified statistics; the person is added to the insats's anonymous count. A person with
@@ -645,6 +663,19 @@ def consent_withdraw(*, actor: Any, participation: Participation) -> Participati
     if hasattr(participation, "retention_erasure"):
         raise ValidationError({"consent": MSG_ERASED})
     now = timezone.now()
+    today = timezone.localdate()
+    withdrawn_on = withdrawn_on or today
+    consent_given = Consent.objects.filter(participation=participation).first()
+    if withdrawn_on > today:
+        raise ValidationError(
+            {"withdrawn_on": "Datum då samtycket återkallades: datumet kan inte ligga i framtiden."}
+        )
+    if consent_given is not None and withdrawn_on < consent_given.date:
+        raise ValidationError(
+            {"withdrawn_on": "Datum då samtycket återkallades: datumet kan inte vara före "
+             f"samtyckesdatumet {consent_given.date:%Y-%m-%d}."}
+        )
+    withdrawn_at = timezone.make_aware(dt.datetime.combine(withdrawn_on, dt.time(12)))
     with transaction.atomic():
         person_id = participation.person_id
         measurements = Measurement.objects.filter(participation=participation)
@@ -662,7 +693,7 @@ def consent_withdraw(*, actor: Any, participation: Participation) -> Participati
         participation.consent_withdrawn_at = now
         participation.save()
         erase_for_participation(participation=participation)
-        Consent.objects.filter(participation=participation).update(withdrawn_at=now)
+        Consent.objects.filter(participation=participation).update(withdrawn_at=withdrawn_at)
         consent = Consent.objects.filter(participation=participation).first()
         if consent is not None:
             consent.sharing_parties.clear()
@@ -690,6 +721,7 @@ def consent_withdraw(*, actor: Any, participation: Participation) -> Participati
             details={
                 "intervention": intervention.pk,
                 "consent_withdrawn": True,
+                "withdrawn_on": withdrawn_on.isoformat(),
                 "measurements_erased": erased,
                 "person_deleted": person_deleted,
                 "anonymous_count": {"start_year": participation.start_year, "added": counted},

@@ -18,4 +18,7 @@ urlpatterns = [
     path("<int:pk>/felregistrering/", views.mark_error, name="mark_error"),
     path("<int:pk>/aterkalla-samtycke/", views.withdraw, name="withdraw"),
     path("matning/<int:pk>/ratta/", views.correct, name="correct"),
+    path("<int:pk>/egen-referens/", views.reference, name="reference"),
+    path("<int:pk>/byt-deltagaransvarig/", views.coach_move, name="coach_move"),
+    path("<int:pk>/byt-insats/", views.intervention_move, name="intervention_move"),
 ]

@@ -10,23 +10,33 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from stegvis.access.personal_data import personal_data
 from stegvis.followup.selectors import recent_link_outcomes, registrable_occasions
 from stegvis.interventions.services import anonymous_count_add
-from stegvis.participants import followup, selectors, services
+from stegvis.participants import casework, followup, selectors, services
 from stegvis.participants import personnummer as pnr
+from stegvis.participants.casework_forms import (
+    CoachMoveForm,
+    InterventionMoveForm,
+    ParticipantFilterForm,
+    ReferenceForm,
+    person_name,
+)
 from stegvis.participants.forms import (
     AnonymousForm,
     CorrectionForm,
     EndForm,
+    MarkErrorForm,
     MeasurementForm,
     RegistrationForm,
     RevealForm,
     SearchForm,
     SupplementaryQuestionForm,
+    WithdrawForm,
     error_links,
 )
 from stegvis.participants.models import Occasion, Participation
@@ -120,15 +130,34 @@ def worklist(request: HttpRequest) -> HttpResponse:
 @personal_data
 @login_required
 def intervention_participants(request: HttpRequest, pk: int) -> HttpResponse:
+    """An insats's participants: filter by status, coach and start year, sort, page (GET)."""
     intervention = selectors.intervention_for_participants(user=request.user, pk=pk)
-    participations = selectors.participation_list(user=request.user, intervention=intervention)
+    coaches = selectors.intervention_coaches(intervention=intervention)
+    form = ParticipantFilterForm(
+        request.GET or None,
+        coaches=coaches,
+        years=selectors.intervention_start_years(intervention=intervention),
+    )
+    filters = form.filters()
+    page = selectors.participation_page(
+        user=request.user, intervention=intervention, page=request.GET.get("page"), **filters
+    )
+    names = {u.pk: person_name(u) for u in coaches}
+    query = urlencode({k: v for k, v in request.GET.items() if k != "page" and v})
     return render(
         request,
         "participants/intervention.html",
         {
             "intervention": intervention,
-            "rows": [(p, selectors.masked_number(p)) for p in participations],
+            "filter_form": form,
+            "page": page,
+            "query_prefix": f"{query}&" if query else "",
+            "rows": [
+                (p, selectors.masked_number(p), names.get(p.current_coach_id, ""))
+                for p in page.object_list
+            ],
         },
+        status=400 if form.is_bound and form.errors else 200,
     )
 
 
@@ -141,24 +170,32 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
     questions = selectors.supplementary_questions(
         association_id=intervention.association_id, occasion="start", on=timezone.localdate()
     )
+    today = timezone.localdate()
     form = RegistrationForm(
         request.POST or None,
         intervention=intervention,
         own_municipalities=own,
         other_municipalities=other,
         questions=questions,
+        initial={"consent_date": today, "start_date": today},
     )
     needs_young_confirmation = False
     protected = False
+    existing: Participation | None = None
     if request.method == "POST" and form.is_valid():
         try:
             participation = services.participation_start(
                 actor=request.user, intervention=intervention, **form.service_kwargs()
             )
         except ValidationError as exc:
-            form.apply_service_errors(exc)
+            number = form.cleaned_data.get("personnummer") or ""
+            form.apply_service_errors(exc)  # (removes the fields in error from cleaned_data)
             needs_young_confirmation = "confirm_young" in exc.message_dict
             protected = "protected_identity" in exc.message_dict
+            if services.MSG_SECOND_OPEN in exc.message_dict.get("personnummer", []):
+                existing = selectors.open_participation_of(
+                    user=request.user, intervention=intervention, personnummer=number
+                )
         else:
             messages.success(request, _("Deltagaren är registrerad."))
             return redirect("participants:detail", pk=participation.pk)
@@ -169,18 +206,24 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         intervention=intervention,
         needs_young_confirmation=needs_young_confirmation,
         protected=protected,
+        existing=existing,
         anonymous_form=AnonymousForm(initial={"start_year": timezone.localdate().year}),
     )
 
 
 @personal_data
 @login_required
-@require_POST
+@GET_POST
 def anonymous_add(request: HttpRequest, pk: int) -> HttpResponse:
-    """Count a person with protected identity anonymously (sex and year of start only)."""
+    """Count a person with protected identity anonymously (sex and year of start only).
+
+    Reached by choice from the registration page: protected identity is not an error.
+    """
     intervention = selectors.intervention_for_participants(user=request.user, pk=pk)
-    form = AnonymousForm(request.POST)
-    if form.is_valid():
+    form = AnonymousForm(
+        request.POST or None, initial={"start_year": timezone.localdate().year}
+    )
+    if request.method == "POST" and form.is_valid():
         try:
             anonymous_count_add(
                 actor=request.user,
@@ -224,6 +267,27 @@ def _detail_context(request: HttpRequest, participation: Participation) -> dict[
         "can_follow_up": can_follow_up,
         "follow_ups_left": [(o, labels[o]) for o in open_now],
         "reveal_form": RevealForm(),
+        **_casework_forms(request, participation),
+    }
+
+
+def _casework_forms(
+    request: HttpRequest, participation: Participation, **bound: Any
+) -> dict[str, Any]:
+    """The own-reference, change-of-coach and change-of-insats forms of the detail page."""
+    if not participation.is_open or participation.is_error or participation.person_id is None:
+        return {"reference_form": None, "coach_form": None, "move_form": None}
+    coaches = selectors.intervention_coaches(intervention=participation.intervention)
+    targets = selectors.move_targets(user=request.user, participation=participation)
+    return {
+        "reference_form": bound.get("reference_form")
+        or ReferenceForm(initial={"own_reference": participation.own_reference}),
+        "coach_form": bound.get("coach_form")
+        or CoachMoveForm(coaches=coaches, current=participation.current_coach_id),
+        "move_form": bound.get("move_form") or InterventionMoveForm(targets=targets),
+        "coach_name": next(
+            (person_name(u) for u in coaches if u.pk == participation.current_coach_id), ""
+        ),
     }
 
 
@@ -364,38 +428,30 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _confirm_action(
-    request: HttpRequest, pk: int, *, purpose: str, template: str, action: Any, done: str
-) -> HttpResponse:
-    participation = selectors.participation_get(user=request.user, pk=pk, purpose=purpose)
-    error = ""
-    if request.method == "POST":
-        try:
-            action(actor=request.user, participation=participation)
-        except ValidationError as exc:
-            error = " ".join(m for ms in exc.message_dict.values() for m in ms)
-        else:
-            messages.success(request, done)
-            if participation.consent_withdrawn_at is not None:
-                return redirect("participants:intervention", pk=participation.intervention_id)
-            return redirect("participants:detail", pk=participation.pk)
-    return render(
-        request,
-        template,
-        {"participation": participation, "masked": selectors.masked_number(participation),
-         "error": error},
-        status=400 if error else 200,
-    )
-
-
 @personal_data
 @login_required
 @GET_POST
 def mark_error(request: HttpRequest, pk: int) -> HttpResponse:
-    return _confirm_action(
-        request, pk, purpose="mark_error", template="participants/mark_error.html",
-        action=services.participation_mark_error,
-        done=_("Deltagandet är markerat som felregistrering och räknas inte i statistiken."),
+    """Felregistrering asks for a reason before the participation leaves the statistics."""
+    participation = selectors.participation_get(user=request.user, pk=pk, purpose="mark_error")
+    form = MarkErrorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.participation_mark_error(
+                actor=request.user, participation=participation,
+                reason=form.cleaned_data.get("reason") or "",
+            )
+        except ValidationError as exc:
+            form.apply_service_errors(exc)
+        else:
+            messages.success(
+                request,
+                _("Deltagandet är markerat som felregistrering och räknas inte i statistiken."),
+            )
+            return redirect("participants:detail", pk=participation.pk)
+    return _form_page(
+        request, "participants/mark_error.html", form, participation=participation,
+        masked=selectors.masked_number(participation),
     )
 
 
@@ -403,10 +459,28 @@ def mark_error(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @GET_POST
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    return _confirm_action(
-        request, pk, purpose="withdraw", template="participants/withdraw.html",
-        action=services.consent_withdraw,
-        done=_("Samtycket är återkallat. Uppgifterna är raderade och deltagandet räknas anonymt."),
+    """Withdrawn consent: name what is erased, ask for the date and an explicit confirmation."""
+    participation = selectors.participation_get(user=request.user, pk=pk, purpose="withdraw")
+    form = WithdrawForm(request.POST or None, initial={"withdrawn_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_withdraw(
+                actor=request.user, participation=participation,
+                withdrawn_on=form.cleaned_data["withdrawn_on"],
+            )
+        except ValidationError as exc:
+            form.apply_service_errors(exc)
+        else:
+            messages.success(
+                request,
+                _("Samtycket är återkallat. Uppgifterna är raderade och deltagandet räknas "
+                  "anonymt."),
+            )
+            return redirect("participants:intervention", pk=participation.intervention_id)
+    return _form_page(
+        request, "participants/withdraw.html", form, participation=participation,
+        masked=selectors.masked_number(participation),
+        erased=selectors.withdrawal_preview(participation=participation),
     )
 
 
@@ -431,4 +505,77 @@ def questions(request: HttpRequest, association_id: int) -> HttpResponse:
     return _form_page(
         request, "participants/questions.html", form, association=association,
         questions=existing,
+    )
+
+
+def _casework_post(
+    request: HttpRequest, pk: int, *, purpose: str, name: str, make: Any, act: Any, done: str
+) -> HttpResponse:
+    participation = selectors.participation_get(user=request.user, pk=pk, purpose=purpose)
+    form = make(request, participation)
+    if form.is_valid():
+        try:
+            act(participation, form)
+        except ValidationError as exc:
+            form.apply_service_errors(exc)
+        else:
+            messages.success(request, done)
+            return redirect("participants:detail", pk=participation.pk)
+    context = _detail_context(request, participation)
+    context.update(_casework_forms(request, participation, **{name: form}))
+    context["error_links"] = error_links(form)
+    return render(request, "participants/detail.html", context, status=400)
+
+
+@personal_data
+@login_required
+@require_POST
+def reference(request: HttpRequest, pk: int) -> HttpResponse:
+    return _casework_post(
+        request, pk, purpose="reference", name="reference_form",
+        make=lambda r, p: ReferenceForm(r.POST),
+        act=lambda p, f: casework.participation_reference_set(
+            actor=request.user, participation=p,
+            reference=f.cleaned_data.get("own_reference") or "",
+        ),
+        done=_("Din egen referens är sparad."),
+    )
+
+
+@personal_data
+@login_required
+@require_POST
+def coach_move(request: HttpRequest, pk: int) -> HttpResponse:
+    def make(r: HttpRequest, p: Participation) -> CoachMoveForm:
+        return CoachMoveForm(
+            r.POST, coaches=selectors.intervention_coaches(intervention=p.intervention),
+            current=p.current_coach_id,
+        )
+
+    return _casework_post(
+        request, pk, purpose="coach_move", name="coach_form", make=make,
+        act=lambda p, f: casework.participation_coach_move(
+            actor=request.user, participation=p,
+            coach=f.coaches.get(f.cleaned_data.get("coach")),
+        ),
+        done=_("Deltagandet har en ny deltagaransvarig."),
+    )
+
+
+@personal_data
+@login_required
+@require_POST
+def intervention_move(request: HttpRequest, pk: int) -> HttpResponse:
+    def make(r: HttpRequest, p: Participation) -> InterventionMoveForm:
+        return InterventionMoveForm(
+            r.POST, targets=selectors.move_targets(user=request.user, participation=p)
+        )
+
+    return _casework_post(
+        request, pk, purpose="intervention_move", name="move_form", make=make,
+        act=lambda p, f: casework.participation_intervention_move(
+            actor=request.user, participation=p,
+            target=f.targets.get(f.cleaned_data.get("target")),
+        ),
+        done=_("Deltagandet är flyttat till den nya insatsen."),
     )

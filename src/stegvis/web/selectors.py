@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stegvis.access import scope
 from stegvis.access.models import ROLE_LABELS
-from stegvis.access.roles import Role
+from stegvis.access.roles import CAPABILITIES, Capability, Role
 from stegvis.associations.models import Association
 from stegvis.web.navigation import MAIN_AREAS, Area, main_areas
 
@@ -20,6 +20,14 @@ class StartEntry:
     association: Association | None  # None: national role
     roles: list[str]
     role_keys: frozenset[Role]
+
+    @property
+    def can_view_association(self) -> bool:
+        """The förbund page (or, nationally, the list of förbund) opens for these roles.
+
+        A rapportläsare has no such capability: showing the link would lead to a 403 page.
+        """
+        return any(Capability.VIEW_ASSOCIATION in CAPABILITIES[r] for r in self.role_keys)
 
 
 def start_page(*, user: Any) -> list[StartEntry]:
@@ -45,6 +53,10 @@ def start_page(*, user: Any) -> list[StartEntry]:
         )
     return entries
 
+
+def asks_system_admin(*, user: Any) -> bool:
+    """Whom a refused user should ask for access: a förbundsadministratör asks the system's."""
+    return Role.ASSOCIATION_ADMIN in scope.grants(user).all_roles()
 
 # --- the header: förbund switcher and main menu ------------------------------------------------
 

@@ -13,6 +13,16 @@ from stegvis.access import scope
 from stegvis.web import selectors
 
 
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """403 page that names whom to ask (a förbundsadministratör is not sent to themself)."""
+    return render(
+        request,
+        "403.html",
+        {"ask_system_admin": selectors.asks_system_admin(user=request.user)},
+        status=403,
+    )
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Start page: what the signed-in user may work with, per role and förbund."""
