@@ -17,6 +17,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from stegvis.indicators.maths import FOLLOW_UP_MONTHS
 from stegvis.indicators.protection import Relation
 
 KMT: Final = ("K", "M", "T")
@@ -44,6 +45,12 @@ def fu_due(k: int, sex: str) -> Hashable:
 
 def fu_measured(k: int, sex: str) -> Hashable:
     return ("fu_measured", k, sex)
+
+
+def fu_part(k: int, part: str, sex: str) -> Hashable:
+    """A part of the k-month follow-up's coverage: ``coach``, ``self_reported`` (measured by
+    source), ``not_reached``, ``declined`` (closed) or ``open``."""
+    return ("fu_part", k, part, sex)
 
 
 def cost_participants() -> Hashable:
@@ -141,6 +148,18 @@ LINKS: Final[tuple[Link, ...]] = (
         "Täckningens rader (bostadskommuner) summerar till de aktiva deltagandena",
         lambda lay, s: _one(headline("participants_active", s),
                             (kommun_active(k, s) for k in lay.kommuner)),
+    ),
+    Link(
+        "Uppföljningens mätta = mätta av deltagaransvarig + självrapporterade",
+        lambda lay, s: [(fu_measured(k, s), (fu_part(k, "coach", s),
+                                             fu_part(k, "self_reported", s)))
+                        for k in FOLLOW_UP_MONTHS],
+    ),
+    Link(
+        "Uppföljningens antal som ska följas upp = mätta + stängda (ej nådda, avböjt) + öppna",
+        lambda lay, s: [(fu_due(k, s), (fu_measured(k, s), fu_part(k, "not_reached", s),
+                                        fu_part(k, "declined", s), fu_part(k, "open", s)))
+                        for k in FOLLOW_UP_MONTHS],
     ),
     Link(
         "Påbörjade per månad summerar till årets påbörjade deltaganden",

@@ -531,12 +531,43 @@ def follow_up(*, user: Any, query: ReportQuery, figures: Figures) -> Report:
                                       den_ref=fu_measured(k, s)) for s in KMT], key=name)
             )
         tables.append(t)
+        tables.append(follow_up_coverage_table(user=user, query=query, k=k))
     return Report(
         "uppfoljning", REPORT_TITLES["uppfoljning"], query, tables,
         notes=["Gruppen bestäms av uppföljningsdatumet (slutdatum + k månader) inom perioden "
                "och senast i dag. Andelarna vid start, avslut och uppföljning gäller samma "
                "personer: de som har uppföljningsmätningen."],
     )
+
+
+COVERAGE_ROWS: Final = (
+    ("coach", "Mätta: registrerade av deltagaransvarig"),
+    ("self_reported", "Mätta: självrapporterade"),
+    ("not_reached", "Stängda: ej nådda"),
+    ("declined", "Stängda: avböjt"),
+    ("open", "Fortfarande öppna"),
+)
+
+
+def follow_up_coverage_table(*, user: Any, query: ReportQuery, k: int) -> Table:
+    """Attrition of the k-month follow-up (issue 14 §3): the parts add up to those due, and the
+    measured ones to the response rate's numerator, so all are protected as one problem."""
+    d = selectors.follow_up_coverage(user=user, query=query, k=k)
+    t = Table(
+        key=f"followup_{k}m_coverage",
+        caption=f"Täckning av uppföljningen {k} månader efter avslut: bortfall och källa",
+        row_header="Status",
+        columns=kmt_columns(),
+        triples=kmt_triples(1),
+    )
+    for part, label in COVERAGE_ROWS:
+        t.rows.append(Row(label, [Cell(COUNT, selectors._get(d, (s,), part),
+                                       ref=linking.fu_part(k, part, s)) for s in KMT], key=part))
+    t.total_row = len(t.rows)
+    t.rows.append(Row("Ska följas upp (samtycke)",
+                      [Cell(COUNT, selectors._get(d, (s,), "due"), ref=fu_due(k, s))
+                       for s in KMT], key="due"))
+    return t
 
 
 COVERAGE_SHARE: Final = 0.05
@@ -777,14 +808,36 @@ def association_start(*, user: Any, association_id: int, today: dt.date | None =
     prev = bundle(user=user, query=previous).reports["indikatorer"].tables[0]
     prev.key, prev.caption = "headline_previous", f"Huvudindikatorer {now.year - 1}"
     by_month = cur_bundle.extra["started_by_month"]
-    due = selectors.follow_ups_due(user=user, query=current, today=now)
-    fu = Table(key="follow_ups_due", caption="Uppföljningar som ska göras nu",
-               row_header="Uppföljning", columns=kmt_columns(), triples=kmt_triples(1))
-    for k in maths.FOLLOW_UP_MONTHS:
-        fu.rows.append(Row(f"{k} månader", _count_kmt(due, (), f"fu{k}"), key=str(k)))
+    fu = follow_ups_to_do_table(user=user, association_id=association.pk, today=now)
     protect_tables([fu], [], cur_bundle.threshold)
     return Report("start", association.name, current, [cur, prev, by_month, fu],
                   threshold=cur_bundle.threshold)
+
+
+FOLLOW_UP_STATES: Final = (("due", "Att göra"), ("overdue", "Försenade"),
+                            ("lapsed", "Fönstret har passerat"), ("total", "Totalt"))
+
+
+def follow_ups_to_do_table(*, user: Any, association_id: int, today: dt.date) -> Table:
+    """The start page's follow-ups to do: the same rule and counts as the coaches' worklist
+    (``followup.selectors.association_follow_up_counts``), protected as any count."""
+    from stegvis.followup import selectors as followup_selectors
+
+    counts = followup_selectors.association_follow_up_counts(
+        user=user, association_id=association_id, today=today
+    )
+    table = Table(key="follow_ups_due", caption="Uppföljningar som ska göras nu",
+                  row_header="Uppföljning", columns=[label for _k, label in FOLLOW_UP_STATES],
+                  row_sums=[(3, (0, 1, 2))])
+    horizons = sorted(int(k) for k in counts if k != "total")
+    for k in horizons:
+        table.rows.append(Row(f"{k} månader",
+                              [Cell(COUNT, counts[str(k)][name]) for name, _l in FOLLOW_UP_STATES],
+                              key=str(k)))
+    table.total_row = len(table.rows)
+    table.rows.append(Row("Totalt", [Cell(COUNT, counts["total"][name])
+                                     for name, _l in FOLLOW_UP_STATES], key="total"))
+    return table
 
 
 def national(*, user: Any, query: ReportQuery) -> Report:

@@ -611,6 +611,44 @@ def follow_up_details(
     return counts_by(_facts(user, query), (), aggs)
 
 
+COVERAGE_PARTS = ("coach", "self_reported", "not_reached", "declined", "open")
+
+
+def follow_up_coverage(
+    *, user: Any, query: ReportQuery, k: int, today: dt.date | None = None
+) -> dict[tuple[Any, ...], dict[str, int]]:
+    """Attrition of the k-month follow-up by sex: of those due (the denominator of the
+    follow-up indicators), measured by source (``Measurement.source``), closed as not reached
+    or declined (``followup`` closures) and still open. The parts add up to ``due``."""
+    from stegvis.followup.selectors import closures_by_follow_up
+    from stegvis.participants.models import Measurement
+
+    due_rows = list(
+        _facts(user, query).filter(follow_up_q(query.period, k, _today(today)))
+        .values_list("participation_id", "sex", f"fu{k}_measured")
+    )
+    ids = [pid for pid, _sex, _m in due_rows]
+    sources: dict[int, str] = {}
+    closures: dict[tuple[int, int], str] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        sources.update(Measurement.objects.filter(
+            participation_id__in=chunk, occasion=f"followup_{k}m"
+        ).values_list("participation_id", "source"))
+        closures.update(closures_by_follow_up(chunk))
+    out: dict[tuple[Any, ...], dict[str, int]] = {}
+    for pid, sex, measured in due_rows:
+        if measured:
+            part = "self_reported" if sources.get(pid) == "self_reported" else "coach"
+        else:
+            part = closures.get((pid, k), "open")
+        for key in ((sex,), ("T",)):
+            counts = out.setdefault(key, dict.fromkeys(("due", *COVERAGE_PARTS), 0))
+            counts["due"] += 1
+            counts[part] += 1
+    return out
+
+
 def interventions_overview(*, user: Any, query: ReportQuery) -> list[dict[str, Any]]:
     """Insatser in scope overlapping the period, with identified/anonymous/volume counts."""
     p = query.period
@@ -854,26 +892,6 @@ def started_by_month(*, user: Any, query: ReportQuery) -> dict[tuple[Any, ...], 
         first = dt.date(p.start.year, month, 1)
         last = maths.add_months(first, 1) - dt.timedelta(days=1)
         aggs[f"m{month}"] = Count("pk", filter=Q(start_date__gte=first, start_date__lte=last))
-    return counts_by(_facts(user, query), (), aggs)
-
-
-def follow_ups_due(
-    *, user: Any, query: ReportQuery, today: dt.date | None = None
-) -> dict[tuple[Any, ...], dict[str, int]]:
-    """Follow-ups due now (from 14 days before to 30 days after the due date), not yet made."""
-    from stegvis.participants import followup
-
-    now = _today(today)
-    low = now - dt.timedelta(days=followup.GRACE_DAYS)
-    high = now + dt.timedelta(days=followup.WINDOW_BEFORE_DAYS)
-    aggs = {
-        f"fu{k}": Count(
-            "pk",
-            filter=Q(follow_up_consent=True)
-            & Q(**{f"fu{k}_date__gte": low, f"fu{k}_date__lte": high, f"fu{k}_measured": False}),
-        )
-        for k in FOLLOW_UP_MONTHS
-    }
     return counts_by(_facts(user, query), (), aggs)
 
 
