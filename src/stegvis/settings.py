@@ -245,6 +245,7 @@ INSTALLED_APPS = [
     "stegvis.privacy",
     "stegvis.eid",
     "stegvis.ops",
+    "stegvis.registry",
 ]
 
 MIDDLEWARE = [

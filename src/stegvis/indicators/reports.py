@@ -532,11 +532,15 @@ def follow_up(*, user: Any, query: ReportQuery, figures: Figures) -> Report:
             )
         tables.append(t)
         tables.append(follow_up_coverage_table(user=user, query=query, k=k))
+    tables.extend(register_tables(user=user, query=query))
     return Report(
         "uppfoljning", REPORT_TITLES["uppfoljning"], query, tables,
         notes=["Gruppen bestäms av uppföljningsdatumet (slutdatum + k månader) inom perioden "
                "och senast i dag. Andelarna vid start, avslut och uppföljning gäller samma "
-               "personer: de som har uppföljningsmätningen."],
+               "personer: de som har uppföljningsmätningen.",
+               "Registeruppgifter (när de finns) kommer från registerhållarens matchning av en "
+               "kohortexport och visas bredvid de rapporterade uppföljningarna, aldrig "
+               "sammanslagna med dem."],
     )
 
 
@@ -568,6 +572,52 @@ def follow_up_coverage_table(*, user: Any, query: ReportQuery, k: int) -> Table:
                       [Cell(COUNT, selectors._get(d, (s,), "due"), ref=fu_due(k, s))
                        for s in KMT], key="due"))
     return t
+
+
+REGISTER_ROWS: Final = (("nps", "no_public_support", "Utan offentlig försörjning"),
+                         ("work", "work", "I arbete"),
+                         ("wos", "work_or_studies", "I arbete eller studier"))
+REGISTER_GROUPS: Final = ("K", "M", "T", "se", "abroad", "unknown")
+
+
+def register_tables(*, user: Any, query: ReportQuery) -> list[Table]:
+    """Register-matched outcomes k months after the end (and the start), by sex and born in
+    Sweden / abroad (indicators.md, "Register-based follow-up"); only once register data has
+    been imported for the scope. Shown beside, never merged with, the reported follow-ups."""
+    from stegvis.registry import rules as registry_rules
+    from stegvis.registry import selectors as registry_selectors
+
+    facts = selectors._facts(user, query)
+    if not registry_selectors.has_outcomes(facts):
+        return []
+    out = []
+    for from_start in (False, True):
+        suffix, after = ("_from_start", "start") if from_start else ("", "avslut")
+        for k in registry_rules.HORIZONS:
+            d = registry_selectors.register_counts(facts, start=query.period.start,
+                                                   end=query.period.end, k=k,
+                                                   from_start=from_start)
+            t = Table(
+                key=f"register_{k}m{suffix}",
+                caption=f"Registeruppgifter {k} månader efter {after} (månad i perioden)",
+                row_header="Mått",
+                columns=[*kmt_columns(), "Född i Sverige", "Född utomlands", "Uppgift saknas"],
+                triples=kmt_triples(1),
+                row_sums=[(2, (3, 4, 5))],
+            )
+
+            def key(g: str, k: int = k, suffix: str = suffix) -> Any:
+                return ("register", k, suffix, g)
+
+            t.rows.append(Row("I registerkohorten",
+                              [Cell(COUNT, d[g]["cohort"], ref=key(g)) for g in REGISTER_GROUPS],
+                              key=f"register_{k}m{suffix}_cohort"))
+            for name, indicator, label in REGISTER_ROWS:
+                t.rows.append(Row(label, [rate_cell(d[g][name], d[g]["cohort"], den_ref=key(g))
+                                          for g in REGISTER_GROUPS],
+                                  key=f"register_{k}m_{indicator}{suffix}"))
+            out.append(t)
+    return out
 
 
 COVERAGE_SHARE: Final = 0.05

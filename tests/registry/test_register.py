@@ -1,0 +1,173 @@
+"""Register matching end to end: cohort export (age-encrypted) → synthetic register file →
+import → register indicators in the Uppföljningsrapport; and the refusal paths."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+
+import pyrage
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from stegvis.audit.models import Action, AuditEvent
+from stegvis.indicators import reports, selectors
+from stegvis.indicators.periods import Period
+from stegvis.participants import services as participant_services
+from stegvis.registry import rules, services
+from stegvis.registry.models import CohortExport, CohortMember, RegisterOutcome
+from tests import factories
+from tests.followup.conftest import ended
+from tests.participants.conftest import insats  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.django_db
+
+# Per person (in the order of the cohort file): support measures, work, studies, born abroad.
+SYNTHETIC = [
+    ("", "1", "0", "0"),
+    ("sjukpenning", "0", "0", "1"),
+    ("", "0", "1", "0"),
+    ("aktivitetsstod", "0", "1", "1"),
+    ("", "1", "0", ""),
+    ("", "1", "1", "0"),
+    ("ekonomiskt_bistand,sjukpenning", "0", "0", "1"),
+    ("", "1", "0", "0"),
+]
+
+
+@pytest.fixture
+def cohort(personas, insats):  # noqa: F811
+    people = [ended(personas, insats, days_ago=400) for _ in SYNTHETIC]
+    withdrawn = ended(personas, insats, days_ago=400)
+    participant_services.consent_withdraw(actor=personas.officer_a, participation=withdrawn)
+    no_consent = ended(personas, insats, days_ago=400, follow_up=False)
+    factories.totp(personas.admin_a)
+    return people, withdrawn, no_consent
+
+
+def _export(personas, tmp_path, identity):
+    out = tmp_path / "kohort.age"
+    call_command("cohort_export", forbund=personas.a.pk, user="admin_a", recipient="SCB",
+                 public_key=str(identity.to_public()), purpose="Utvärdering av insatser",
+                 legal_basis="Art. 6.1 e och 9.2 j", output=out, stdout=io.StringIO())
+    with zipfile.ZipFile(io.BytesIO(pyrage.decrypt(out.read_bytes(), [identity]))) as z:
+        data, manifest = z.read("kohort.csv"), z.read("manifest.txt").decode()
+    return list(csv.DictReader(io.StringIO(data.decode()), delimiter=";")), data, manifest
+
+
+def _register_file(rows, values=SYNTHETIC) -> str:
+    lines = [";".join(rules.OUTCOME_COLUMNS)]
+    for row, (support, work, studies, abroad) in zip(rows, values, strict=True):
+        month = rules.add_months(dt.date.fromisoformat(row["slutdatum"]), 6)
+        lines.append(f"{row['nyckel']};{month:%Y-%m};{support};{work};{studies};{abroad}")
+    return "\n".join(lines) + "\n"
+
+
+def _uppfoljning(personas):
+    today = timezone.localdate()
+    query = selectors.resolve_query(user=personas.reader_a,
+                                    period=Period(today - dt.timedelta(days=364), today),
+                                    association_ids=[personas.a.pk])
+    return reports.bundle(user=personas.reader_a, query=query).reports["uppfoljning"]
+
+
+def test_export_import_and_register_indicators(personas, cohort, tmp_path):
+    people, withdrawn, no_consent = cohort
+    identity = pyrage.x25519.Identity.generate()
+    rows, data, manifest = _export(personas, tmp_path, identity)
+    export = CohortExport.objects.get()
+    # Consent to follow-up only, never withdrawn: exactly the eight.
+    assert len(rows) == 8 == export.row_count
+    assert {r["nyckel"] for r in rows} == set(
+        CohortMember.objects.values_list("key", flat=True))
+    assert all(len(r["personnummer"]) == 12 and r["aldersgrupp"] for r in rows)
+    assert "Antal rader: 8" in manifest and rules.checksum(data) in manifest
+    assert "Utvärdering av insatser" in manifest and "admin_a" in manifest
+    event = AuditEvent.objects.get(action=Action.EXPORT, object_type="registry.cohortexport")
+    assert event.details["rows"] == 8 and "personnummer" not in str(event.details)
+    for r in rows:
+        assert r["personnummer"] not in str(event.details)
+
+    register = tmp_path / "scb.csv"
+    register.write_text(_register_file(rows), encoding="utf-8")
+    out = io.StringIO()
+    call_command("register_import", register, export=export.pk, user="admin_a", stdout=out)
+    assert "Förhandsgranskning" in out.getvalue() and RegisterOutcome.objects.count() == 0
+    call_command("register_import", register, export=export.pk, user="admin_a", commit=True,
+                 destroy_keys=True, stdout=io.StringIO())
+    assert RegisterOutcome.objects.count() == 8
+    assert CohortMember.objects.count() == 0  # the key mapping is destroyed
+    assert CohortExport.objects.get().keys_destroyed_at is not None
+
+    report = _uppfoljning(personas)
+    t = next(t for t in report.tables if t.key == "register_6m")
+    cells = {r.key: r.cells for r in t.rows}
+    # Columns: K, M, T, born in Sweden, born abroad, unknown.
+    women = sum(1 for r in rows if r["kon"] == "K")
+    assert [c.value for c in cells["register_6m_cohort"]] == [women, 8 - women, 8, 4, 3, 1]
+    assert cells["register_6m_no_public_support"][2].numerator == 5
+    assert cells["register_6m_work"][2].numerator == 4
+    assert cells["register_6m_work_or_studies"][2].numerator == 6
+    assert [c.numerator for c in cells["register_6m_work_or_studies"][3:]] == [4, 1, 1]
+    assert cells["register_6m_no_public_support"][2].value == pytest.approx(5 / 8)
+    assert not cells["register_6m_cohort"][2].suppressed
+    assert cells["register_6m_cohort"][4].suppressed  # 3 born abroad: fewer than 5
+    # No register data for the month 12 months after the end: nobody in that cohort.
+    t12 = next(t for t in report.tables if t.key == "register_12m")
+    assert t12.rows[0].cells[2].value == 0
+
+
+def test_refusals(personas, cohort, tmp_path, client_for):
+    identity = pyrage.x25519.Identity.generate()
+    key = str(identity.to_public())
+    kwargs = {"recipient": "SCB", "public_key": key, "purpose": "x", "legal_basis": "y"}
+    # Wrong role, or the right role without two-factor sign-in, or national without sysadmin.
+    for user, association in ((personas.reader_a, personas.a), (personas.admin_b, personas.a),
+                              (personas.admin_a, None)):
+        with pytest.raises(PermissionDenied):
+            services.cohort_export(actor=user, association=association, **kwargs)
+    with pytest.raises(PermissionDenied):
+        services.cohort_export(actor=personas.admin_b, association=personas.b, **kwargs)
+    assert AuditEvent.objects.filter(action=Action.PERMISSION_DENIED,
+                                     object_type="registry.export").count() == 4
+    with pytest.raises(ValidationError) as e:
+        services.cohort_export(actor=personas.admin_a, association=personas.a,
+                               **{**kwargs, "public_key": "inte en nyckel"})
+    assert "age-nyckel" in str(e.value)
+    with pytest.raises(CommandError):
+        call_command("cohort_export", forbund=personas.a.pk, user="reader_a", recipient="SCB",
+                     public_key=key, purpose="x", legal_basis="y", output=tmp_path / "f.age")
+    assert not (tmp_path / "f.age").exists() and CohortExport.objects.count() == 0
+
+    rows, _data, _manifest = _export(personas, tmp_path, identity)
+    export = CohortExport.objects.get()
+    good = _register_file(rows)
+    # Malformed rows: every error is reported with its line, nothing is imported.
+    bad = good.replace(f"{rows[1]['nyckel']};", f"{rows[1]['nyckel']};2025-13;", 1)
+    bad = bad.replace(";sjukpenning;", ";sjukpension;", 1) + "ffff;2025-01;;1;0;\n"
+    preview = services.outcome_preview(actor=personas.admin_a, export=export, text=bad)
+    assert not preview.ok and any(e.startswith("Rad 3:") for e in preview.errors)
+    assert any("Rad 10:" in e and "nyckeln har fel form" in e for e in preview.errors)
+    with pytest.raises(ValidationError):
+        services.outcome_import(actor=personas.admin_a, export=export, text=bad,
+                                destroy_keys=False)
+    assert RegisterOutcome.objects.count() == 0
+    # Unknown (well-formed) keys are refused too.
+    unknown = good + f"{rules.new_key()};2025-01;;1;0;\n"
+    with pytest.raises(CommandError, match="nyckeln finns inte i exporten"):
+        path = tmp_path / "unknown.csv"
+        path.write_text(unknown, encoding="utf-8")
+        call_command("register_import", path, export=export.pk, user="admin_a", commit=True,
+                     stdout=io.StringIO())
+    assert RegisterOutcome.objects.count() == 0
+    # Another förbund's administrator cannot import into A's export.
+    with pytest.raises(PermissionDenied):
+        services.outcome_preview(actor=personas.admin_b, export=export, text=good)
+    # Imported once; the same months again are refused.
+    services.outcome_import(actor=personas.admin_a, export=export, text=good, destroy_keys=False)
+    again = services.outcome_preview(actor=personas.admin_a, export=export, text=good)
+    assert any("redan importerad" in e for e in again.errors)
