@@ -23,6 +23,12 @@ from tests.participants.conftest import (  # noqa: F401  (fixtures)
 _serial = itertools.count(50)
 
 
+def _next_pnr() -> str:
+    """A new personnummer per call (serials 50–99, then the next birth day)."""
+    n = next(_serial) - 50
+    return make_pnr(dt.date(1988, 3, 9) + dt.timedelta(days=n // 50), serial=50 + n % 50)
+
+
 def ended(
     personas: Any, intervention: Any, *, days_ago: int, follow_up: bool = True,
     officer: Any = None,
@@ -34,7 +40,7 @@ def ended(
     actor = officer or personas.officer_a
     p = services.participation_start(
         actor=actor, intervention=intervention,
-        personnummer=make_pnr(dt.date(1988, 3, 9), serial=next(_serial)),
+        personnummer=_next_pnr(),
         consent=consent(start, follow_up=follow_up), protected_identity=False,
         referred_by="kommun", start_date=start, residence="0136",
         measurement=start_measurement(date=start),
