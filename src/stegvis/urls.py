@@ -32,6 +32,7 @@ urlpatterns = [
     path("ekonomi/", include("stegvis.finance.urls")),
     path("granskning/", include("stegvis.audit.urls")),
     path("integritet/", include("stegvis.privacy.urls")),
+    path("registermatchning/", include("stegvis.registry.urls")),
     path("kodlistor/", include("stegvis.reference.urls")),
     path("konto/", include("stegvis.access.urls")),
     path("konto/", include("stegvis.eid.urls")),

@@ -84,6 +84,9 @@ def test_export_import_and_register_indicators(personas, cohort, tmp_path):
     assert len(rows) == 8 == export.row_count
     assert {r["nyckel"] for r in rows} == set(
         CohortMember.objects.values_list("key", flat=True))
+    exported = set(CohortMember.objects.values_list("participation_id", flat=True))
+    assert exported == {p.pk for p in people}
+    assert withdrawn.pk not in exported and no_consent.pk not in exported
     assert all(len(r["personnummer"]) == 12 and r["aldersgrupp"] for r in rows)
     assert "Antal rader: 8" in manifest and rules.checksum(data) in manifest
     assert "Utvärdering av insatser" in manifest and "admin_a" in manifest
@@ -171,3 +174,33 @@ def test_refusals(personas, cohort, tmp_path, client_for):
     services.outcome_import(actor=personas.admin_a, export=export, text=good, destroy_keys=False)
     again = services.outcome_preview(actor=personas.admin_a, export=export, text=good)
     assert any("redan importerad" in e for e in again.errors)
+
+
+def test_pages_export_preview_and_import(personas, cohort, client_for):
+    identity = pyrage.x25519.Identity.generate()
+    c = client_for(personas.admin_a)
+    page = c.get("/registermatchning/")
+    assert page.status_code == 200 and "Ny kohortexport" in page.content.decode()
+    bad = c.post("/registermatchning/", {"scope": str(personas.a.pk), "recipient": "SCB",
+                                         "public_key": "fel", "purpose": "", "legal_basis": "x"})
+    assert bad.status_code == 400
+    html = bad.content.decode()
+    assert "Ändamål: ange ändamålet." in html and 'value="SCB"' in html  # nothing lost
+    made = c.post("/registermatchning/", {"scope": str(personas.a.pk), "recipient": "SCB",
+                                          "public_key": str(identity.to_public()),
+                                          "purpose": "Utvärdering", "legal_basis": "x"})
+    assert made.status_code == 200 and made["Content-Type"] == "application/octet-stream"
+    with zipfile.ZipFile(io.BytesIO(pyrage.decrypt(made.content, [identity]))) as z:
+        rows = list(csv.DictReader(io.StringIO(z.read("kohort.csv").decode()), delimiter=";"))
+    export = CohortExport.objects.get()
+    url = f"/registermatchning/{export.pk}/import/"
+    upload = io.BytesIO(_register_file(rows).encode())
+    upload.name = "scb.csv"
+    preview = c.post(url, {"file": upload})
+    assert preview.status_code == 200 and "8 rader för 8 personer" in preview.content.decode()
+    assert RegisterOutcome.objects.count() == 0
+    done = c.post(url, {"content": _register_file(rows), "commit": "1"})
+    assert done.status_code == 302 and RegisterOutcome.objects.count() == 8
+    # A report reader has no register pages; another förbund's admin cannot reach A's export.
+    assert client_for(personas.reader_a).get("/registermatchning/").status_code == 403
+    assert client_for(personas.admin_b).get(url).status_code == 404

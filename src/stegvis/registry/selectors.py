@@ -73,3 +73,24 @@ def register_counts(
                 c["work"] += o.employed
                 c["wos"] += o.employed or o.studying
     return out
+
+
+def export_get(*, user: Any, pk: int) -> CohortExport:
+    """One export the user may import into (404 otherwise)."""
+    from django.http import Http404
+
+    export = exports_for(user=user).filter(pk=pk).first()
+    if export is None:
+        raise Http404
+    return export
+
+
+def export_scopes(*, user: Any) -> list[tuple[str, str]]:
+    """(value, label) of what the user may export: their förbund, and the whole country for a
+    systemadministratör."""
+    out = []
+    if scope.has_role(user, Role.SYSTEM_ADMIN):
+        out.append(("hela_landet", "Hela landet"))
+    out.extend((str(a.pk), a.name) for a in
+               scope.associations(user, Capability.MANAGE_ASSOCIATION).order_by("name"))
+    return out
