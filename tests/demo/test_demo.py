@@ -63,6 +63,12 @@ def test_demo_has_both_orientations_all_follow_up_methods_and_realistic_particip
     assert Measurement.objects.filter(source="self_reported").exists()
     assert Invitation.objects.filter(sent_at__isnull=False, answered_at__isnull=True).exists()
     assert open_follow_ups(Participation.objects.all(), dt.date.today())
+    # one register import: a national cohort export answered by a synthetic register file
+    from stegvis.registry.models import CohortExport, RegisterOutcome
+
+    export = CohortExport.objects.get()
+    assert export.association is None and export.keys_destroyed_at is not None
+    assert RegisterOutcome.objects.filter(month__lt=dt.date.today().replace(day=1)).count() > 10
     start_sources = Measurement.objects.filter(occasion="start").values_list(
         "income_sources__key", flat=True)
     dominant = sum(k in {"sjukpenning", "aktivitetsersattning", "forsorjningsstod"}

@@ -34,6 +34,7 @@ from stegvis.interventions.models import FollowUpMethod, Intervention, Orientati
 from stegvis.participants import services as participant_services
 from stegvis.participants.models import Participation
 from stegvis.reference.models import Code, Municipality
+from stegvis.registry.demo import add_demo_register_import
 
 DEMO_PASSWORD = "Stegvis-demo-2026"
 SYSTEM_ADMIN = "sysadmin"
@@ -198,6 +199,8 @@ def build_demo(scale: Scale | None = None) -> DemoResult:
                 admin = get_user_model().objects.get(username=f"{spec.key}.forbundsadmin")
                 _finance(scale, association, admin)
     _state_allocation(actor)
+    if result.created_associations:
+        add_demo_register_import(actor=actor)
     return result
 
 
