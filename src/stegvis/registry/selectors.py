@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from stegvis.access import scope
 from stegvis.access.roles import Capability, Role
@@ -77,8 +78,6 @@ def register_counts(
 
 def export_get(*, user: Any, pk: int) -> CohortExport:
     """One export the user may import into (404 otherwise)."""
-    from django.http import Http404
-
     export = exports_for(user=user).filter(pk=pk).first()
     if export is None:
         raise Http404
