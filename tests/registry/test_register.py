@@ -10,6 +10,7 @@ import zipfile
 
 import pyrage
 import pytest
+from allauth.mfa.models import Authenticator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.utils import timezone
@@ -133,6 +134,7 @@ def test_refusals(personas, cohort, tmp_path, client_for):
                               (personas.admin_a, None)):
         with pytest.raises(PermissionDenied):
             services.cohort_export(actor=user, association=association, **kwargs)
+    Authenticator.objects.filter(user=personas.admin_b).delete()  # no two-factor sign-in
     with pytest.raises(PermissionDenied):
         services.cohort_export(actor=personas.admin_b, association=personas.b, **kwargs)
     assert AuditEvent.objects.filter(action=Action.PERMISSION_DENIED,
