@@ -146,7 +146,8 @@ def _organiser_renamed(s):
 def _mark_error(s):
     from stegvis.participants import services as ps
 
-    ps.participation_mark_error(actor=s.personas.officer_a, participation=s.p["P4"])
+    ps.participation_mark_error(actor=s.personas.officer_a, participation=s.p["P4"],
+                               reason="Fel person")
 
 
 @pytest.mark.parametrize("write", [_budget, _anonymous_add, _anonymous_set, _volume,
