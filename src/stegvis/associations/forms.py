@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from stegvis.associations.models import FundingKeyMethod, Organisation, PartyKind
+from stegvis.lib.validators import plausible_date
 from stegvis.reference.models import County, Municipality
 
 
@@ -69,8 +70,13 @@ class AssociationCreateForm(AccessibleForm):
     org_number = forms.CharField(
         label=_("Organisationsnummer"), max_length=20, help_text=_("Tio siffror: NNNNNN-NNNN.")
     )
-    founded = forms.DateField(label=_("Bildat"), widget=DateInput())
-    dissolved = forms.DateField(label=_("Upplöst"), required=False, widget=DateInput())
+    founded = forms.DateField(
+        label=_("Bildat"), widget=DateInput(), validators=[plausible_date(_("Bildat"))]
+    )
+    dissolved = forms.DateField(
+        label=_("Upplöst"), required=False, widget=DateInput(),
+        validators=[plausible_date(_("Upplöst"))],
+    )
     kommuner = forms.MultipleChoiceField(
         label=_("Kommuner i området"),
         help_text=_(
@@ -243,11 +249,15 @@ class MembershipAddForm(AccessibleForm):
     organisation = forms.ModelChoiceField(
         label=_("Medlemsorganisation"), queryset=Organisation.objects.none()
     )
-    valid_from = forms.DateField(label=_("Medlem från"), widget=DateInput())
+    valid_from = forms.DateField(
+        label=_("Medlem från"), widget=DateInput(),
+        validators=[plausible_date(_("Medlem från"))],
+    )
     valid_to = forms.DateField(
         label=_("Medlem till"),
         required=False,
         widget=DateInput(),
+        validators=[plausible_date(_("Medlem till"))],
         help_text=_("Sista dagen som medlem. Tomt: tills vidare."),
     )
 
@@ -260,6 +270,7 @@ class MembershipEndForm(AccessibleForm):
     valid_to = forms.DateField(
         label=_("Sista dag som medlem"),
         widget=DateInput(),
+        validators=[plausible_date(_("Sista dag som medlem"))],
         help_text=_("När en kommun lämnar förbundet tas kommunen också bort ur området."),
     )
 

@@ -9,6 +9,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from stegvis.lib.validators import plausible_date, plausible_year
+
 AMOUNT_HINT = _("Hela kronor, till exempel 1 234 567.")
 PERCENT_HINT = _("Procent, till exempel 75 eller 12,5.")
 
@@ -42,7 +44,7 @@ def amount(label: Any, required: bool = True, hint: Any = AMOUNT_HINT) -> forms.
 
 
 class FinanceYearForm(AccessibleForm):
-    year = forms.IntegerField(label=_("År"), min_value=2004, max_value=2100)
+    year = forms.IntegerField(label=_("År"), validators=[plausible_year(_("År"))])
     frame = amount(
         _("Ram (medlemsbidrag totalt)"),
         hint=_("Hela kronor. Försäkringskassan betalar hälften, regionerna en fjärdedel och "
@@ -61,6 +63,7 @@ class PaymentForm(AccessibleForm):
     organisation = forms.IntegerField(widget=forms.HiddenInput)
     paid_on = forms.DateField(
         label=_("Betalt den"), required=False, widget=DateInput,
+        validators=[plausible_date(_("Betalt den"))],
         help_text=_("ÅÅÅÅ-MM-DD. Lämna tomt för obetalt."),
     )
 
@@ -82,6 +85,7 @@ class BudgetForm(AccessibleForm):
 
 class AdoptForm(AccessibleForm):
     decided_on = forms.DateField(label=_("Beslutsdatum"), widget=DateInput,
+                                 validators=[plausible_date(_("Beslutsdatum"))],
                                  help_text=_("Datum för styrelsens beslut, ÅÅÅÅ-MM-DD."))
 
 
@@ -89,8 +93,8 @@ SCALE_STEPS = 4
 
 
 class ParametersForm(AccessibleForm):
-    allocation_year = forms.IntegerField(label=_("Fördelningsår"), min_value=2004,
-                                         max_value=2100)
+    allocation_year = forms.IntegerField(label=_("Fördelningsår"),
+                                         validators=[plausible_year(_("Fördelningsår"))])
     state_total = amount(_("Statens totala belopp"))
     base_amount = amount(_("Grundbelopp per förbund"))
     key_support_pct = forms.CharField(label=_("Nyckel försörjningsmått (%)"),
@@ -175,6 +179,7 @@ class NoticeForm(AccessibleForm):
     association = forms.TypedChoiceField(label=_("Förbund"), coerce=int, choices=())
     requested = amount(_("Begärt belopp"), hint=_("Hela kronor, högst modellens belopp."))
     received_on = forms.DateField(label=_("Mottaget"), required=False, widget=DateInput,
+                                  validators=[plausible_date(_("Mottaget"))],
                                   help_text=_("ÅÅÅÅ-MM-DD. Tomt: i dag."))
 
     def __init__(self, *args: Any, associations: Iterable[tuple[int, str]] = (),
@@ -185,6 +190,7 @@ class NoticeForm(AccessibleForm):
 
 class DecideForm(AccessibleForm):
     decided_on = forms.DateField(label=_("Beslutsdatum"), widget=DateInput,
+                                 validators=[plausible_date(_("Beslutsdatum"))],
                                  help_text=_("ÅÅÅÅ-MM-DD."))
 
     def __init__(self, *args: Any, rows: Iterable[tuple[int, str, Any]] = (),

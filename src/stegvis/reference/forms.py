@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from stegvis.lib.validators import plausible_date
 from stegvis.reference.models import ActivityCategory, CodeList
 
 
@@ -35,12 +36,14 @@ class CodeCreateForm(forms.Form):
         help_text=_("Koder visas i stigande ordning."),
     )
     valid_from = forms.DateField(
-        label=_("Giltig från"), widget=DateInput(), help_text=_("Format ÅÅÅÅ-MM-DD.")
+        label=_("Giltig från"), widget=DateInput(), help_text=_("Format ÅÅÅÅ-MM-DD."),
+        validators=[plausible_date(_("Giltig från"))],
     )
     valid_to = forms.DateField(
         label=_("Giltig till"),
         required=False,
         widget=DateInput(),
+        validators=[plausible_date(_("Giltig till"))],
         help_text=_("Lämna tomt om koden gäller tills vidare. Format ÅÅÅÅ-MM-DD."),
     )
     public_support = forms.BooleanField(label=_("Räknas som offentlig försörjning"), required=False)
@@ -85,6 +88,7 @@ class CodeRetireForm(forms.Form):
     valid_to = forms.DateField(
         label=_("Sista giltighetsdag"),
         widget=DateInput(),
+        validators=[plausible_date(_("Sista giltighetsdag"))],
         help_text=_(
             "Koden kan inte väljas i nya uppgifter efter detta datum men finns kvar i "
             "tidigare uppgifter och rapporter. Format ÅÅÅÅ-MM-DD."
