@@ -75,7 +75,7 @@ START_LINKS = {
     "reader_a": ("Samordningsförbundet Alfa", "Rapporter och resultat", None),
     "auditor_a": ("Samordningsförbundet Alfa", "Granskningslogg", None),
     "sysadmin": ("Hela landet", "Kodlistor", None),
-    "national_reader": ("Hela landet", "Alla samordningsförbund", None),
+    "national_reader": ("Hela landet", "Rapporter och resultat", None),
 }
 
 
