@@ -10,7 +10,7 @@ import pytest
 from stegvis.associations.models import AreaPart
 from stegvis.indicators import charts, reports, selectors, versions
 from stegvis.indicators.periods import year_period
-from stegvis.indicators.reports import builders as bundles
+from stegvis.indicators.reports import protected as bundles
 from stegvis.indicators.tables import COUNT, Cell, Row, Table
 from stegvis.interventions import services as interventions
 from stegvis.reference.models import PopulationByAge

@@ -1,39 +1,49 @@
-"""The reports of indicators.md: the report model, the table builders and the protected bundle."""
+"""The reports of indicators.md: the report model (:mod:`.report`), the six reports' table
+builders (:mod:`.builders`), the protected bundle (:mod:`.protected`) and the start page, national
+view and yearly aggregate taken out of it (:mod:`.start`).
+"""
 
 from stegvis.indicators.reports.builders import (
-    BUNDLE_TIMEOUT,
     COVERAGE_ROWS,
     COVERAGE_SHARE,
-    FOLLOW_UP_STATES,
     INTERVENTION_TEXT_COLUMNS,
-    KMT,
     MONTH_NAMES,
     REGISTER_GROUPS,
     REGISTER_ROWS,
-    REPORT_TITLES,
     REPORTS,
-    Bundle,
-    Figures,
-    Report,
-    association_start,
-    build,
-    build_bundle,
-    bundle,
     costs,
     coverage,
     follow_up,
     follow_up_coverage_table,
-    follow_ups_to_do_table,
-    headline_cell,
-    headline_table,
     interventions,
-    national,
     national_table,
     participants,
     register_tables,
     standard,
     started_by_month_table,
+)
+from stegvis.indicators.reports.protected import (
+    BUNDLE_TIMEOUT,
+    Bundle,
+    build,
+    build_bundle,
+    bundle,
+    cached_parts,
+)
+from stegvis.indicators.reports.report import (
+    KMT,
+    REPORT_TITLES,
+    Figures,
+    Report,
+    headline_cell,
+    headline_table,
     threshold,
+)
+from stegvis.indicators.reports.start import (
+    FOLLOW_UP_STATES,
+    association_start,
+    follow_ups_to_do_table,
+    national,
     yearly_aggregate,
 )
 
@@ -56,6 +66,7 @@ __all__ = [
     "build",
     "build_bundle",
     "bundle",
+    "cached_parts",
     "costs",
     "coverage",
     "follow_up",

@@ -1,33 +1,32 @@
-"""The six reports of indicators.md, the start page per förbund and the national view.
+"""The six reports of indicators.md and the tables that share their counts.
 
-Each builder reads aggregates through :mod:`selectors` (scoped to the user) and returns a
-:class:`Report` of raw :class:`tables.Table`. :func:`bundle` builds every table of one scope and
-period and protects them as *one* problem (:mod:`linking`, :mod:`protection`); every output —
-page, CSV/XLSX/PDF, API, the yearly aggregate — takes its report out of that bundle.
+Each builder reads aggregates through :mod:`stegvis.indicators.selectors` (scoped to the user)
+and returns a :class:`Report` of raw :class:`stegvis.indicators.tables.Table`;
+:mod:`.protected` protects them together, and every output takes its report out of that bundle.
 """
 
 from __future__ import annotations
 
-import copy
-import datetime as dt
-import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, Final
 
-from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 
-from stegvis.access import scope
-from stegvis.indicators import linking, maths, periods, selectors, versions
-from stegvis.indicators.linking import cohort, fu_due, fu_measured, headline, step_both
-from stegvis.indicators.maths import Figure
+from stegvis.indicators import linking, maths, periods, selectors
+from stegvis.indicators.linking import cohort, fu_due, fu_measured, headline
+from stegvis.indicators.reports.report import (
+    KMT,
+    REPORT_TITLES,
+    Figures,
+    Report,
+    _code_table,
+    _count_kmt,
+    headline_cell,
+)
 from stegvis.indicators.selectors import NO_PUBLIC, ReportQuery
 from stegvis.indicators.tables import (
     AMOUNT,
     COUNT,
-    MEDIAN,
     PER,
     RATE,
     TEXT,
@@ -37,158 +36,11 @@ from stegvis.indicators.tables import (
     change_cell,
     kmt_columns,
     kmt_triples,
-    protect_tables,
     rate_cell,
-    threshold_sentence,
 )
 from stegvis.reference.models import CodeList
 
-KMT: Final = ("K", "M", "T")
-
-REPORT_TITLES: Final[dict[str, str]] = {
-    "standard": "Standardrapport",
-    "deltagare": "Deltagarrapport",
-    "insatser": "Insatsrapport",
-    "kostnader": "Kostnadsrapport",
-    "uppfoljning": "Uppföljningsrapport",
-    "tackning": "Täckning",
-}
-
-
-@dataclass
-class Report:
-    name: str
-    title: str
-    query: ReportQuery
-    tables: list[Table]
-    threshold: int = 5
-    generated: dt.date = field(default_factory=timezone.localdate)
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def scope_label(self) -> str:
-        if self.query.association_ids is None:
-            return "Hela landet"
-        return ", ".join(self.query.association_names)
-
-    @property
-    def interventions_label(self) -> str:
-        return ", ".join(self.query.intervention_names) or "Alla insatser"
-
-    @property
-    def filters_label(self) -> str:
-        """Every active filter in words ("Inga urval" when none)."""
-        return "; ".join(f"{k}: {v}" for k, v in self.query.filter_labels) or "Inga urval"
-
-    @property
-    def threshold_text(self) -> str:
-        return threshold_sentence(self.threshold)
-
-    def header_lines(self) -> list[tuple[str, str]]:
-        """What the output shows: the same block on the page, in every export and the API."""
-        return [
-            ("Rapport", self.title),
-            ("Förbund", self.scope_label),
-            ("Insatser", self.interventions_label),
-            ("Period", f"{self.query.period.label} ({self.query.period.start.isoformat()} – "
-                       f"{self.query.period.end.isoformat()})"),
-            ("Urval", self.filters_label),
-            ("Sekretessgräns", self.threshold_text),
-            ("Framtagen", self.generated.isoformat()),
-        ]
-
-    def meta(self) -> dict[str, Any]:
-        f = self.query.filters
-        return {
-            "report": self.name,
-            "title": self.title,
-            "period": {
-                "from": self.query.period.start.isoformat(),
-                "to": self.query.period.end.isoformat(),
-                "label": self.query.period.label,
-            },
-            "scope": self.scope_label,
-            "associations": list(self.query.association_ids)
-            if self.query.association_ids is not None
-            else None,
-            "interventions": list(self.query.intervention_ids),
-            "filters": {
-                "sex": f.sex or None,
-                "age_groups": list(f.age_groups),
-                "target_group": f.target_group or None,
-                "kommun": f.kommun or None,
-            },
-            "filters_label": self.filters_label,
-            "suppression_threshold": self.threshold,
-            "suppression_text": self.threshold_text,
-            "generated": self.generated.isoformat(),
-        }
-
-    def as_dict(self) -> dict[str, Any]:
-        return {**self.meta(), "notes": self.notes, "tables": [t.as_dict() for t in self.tables]}
-
-
-def threshold() -> int:
-    return int(settings.STEGVIS_SUPPRESSION_THRESHOLD)
-
-
-def _count_kmt(data: dict[tuple[Any, ...], dict[str, int]], prefix: tuple[Any, ...],
-               name: str, ref: Callable[[str], Any] | None = None) -> list[Cell]:
-    return [Cell(COUNT, selectors._get(data, (*prefix, s), name), ref=ref(s) if ref else None)
-            for s in KMT]
-
-
-# --- headline --------------------------------------------------------------------------------
-
-
-def _rate_refs(key: str, sex: str) -> tuple[Any, Any]:
-    """(numerator key, denominator key) of a headline rate."""
-    if key.startswith("followup_"):
-        k = int(key.split("_")[1].rstrip("m"))
-        if key.endswith("_response"):
-            return fu_measured(k, sex), fu_due(k, sex)
-        return headline(key, sex), fu_measured(k, sex)
-    if key == "step_progress":
-        return headline(key, sex), step_both(sex)
-    return headline(key, sex), cohort(sex)
-
-
-def headline_cell(key: str, fig: Figure, sex: str) -> Cell:
-    kind = maths.HEADLINE_KIND[key]
-    if kind == "count":
-        return Cell(COUNT, fig.value, ref=headline(key, sex), reason=fig.reason)
-    if kind == "rate":
-        num_ref, den_ref = _rate_refs(key, sex)
-        return rate_cell(fig.numerator or 0, fig.denominator or 0, num_ref=num_ref,
-                         den_ref=den_ref)
-    if kind == "median":
-        return Cell(MEDIAN, fig.value, denominator=fig.denominator, den_ref=cohort(sex),
-                    reason=fig.reason or ("" if fig.value is not None
-                                          else maths.REASON_NO_PEOPLE))
-    return Cell(PER, round(fig.value) if fig.value is not None else None,
-                denominator=fig.denominator,
-                den_ref=linking.cost_participants() if sex == "T" else None,
-                reason=fig.reason, preliminary=fig.preliminary)
-
-
-def headline_table(
-    figures: dict[tuple[str, str], Figure], caption: str, key: str = "headline"
-) -> Table:
-    table = Table(
-        key=key, caption=caption, row_header="Indikator", columns=kmt_columns(),
-        triples=kmt_triples(1),
-    )
-    for k in maths.HEADLINE_KEYS:
-        table.rows.append(
-            Row(maths.HEADLINE_LABEL[k], [headline_cell(k, figures[(k, s)], s) for s in KMT],
-                key=k)
-        )
-    return table
-
-
 # --- the six reports (raw tables; protected together by :func:`bundle`) -----------------
-
-Figures = dict[tuple[str, str], Figure]
 
 
 def standard(*, user: Any, query: ReportQuery, figures: Figures) -> Report:
@@ -248,42 +100,7 @@ def standard(*, user: Any, query: ReportQuery, figures: Figures) -> Report:
     return Report("standard", REPORT_TITLES["standard"], query, [act, main])
 
 
-def _code_table(
-    data: dict[tuple[Any, ...], dict[str, int]],
-    *,
-    key: str,
-    caption: str,
-    row_header: str,
-    rows: list[tuple[str, str]],
-    total_ref: Callable[[str], Any],
-    missing_label: str = "Uppgift saknas",
-) -> Table:
-    """A K/M/T distribution with a total row (the headline count ``total_ref``); values not
-    in ``rows`` go to ``missing``."""
-    known = {k for k, _ in rows}
-    table = Table(key=key, caption=caption, row_header=row_header, columns=kmt_columns(),
-                  triples=kmt_triples(1))
-    missing = dict.fromkeys(KMT, 0)
-    for (value, sex), counts in data.items():
-        if value not in known:
-            missing[sex] += counts["n"]
-    for k, label in rows:
-        table.rows.append(Row(label, _count_kmt(data, (k,), "n"), key=k))
-    if any(missing.values()):
-        table.rows.append(Row(missing_label, [Cell(COUNT, missing[s]) for s in KMT], key=""))
-    totals = dict.fromkeys(KMT, 0)
-    for (_, sex), counts in data.items():
-        totals[sex] += counts["n"]
-    table.total_row = len(table.rows)
-    table.rows.append(Row("Totalt", [Cell(COUNT, totals[s], ref=total_ref(s)) for s in KMT],
-                          key="total"))
-    return table
-
-
-def participants(*, user: Any, query: ReportQuery, figures: Figures) -> Report:
-    income_codes = selectors.codes(CodeList.INCOME_SOURCE)
-    keys = [c.key for c in income_codes] + [NO_PUBLIC]
-    labels = [c.label for c in income_codes] + ["Ingen offentlig försörjning"]
+def _income_table(*, user: Any, query: ReportQuery, keys: list[str], labels: list[str]) -> Table:
     data = selectors.income_before_after(user=user, query=query, keys=keys)
     income = Table(
         key="income",
@@ -306,6 +123,11 @@ def participants(*, user: Any, query: ReportQuery, figures: Figures) -> Report:
                         *_count_kmt(data, (), f"e{i}", after_ref)],
                 key=keys[i])
         )
+    return income
+
+
+def _transition_matrix(*, user: Any, query: ReportQuery, keys: list[str],
+                       labels: list[str]) -> Table:
     matrix_data = selectors.transition_matrix(user=user, query=query, keys=keys)
     matrix = Table(
         key="transition",
@@ -328,21 +150,27 @@ def participants(*, user: Any, query: ReportQuery, figures: Figures) -> Report:
                 )
             )
         matrix.row_triples.append((base, base + 1, base + 2))
-    from stegvis.indicators.periods import AGE_GROUP_LABELS, AGE_GROUPS
+    return matrix
 
-    def started(s: str) -> Any:
-        return headline("participants_started", s)
 
-    def ended(s: str) -> Any:
-        return headline("participants_ended", s)
+def _started(s: str) -> Any:
+    return headline("participants_started", s)
 
+
+def _ended(s: str) -> Any:
+    return headline("participants_ended", s)
+
+
+def _distribution_tables(*, user: Any, query: ReportQuery) -> list[Table]:
+    """Started participations by age group, education and time in public support; ended ones
+    by exit reason."""
     ages = _code_table(
         selectors.distribution(user=user, query=query, field_name="age_group",
                                population="started"),
         key="age", caption="Påbörjade deltaganden efter åldersgrupp vid start",
         row_header="Åldersgrupp",
-        rows=[(k, AGE_GROUP_LABELS[k]) for k, _, _ in AGE_GROUPS],
-        missing_label=AGE_GROUP_LABELS[periods.UNKNOWN], total_ref=started,
+        rows=[(k, periods.AGE_GROUP_LABELS[k]) for k, _, _ in periods.AGE_GROUPS],
+        missing_label=periods.AGE_GROUP_LABELS[periods.UNKNOWN], total_ref=_started,
     )
     education = _code_table(
         selectors.distribution(user=user, query=query, field_name="education_level",
@@ -350,7 +178,7 @@ def participants(*, user: Any, query: ReportQuery, figures: Figures) -> Report:
         key="education", caption="Påbörjade deltaganden efter utbildningsnivå",
         row_header="Utbildningsnivå",
         rows=[(c.key, c.label) for c in selectors.codes(CodeList.EDUCATION_LEVEL)],
-        total_ref=started,
+        total_ref=_started,
     )
     support = _code_table(
         selectors.distribution(user=user, query=query, field_name="public_support_duration",
@@ -359,7 +187,7 @@ def participants(*, user: Any, query: ReportQuery, figures: Figures) -> Report:
         caption="Påbörjade deltaganden efter tid i offentlig försörjning före start",
         row_header="Tid i offentlig försörjning",
         rows=[(c.key, c.label) for c in selectors.codes(CodeList.PUBLIC_SUPPORT_DURATION)],
-        total_ref=started,
+        total_ref=_started,
     )
     exits = _code_table(
         selectors.distribution(user=user, query=query, field_name="exit_reason",
@@ -370,11 +198,20 @@ def participants(*, user: Any, query: ReportQuery, figures: Figures) -> Report:
             (c.key, c.label) for c in selectors.codes(CodeList.EXIT_REASON)
             if c.key != "felregistrering"
         ],
-        total_ref=ended,
+        total_ref=_ended,
     )
+    return [ages, education, support, exits]
+
+
+def participants(*, user: Any, query: ReportQuery, figures: Figures) -> Report:
+    income_codes = selectors.codes(CodeList.INCOME_SOURCE)
+    keys = [c.key for c in income_codes] + [NO_PUBLIC]
+    labels = [c.label for c in income_codes] + ["Ingen offentlig försörjning"]
     return Report(
         "deltagare", REPORT_TITLES["deltagare"], query,
-        [income, matrix, ages, education, support, exits],
+        [_income_table(user=user, query=query, keys=keys, labels=labels),
+         _transition_matrix(user=user, query=query, keys=keys, labels=labels),
+         *_distribution_tables(user=user, query=query)],
         notes=["Försörjningskällorna är flervalda: raderna i övergångsmatrisen summerar inte "
                "till utfallsgruppen."],
     )
@@ -728,214 +565,3 @@ def national_table(*, user: Any, query: ReportQuery) -> Table:
     return table
 
 
-# --- one protection run per scope and period ------------------------------------------------
-
-
-@dataclass
-class Bundle:
-    """Everything one user can obtain for one scope and period, protected together."""
-
-    query: ReportQuery
-    threshold: int
-    reports: dict[str, Report]
-    extra: dict[str, Table]
-
-
-def _layout(reports: dict[str, Report], extra: dict[str, Table]) -> linking.Layout:
-    ins = reports["insatser"].tables[0]
-    cost = reports["kostnader"].tables[0]
-    cov = reports["tackning"].tables[0]
-    return linking.Layout(
-        insatser=[int(r.key) for r in ins.rows],
-        cost_rows=[(int(a), int(b)) for a, b in
-                   (r.key.split(":") for r in cost.rows if r.key != "total")],
-        kommuner=[r.key for r in cov.rows],
-        months="started_by_month" in extra,
-    )
-
-
-BUNDLE_TIMEOUT: Final = 24 * 3600
-
-
-def _bundle_key(user: Any, query: ReportQuery) -> str:
-    """Everything the bundle depends on: the user's report scope (not the user), the query,
-    the threshold, today's date and — read *before* the data — the data versions of the scope
-    (ADR 0012)."""
-    allowed = scope.association_ids(user, selectors.REPORTS)
-    parts = (
-        sorted(allowed) if allowed is not None else None,
-        query,
-        threshold(),
-        timezone.localdate().isoformat(),
-        versions.token(None if allowed is None else query.association_ids),
-    )
-    return "stegvis:bundle:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-
-
-def _parts(b: Bundle) -> dict[str, Any]:
-    return {**{f"report:{n}": r for n, r in b.reports.items()}, "extra": b.extra,
-            "threshold": b.threshold}
-
-
-def _cached(
-    user: Any, query: ReportQuery, names: list[str]
-) -> tuple[dict[str, Any], Bundle | None]:
-    """The parts ``names`` of the bundle of ``query``: from the cache (each part stored on its
-    own, so a page unpickles only the report it shows), else built and stored."""
-    key = _bundle_key(user, query)
-    got = cache.get_many([f"{key}:{n}" for n in names])
-    if len(got) == len(names):
-        return {n: got[f"{key}:{n}"] for n in names}, None
-    built = build_bundle(user=user, query=query)
-    parts = _parts(built)
-    cache.set_many({f"{key}:{n}": v for n, v in parts.items()}, BUNDLE_TIMEOUT)
-    return {n: parts[n] for n in names}, built
-
-
-def bundle(*, user: Any, query: ReportQuery) -> Bundle:
-    """The protected bundle of ``query`` for ``user``: from the cache when nothing it depends
-    on has changed since it was built (every get is a fresh copy), else :func:`build_bundle`."""
-    names = [f"report:{n}" for n in ("indikatorer", *REPORTS)] + ["extra", "threshold"]
-    parts, built = _cached(user, query, names)
-    if built is not None:
-        return built
-    return Bundle(query, parts["threshold"],
-                  {n.removeprefix("report:"): parts[n] for n in names if n.startswith("report:")},
-                  parts["extra"])
-
-
-def build_bundle(*, user: Any, query: ReportQuery) -> Bundle:
-    """Build the headline, the six reports and the tables that share their counts (the start
-    page's months for a single year; the national table for a national reader) and protect
-    them as one problem with the links of :mod:`linking`."""
-    figures = selectors.headline(user=user, query=query)
-    built = {
-        "indikatorer": Report(
-            "indikatorer", "Huvudindikatorer", query,
-            [headline_table(figures, f"Huvudindikatorer {query.period.label}")],
-        ),
-        **{name: builder(user=user, query=query, figures=figures)
-           for name, builder in REPORTS.items()},
-    }
-    extra: dict[str, Table] = {}
-    p = query.period
-    if p.whole_years and p.start.year == p.end.year:
-        extra["started_by_month"] = started_by_month_table(user=user, query=query)
-    if selectors.is_national_reader(user=user):
-        extra["national"] = national_table(user=user, query=query)
-    limit = threshold()
-    tables = [t for r in built.values() for t in r.tables] + list(extra.values())
-    protect_tables(tables, linking.relations(_layout(built, extra)), limit)
-    for r in built.values():
-        r.threshold = limit
-    return Bundle(query, limit, built, extra)
-
-
-def build(name: str, *, user: Any, query: ReportQuery) -> Report:
-    """Report ``name`` (or ``indikatorer``) out of its scope's one protection run
-    (KeyError for an unknown name)."""
-    if name != "indikatorer" and name not in REPORTS:
-        raise KeyError(name)
-    parts, _built = _cached(user, query, [f"report:{name}"])
-    return parts[f"report:{name}"]  # type: ignore[no-any-return]
-
-
-# --- start page and national view ----------------------------------------------------------
-
-
-def association_start(*, user: Any, association_id: int, today: dt.date | None = None) -> Report:
-    association = selectors.association_for_reports(user=user, association_id=association_id)
-    now = today or timezone.localdate()
-    current = selectors.resolve_query(
-        user=user, period=periods.year_period(now.year), association_ids=[association.pk]
-    )
-    previous = selectors.resolve_query(
-        user=user, period=periods.year_period(now.year - 1), association_ids=[association.pk]
-    )
-    cur_bundle = bundle(user=user, query=current)
-    cur = cur_bundle.reports["indikatorer"].tables[0]
-    cur.key, cur.caption = "headline_current", f"Huvudindikatorer {now.year}"
-    prev = bundle(user=user, query=previous).reports["indikatorer"].tables[0]
-    prev.key, prev.caption = "headline_previous", f"Huvudindikatorer {now.year - 1}"
-    by_month = cur_bundle.extra["started_by_month"]
-    fu = follow_ups_to_do_table(user=user, association_id=association.pk, today=now)
-    protect_tables([fu], [], cur_bundle.threshold)
-    return Report("start", association.name, current, [cur, prev, by_month, fu],
-                  threshold=cur_bundle.threshold)
-
-
-FOLLOW_UP_STATES: Final = (("due", "Att göra"), ("overdue", "Försenade"),
-                            ("lapsed", "Fönstret har passerat"), ("total", "Totalt"))
-
-
-def follow_ups_to_do_table(*, user: Any, association_id: int, today: dt.date) -> Table:
-    """The start page's follow-ups to do: the same rule and counts as the coaches' worklist
-    (``followup.selectors.association_follow_up_counts``), protected as any count."""
-    from stegvis.followup import selectors as followup_selectors
-
-    counts = followup_selectors.association_follow_up_counts(
-        user=user, association_id=association_id, today=today
-    )
-    table = Table(key="follow_ups_due", caption="Uppföljningar som ska göras nu",
-                  row_header="Uppföljning", columns=[label for _k, label in FOLLOW_UP_STATES],
-                  row_sums=[(3, (0, 1, 2))])
-    horizons = sorted(int(k) for k in counts if k != "total")
-    for k in horizons:
-        table.rows.append(Row(f"{k} månader",
-                              [Cell(COUNT, counts[str(k)][name]) for name, _l in FOLLOW_UP_STATES],
-                              key=str(k)))
-    table.total_row = len(table.rows)
-    table.rows.append(Row("Totalt", [Cell(COUNT, counts["total"][name])
-                                     for name, _l in FOLLOW_UP_STATES], key="total"))
-    return table
-
-
-def national(*, user: Any, query: ReportQuery) -> Report:
-    parts, _built = _cached(user, query, ["extra", "threshold"])
-    return Report("nationellt", "Nationell översikt", query, [parts["extra"]["national"]],
-                  threshold=parts["threshold"])
-
-
-def yearly_aggregate(*, user: Any, association_id: int, year: int) -> Report:
-    """The national follow-up's yearly figures of one förbund: insatser with participants by
-    sex, budget and actual cost — cells taken from the same protection run as the
-    Insatsrapport and Kostnadsrapport of that förbund and year."""
-    association = selectors.association_for_reports(user=user, association_id=association_id)
-    query = selectors.resolve_query(
-        user=user, period=periods.year_period(year), association_ids=[association.pk]
-    )
-    b = bundle(user=user, query=query)
-    ins = b.reports["insatser"].tables[0]
-    money = {row.key.split(":")[0]: row for row in b.reports["kostnader"].tables[0].rows
-             if row.key != "total"}
-    n = len(INTERVENTION_TEXT_COLUMNS)
-    table = Table(
-        key="yearly",
-        caption=f"Insatser {year}: deltagare efter kön, budget och utfall",
-        row_header="Insats",
-        columns=["Inriktning", "Uppföljningsmetod", *kmt_columns("Identifierade:"),
-                 *kmt_columns("Anonyma:"), "Volym", "Planerat antal deltagare",
-                 "Budget (kr)", "Utfall (kr)"],
-        triples=[(2, 3, 4), (5, 6, 7)],
-        threshold=b.threshold,
-    )
-    for row in ins.rows:
-        c = row.cells
-        cost = money.get(row.key)
-        table.rows.append(
-            Row(
-                row.header,
-                [
-                    copy.copy(c[1]), copy.copy(c[4]),
-                    *[copy.copy(x) for x in c[n + 1:n + 8]],
-                    copy.copy(c[n]),
-                    copy.copy(cost.cells[1]) if cost else Cell(AMOUNT, None,
-                                                               reason=maths.REASON_NO_COST),
-                    copy.copy(cost.cells[2]) if cost else Cell(AMOUNT, None,
-                                                               reason=maths.REASON_NO_COST),
-                ],
-                key=row.key,
-            )
-        )
-    return Report("arsuppgifter", f"Årsuppgifter {year}", query, [table],
-                  threshold=b.threshold)
