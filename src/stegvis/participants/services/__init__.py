@@ -1,0 +1,45 @@
+"""Writes of participations, consents and measurements."""
+
+from stegvis.participants.domain import MSG_SECOND_OPEN, ConsentInput, MeasurementInput
+from stegvis.participants.services.registration import (
+    MSG_ERASED,
+    MSG_OCCASION_TAKEN,
+    consent_covers_follow_up,
+    consent_withdraw,
+    intervention_facts,
+    measurement_correct,
+    measurement_record,
+    measurement_snapshot,
+    participation_end,
+    participation_mark_error,
+    participation_start,
+    person_reveal,
+    question_catalogue,
+    raise_problems,
+    require_assigned,
+    rotate_identity_keys,
+    supplementary_question_create,
+)
+
+__all__ = [
+    "MSG_ERASED",
+    "MSG_OCCASION_TAKEN",
+    "MSG_SECOND_OPEN",
+    "ConsentInput",
+    "MeasurementInput",
+    "consent_covers_follow_up",
+    "consent_withdraw",
+    "intervention_facts",
+    "measurement_correct",
+    "measurement_record",
+    "measurement_snapshot",
+    "participation_end",
+    "participation_mark_error",
+    "participation_start",
+    "person_reveal",
+    "question_catalogue",
+    "raise_problems",
+    "require_assigned",
+    "rotate_identity_keys",
+    "supplementary_question_create",
+]
