@@ -1,0 +1,43 @@
+"""Writes for money."""
+
+from stegvis.finance.services.allocation import (
+    LOCKED,
+    YEAR_MAX,
+    YEAR_MIN,
+    F,
+    actual_costs_set,
+    advance_notice_set,
+    allocation_decide,
+    allocation_inputs_import,
+    association_names,
+    budget_adopt,
+    budget_draft_create,
+    budget_update,
+    compute_split,
+    contribution_payment_set,
+    finance_year_set,
+    import_check,
+    parameters_create,
+    year_members,
+)
+
+__all__ = [
+    "LOCKED",
+    "YEAR_MAX",
+    "YEAR_MIN",
+    "F",
+    "actual_costs_set",
+    "advance_notice_set",
+    "allocation_decide",
+    "allocation_inputs_import",
+    "association_names",
+    "budget_adopt",
+    "budget_draft_create",
+    "budget_update",
+    "compute_split",
+    "contribution_payment_set",
+    "finance_year_set",
+    "import_check",
+    "parameters_create",
+    "year_members",
+]
