@@ -1,52 +1,64 @@
-"""Reads for the indicators."""
+"""Reads for the indicators: scope resolution and SQL aggregation over the fact table.
 
-from stegvis.indicators.selectors.figures import (
+Every user-scoped function takes the acting user and narrows through
+:mod:`stegvis.access.scope` with ``Capability.REPORTS``; a förbund the user has no role in is
+404, a role there without REPORTS is 403 (audited). Aggregation happens in SQL
+(``COUNT(...) FILTER (WHERE ...)`` grouped by sex); Python only assembles the small result.
+
+The package: :mod:`.blocks` (user-free query building blocks), :mod:`.scoped` (the user's
+report scope) and :mod:`.figures` (the figures counted within it)."""
+
+from stegvis.indicators.selectors.blocks import (
     COVERAGE_PARTS,
     NO_PUBLIC,
-    REPORTS,
     SEXES,
     Counts,
     Filters,
     Median,
     ReportQuery,
-    _facts,
     _get,
     active_q,
-    activity_before_after,
-    anonymous_started,
-    association_for_reports,
-    by_association,
     code_choices,
     codes,
     cohort_q,
     contains_key,
-    cost_per_participant,
-    costs,
     counts_by,
-    coverage,
-    distribution,
     ended_q,
     figures_from_counts,
     filter_labels,
-    follow_up_coverage,
-    follow_up_details,
     follow_up_q,
-    headline,
     headline_aggregates,
-    income_before_after,
-    intervention_choices,
-    interventions_overview,
-    is_national_reader,
     kommun_choices,
     medians,
-    outcome_closed,
     relevant_q,
-    report_associations,
-    resolve_query,
-    started_by_month,
     started_q,
+)
+from stegvis.indicators.selectors.figures import (
+    activity_before_after,
+    anonymous_started,
+    by_association,
+    cost_per_participant,
+    costs,
+    coverage,
+    distribution,
+    follow_up_coverage,
+    follow_up_details,
+    headline,
+    income_before_after,
+    interventions_overview,
+    outcome_closed,
+    started_by_month,
     transition_matrix,
     volume_counts,
+)
+from stegvis.indicators.selectors.scoped import (
+    REPORTS,
+    _facts,
+    association_for_reports,
+    intervention_choices,
+    is_national_reader,
+    report_associations,
+    resolve_query,
 )
 
 __all__ = [

@@ -1,404 +1,52 @@
-"""Reads for the indicators: scope resolution and SQL aggregation over the fact table.
-
-Every function takes the acting user and narrows through :mod:`stegvis.access.scope` with
-``Capability.REPORTS``; a förbund the user has no role in is 404, a role there without REPORTS
-is 403 (audited). Aggregation happens in SQL (``COUNT(...) FILTER (WHERE ...)`` grouped by sex);
-Python only assembles the small result.
+"""The figures of the reports, counted in SQL over the fact rows of the user's report scope:
+the headline, anonymous and volume counts, cost per participant and each report's data.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
 from django.db.models import (
-    Aggregate,
     Count,
-    F,
-    FloatField,
     Q,
-    QuerySet,
     Sum,
 )
-from django.http import Http404
-from django.utils import timezone
 
 from stegvis.access import scope
-from stegvis.access.roles import Capability
 from stegvis.associations.models import AreaPart, Association
 from stegvis.indicators import maths
 from stegvis.indicators.maths import Figure
-from stegvis.indicators.models import FOLLOW_UP_MONTHS, ParticipationFact
 from stegvis.indicators.periods import Period
+from stegvis.indicators.selectors.blocks import (
+    COVERAGE_PARTS,
+    Counts,
+    ReportQuery,
+    _get,
+    _source_q,
+    _today,
+    active_q,
+    cohort_q,
+    contains_key,
+    counts_by,
+    ended_q,
+    figures_from_counts,
+    follow_up_q,
+    headline_aggregates,
+    medians,
+    relevant_q,
+    started_q,
+)
+from stegvis.indicators.selectors.scoped import REPORTS, _facts, _interventions
 from stegvis.interventions.models import (
     AnonymousCount,
     BudgetLine,
-    Intervention,
     InterventionYear,
     VolumeCount,
 )
-from stegvis.reference.models import Code, CodeList, Municipality, PopulationByAge
-
-REPORTS = Capability.REPORTS
-SEXES = ("K", "M")
-
-
-@dataclass(frozen=True)
-class Filters:
-    sex: str = ""
-    age_groups: tuple[str, ...] = ()
-    target_group: str = ""
-    kommun: str = ""
-
-    @property
-    def narrows_people(self) -> bool:
-        """Filters that anonymous and volume counts cannot honour."""
-        return bool(self.age_groups or self.kommun)
-
-
-@dataclass(frozen=True)
-class ReportQuery:
-    period: Period
-    association_ids: tuple[int, ...] | None  # None: every förbund (national roles)
-    intervention_ids: tuple[int, ...] = ()
-    filters: Filters = field(default_factory=Filters)
-    association_names: tuple[str, ...] = ()
-    intervention_names: tuple[str, ...] = ()
-    # Every active filter in words: (Swedish name, value), for every output's header.
-    filter_labels: tuple[tuple[str, str], ...] = ()
-
-
-# --- scope ---------------------------------------------------------------------------------
-
-
-def report_associations(*, user: Any) -> QuerySet[Association]:
-    """Förbund whose reports the user may read."""
-    return scope.associations(user, REPORTS).order_by("name")
-
-
-def association_for_reports(*, user: Any, association_id: int) -> Association:
-    return scope.get_association(user, association_id, REPORTS)
-
-
-def is_national_reader(*, user: Any) -> bool:
-    return scope.association_ids(user, REPORTS) is None
-
-
-def resolve_query(
-    *,
-    user: Any,
-    period: Period,
-    association_ids: Iterable[int] = (),
-    intervention_ids: Iterable[int] = (),
-    filters: Filters | None = None,
-) -> ReportQuery:
-    """Check every requested förbund and insats against the user's roles (404/403)."""
-    wanted = sorted(set(association_ids))
-    interventions = sorted(set(intervention_ids))
-    allowed = scope.association_ids(user, REPORTS)
-    ids: set[int] = set()
-    for pk in wanted:
-        ids.add(scope.get_association(user, pk, REPORTS).pk)
-    for pk in interventions:
-        association_id = (
-            Intervention.objects.filter(pk=pk).values_list("association_id", flat=True).first()
-        )
-        if association_id is None:
-            raise Http404
-        scope.get_association(user, association_id, REPORTS)
-        if wanted and association_id not in wanted:
-            raise Http404
-        ids.add(association_id)
-    result: tuple[int, ...] | None
-    if ids:
-        result = tuple(sorted(ids))
-    elif allowed is None:
-        result = None
-    elif allowed:
-        result = tuple(sorted(allowed))
-    else:
-        scope.deny(user, REPORTS, None)
-        raise AssertionError("unreachable")
-    names = tuple(
-        Association.objects.filter(pk__in=result).order_by("name").values_list("name", flat=True)
-    ) if result is not None else ()
-    filters = filters or Filters()
-    return ReportQuery(
-        period=period,
-        association_ids=result,
-        intervention_ids=tuple(interventions),
-        filters=filters,
-        association_names=names,
-        intervention_names=tuple(
-            Intervention.objects.filter(pk__in=interventions).order_by("name")
-            .values_list("name", flat=True)
-        ),
-        filter_labels=filter_labels(filters),
-    )
-
-
-def filter_labels(filters: Filters) -> tuple[tuple[str, str], ...]:
-    """The active filters in words (reference data only)."""
-    from stegvis.indicators.periods import AGE_GROUP_LABELS
-
-    out: list[tuple[str, str]] = []
-    if filters.sex:
-        out.append(("Kön", {"K": "kvinnor", "M": "män"}.get(filters.sex, filters.sex)))
-    if filters.age_groups:
-        out.append(("Åldersgrupp vid start",
-                    ", ".join(AGE_GROUP_LABELS.get(a, a) for a in filters.age_groups)))
-    if filters.target_group:
-        label = Code.objects.filter(list=CodeList.TARGET_GROUP, key=filters.target_group)\
-            .values_list("label", flat=True).first()
-        out.append(("Målgrupp", label or filters.target_group))
-    if filters.kommun:
-        name = Municipality.objects.filter(code=filters.kommun)\
-            .values_list("short_name", flat=True).first()
-        out.append(("Bostadskommun", name or filters.kommun))
-    return tuple(out)
-
-
-def _interventions(user: Any, q: ReportQuery) -> QuerySet[Intervention]:
-    qs = scope.scope_queryset(Intervention.objects.all(), user, REPORTS)
-    if q.association_ids is not None:
-        qs = qs.filter(association_id__in=q.association_ids)
-    if q.intervention_ids:
-        qs = qs.filter(pk__in=q.intervention_ids)
-    if q.filters.target_group:
-        qs = qs.filter(target_groups__list=CodeList.TARGET_GROUP,
-                       target_groups__key=q.filters.target_group)
-    return qs
-
-
-def _facts(user: Any, q: ReportQuery) -> QuerySet[ParticipationFact]:
-    qs = scope.scope_queryset(ParticipationFact.objects.all(), user, REPORTS).filter(
-        is_error=False
-    )
-    if q.association_ids is not None:
-        qs = qs.filter(association_id__in=q.association_ids)
-    if q.intervention_ids:
-        qs = qs.filter(intervention_id__in=q.intervention_ids)
-    f = q.filters
-    if f.target_group:
-        qs = qs.filter(
-            intervention_id__in=Intervention.objects.filter(
-                target_groups__list=CodeList.TARGET_GROUP, target_groups__key=f.target_group
-            ).values("pk")
-        )
-    if f.sex:
-        qs = qs.filter(sex=f.sex)
-    if f.age_groups:
-        qs = qs.filter(age_group__in=f.age_groups)
-    if f.kommun:
-        qs = qs.filter(residence_id=f.kommun)
-    return qs.order_by()
-
-
-# --- populations ---------------------------------------------------------------------------
-
-
-def active_q(start: dt.date, end: dt.date) -> Q:
-    return Q(start_date__lte=end) & (Q(end_date__isnull=True) | Q(end_date__gte=start))
-
-
-def started_q(p: Period) -> Q:
-    return Q(start_date__gte=p.start, start_date__lte=p.end)
-
-
-def ended_q(p: Period) -> Q:
-    return Q(end_date__gte=p.start, end_date__lte=p.end)
-
-
-def cohort_q(p: Period) -> Q:
-    return ended_q(p) & Q(complete=True)
-
-
-def follow_up_q(p: Period, k: int, today: dt.date) -> Q:
-    limit = min(p.end, today)
-    return Q(follow_up_consent=True) & Q(
-        **{f"fu{k}_date__gte": p.start, f"fu{k}_date__lte": limit}
-    )
-
-
-def contains_key(field_name: str, key: str) -> Q:
-    return Q(**{f"{field_name}__contains": f",{key},"})
-
-
-class Median(Aggregate):
-    """PostgreSQL's ``percentile_cont(0.5)`` (SQLite: computed in Python instead)."""
-
-    function = "PERCENTILE_CONT"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-
-def _grouped(
-    qs: QuerySet[Any], by: tuple[str, ...], aggs: dict[str, Any]
-) -> dict[tuple[Any, ...], dict[str, int]]:
-    """``{group values: {agg name: value}}`` from GROUP BY queries.
-
-    Plain counts share one query, which PostgreSQL can run in parallel; a DISTINCT count
-    cannot be, so each gets its own query restricted to its filter (about twice as fast on
-    the national fact table as one query doing both).
-    """
-    plain = {k: a for k, a in aggs.items() if not getattr(a, "distinct", False)}
-    distinct = {k: a for k, a in aggs.items() if getattr(a, "distinct", False)}
-    out: dict[tuple[Any, ...], dict[str, int]] = {}
-    if plain:
-        for row in qs.values(*by).annotate(**plain).order_by():
-            out[tuple(row[b] for b in by)] = {k: row[k] or 0 for k in plain}
-    for name, agg in distinct.items():
-        narrowed = qs.filter(agg.filter) if agg.filter is not None else qs
-        expression = agg.get_source_expressions()[0]
-        for row in narrowed.values(*by).annotate(
-            **{name: Count(expression, distinct=True)}
-        ).order_by():
-            out.setdefault(tuple(row[b] for b in by), dict.fromkeys(plain, 0))[name] = (
-                row[name] or 0
-            )
-    for values in out.values():
-        for name in distinct:
-            values.setdefault(name, 0)
-    return out
-
-
-def counts_by(
-    qs: QuerySet[Any], by: tuple[str, ...], aggs: dict[str, Any]
-) -> dict[tuple[Any, ...], dict[str, int]]:
-    """Like :func:`_grouped` with ``sex`` last in ``by``, adding a ``T`` total per group."""
-    raw = _grouped(qs, (*by, "sex"), aggs)
-    out: dict[tuple[Any, ...], dict[str, int]] = {}
-    for key, values in raw.items():
-        out[key] = values
-        total = out.setdefault((*key[:-1], "T"), dict.fromkeys(aggs, 0))
-        for name, value in values.items():
-            total[name] += value
-    return out
-
-
-def _get(data: dict[tuple[Any, ...], dict[str, int]], key: tuple[Any, ...], name: str) -> int:
-    return data.get(key, {}).get(name, 0)
-
-
-# --- headline indicators -------------------------------------------------------------------
-
-_COHORT_FLAGS = {
-    "work_or_studies_before": "start_work_or_studies",
-    "work_or_studies_after": "end_work_or_studies",
-    "no_public_support_before": "start_no_public_support",
-    "no_public_support_after": "end_no_public_support",
-}
-
-
-def headline_aggregates(p: Period, today: dt.date) -> dict[str, Any]:
-    cohort = cohort_q(p)
-    active = active_q(p.start, p.end)
-    aggs: dict[str, Any] = {
-        "participants_active": Count("pk", filter=active),
-        "persons_active": Count("person_key", filter=active, distinct=True),
-        "participants_started": Count("pk", filter=started_q(p)),
-        "participants_ended": Count("pk", filter=ended_q(p)),
-        "cohort": Count("pk", filter=cohort),
-        "started_or_increased_extent": Count(
-            "pk", filter=cohort & Q(end_extent__gt=F("start_extent"))
-        ),
-        "step_both": Count(
-            "pk", filter=cohort & Q(start_step__isnull=False, end_step__isnull=False)
-        ),
-        "step_progress": Count("pk", filter=cohort & Q(end_step__gt=F("start_step"))),
-    }
-    for key, flag in _COHORT_FLAGS.items():
-        aggs[key] = Count("pk", filter=cohort & Q(**{flag: True}))
-    for k in FOLLOW_UP_MONTHS:
-        due = follow_up_q(p, k, today)
-        measured = due & Q(**{f"fu{k}_measured": True})
-        aggs[f"n_fu{k}_due"] = Count("pk", filter=due)
-        aggs[f"n_fu{k}_measured"] = Count("pk", filter=measured)
-        aggs[f"n_fu{k}_wos"] = Count("pk", filter=measured & Q(**{f"fu{k}_work_or_studies": True}))
-        aggs[f"n_fu{k}_nps"] = Count(
-            "pk", filter=measured & Q(**{f"fu{k}_no_public_support": True})
-        )
-    return aggs
-
-
-def figures_from_counts(c: dict[str, int]) -> dict[str, Figure]:
-    """Headline figures of one group (one sex) from the aggregate counts."""
-
-    def rate(num: int, den: int) -> Figure:
-        return Figure(num, den, num / den if den else None)
-
-    out: dict[str, Figure] = {}
-    for key in ("participants_active", "persons_active", "participants_started",
-                "participants_ended"):
-        out[key] = Figure(c.get(key, 0), None, c.get(key, 0))
-    cohort = c.get("cohort", 0)
-    for key in (*_COHORT_FLAGS, "started_or_increased_extent"):
-        out[key] = rate(c.get(key, 0), cohort)
-    out["step_progress"] = rate(c.get("step_progress", 0), c.get("step_both", 0))
-    for k in FOLLOW_UP_MONTHS:
-        measured = c.get(f"n_fu{k}_measured", 0)
-        out[f"followup_{k}m_response"] = rate(measured, c.get(f"n_fu{k}_due", 0))
-        out[f"followup_{k}m_work_or_studies"] = rate(c.get(f"n_fu{k}_wos", 0), measured)
-        out[f"followup_{k}m_no_public_support"] = rate(c.get(f"n_fu{k}_nps", 0), measured)
-    out["median_days_in_intervention"] = Figure(None, cohort, None)
-    return out
-
-
-def medians(
-    qs: QuerySet[ParticipationFact], by: tuple[str, ...] = ()
-) -> dict[tuple[Any, ...], float]:
-    """Median of ``duration_days`` per group and sex (and ``T``), in SQL on PostgreSQL."""
-    out: dict[tuple[Any, ...], float] = {}
-    if connection.vendor == "postgresql" and not by:
-        row = qs.aggregate(
-            K=Median("duration_days", filter=Q(sex="K")),
-            M=Median("duration_days", filter=Q(sex="M")),
-            T=Median("duration_days"),
-        )
-        return {(sex,): value for sex, value in row.items() if value is not None}
-    if connection.vendor == "postgresql":
-        for row in qs.values(*by, "sex").annotate(m=Median("duration_days")).order_by():
-            out[(*[row[b] for b in by], row["sex"])] = row["m"]
-        if by:
-            for row in qs.values(*by).annotate(m=Median("duration_days")).order_by():
-                out[(*[row[b] for b in by], "T")] = row["m"]
-        else:
-            total = qs.aggregate(m=Median("duration_days"))["m"]
-            if total is not None:
-                out[("T",)] = total
-        return out
-    values: dict[tuple[Any, ...], list[int]] = defaultdict(list)
-    for row in qs.values_list(*by, "sex", "duration_days"):
-        *group, sex, days = row
-        if days is None:
-            continue
-        values[(*group, sex)].append(days)
-        values[(*group, "T")].append(days)
-    for key, items in values.items():
-        m = maths.median(items)
-        if m is not None:
-            out[key] = m
-    return out
-
-
-def _today(today: dt.date | None) -> dt.date:
-    return today or timezone.localdate()
-
-
-def relevant_q(p: Period, years: range | None = None) -> Q:
-    """Rows that can count for ``p`` at all: active in it, or with a follow-up date in it
-    (end at most 12 months before), or active in the period's calendar years (cost)."""
-    first, last = p.start, p.end
-    if years is not None:
-        first = min(first, dt.date(years.start, 1, 1))
-        last = max(last, dt.date(years.stop - 1, 12, 31))
-    earliest_end = min(first, maths.add_months(p.start, -max(FOLLOW_UP_MONTHS)))
-    return Q(start_date__lte=last) & (Q(end_date__isnull=True) | Q(end_date__gte=earliest_end))
+from stegvis.reference.models import Municipality, PopulationByAge
 
 
 def headline(
@@ -533,14 +181,6 @@ def cost_per_participant(
 # --- report data ---------------------------------------------------------------------------
 
 
-def codes(list_key: str) -> list[Code]:
-    """A code list in report order (reference data, not tenant data)."""
-    return list(Code.objects.filter(list=list_key).order_by("sort_order", "key"))
-
-
-Counts = dict[tuple[Any, ...], dict[str, int]]
-
-
 def activity_before_after(*, user: Any, query: ReportQuery) -> Counts:
     p = query.period
     cohort = cohort_q(p)
@@ -549,9 +189,6 @@ def activity_before_after(*, user: Any, query: ReportQuery) -> Counts:
         aggs[f"start_{cat}"] = Count("pk", filter=cohort & contains_key("start_categories", cat))
         aggs[f"end_{cat}"] = Count("pk", filter=cohort & contains_key("end_categories", cat))
     return counts_by(_facts(user, query), (), aggs)
-
-
-NO_PUBLIC = "__ingen_offentlig"
 
 
 def income_before_after(
@@ -564,12 +201,6 @@ def income_before_after(
         aggs[f"s{i}"] = Count("pk", filter=cohort & _source_q("start", key))
         aggs[f"e{i}"] = Count("pk", filter=cohort & _source_q("end", key))
     return counts_by(_facts(user, query), (), aggs)
-
-
-def _source_q(prefix: str, key: str) -> Q:
-    if key == NO_PUBLIC:
-        return Q(**{f"{prefix}_no_public_support": True})
-    return contains_key(f"{prefix}_income", key)
 
 
 def transition_matrix(
@@ -609,9 +240,6 @@ def follow_up_details(
         "nps_fu": Count("pk", filter=measured & Q(**{f"fu{k}_no_public_support": True})),
     }
     return counts_by(_facts(user, query), (), aggs)
-
-
-COVERAGE_PARTS = ("coach", "self_reported", "not_reached", "declined", "open")
 
 
 def follow_up_coverage(
@@ -895,27 +523,3 @@ def started_by_month(*, user: Any, query: ReportQuery) -> dict[tuple[Any, ...], 
     return counts_by(_facts(user, query), (), aggs)
 
 
-# --- choices for the filter form -----------------------------------------------------------
-
-
-def intervention_choices(*, user: Any, association_ids: list[int]) -> list[tuple[int, str]]:
-    """Insatser of the given förbund that the user may report on (for the filter form)."""
-    if not association_ids:
-        return []
-    qs = scope.scope_queryset(Intervention.objects.all(), user, REPORTS).filter(
-        association_id__in=association_ids
-    )
-    return [
-        (pk, f"{name} ({association})")
-        for pk, name, association in qs.order_by("association__name", "name").values_list(
-            "pk", "name", "association__name"
-        )[:1000]
-    ]
-
-
-def code_choices(list_key: str) -> list[tuple[str, str]]:
-    return [(c.key, c.label) for c in codes(list_key)]
-
-
-def kommun_choices() -> list[tuple[str, str]]:
-    return list(Municipality.objects.order_by("short_name").values_list("code", "short_name"))
