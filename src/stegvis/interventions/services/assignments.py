@@ -1,0 +1,83 @@
+"""Which handläggare work in an insats.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from stegvis.access.models import RoleGrant
+from stegvis.access.roles import Role
+from stegvis.audit.models import Action
+from stegvis.audit.services import record_event
+from stegvis.interventions.domain import RuleError
+from stegvis.interventions.models import (
+    Intervention,
+    InterventionAssignment,
+)
+from stegvis.interventions.services._common import _raise, _require_manage
+
+
+def _is_officer(user: Any, association_id: int) -> bool:
+    return RoleGrant.objects.filter(
+        user=user, role=Role.PARTICIPANT_OFFICER.value, association_id=association_id
+    ).exists()
+
+
+def assignment_add(*, actor: Any, intervention: Intervention, user: Any) -> InterventionAssignment:
+    """Assign a deltagaransvarig of the insats's förbund to the insats."""
+    _require_manage(actor, intervention.association)
+    if user is None or not getattr(user, "is_active", False):
+        _raise([RuleError("user", "Deltagaransvarig: välj en aktiv användare.")])
+    if not _is_officer(user, intervention.association_id):
+        _raise(
+            [
+                RuleError(
+                    "user",
+                    "Deltagaransvarig: användaren har inte rollen deltagaransvarig i "
+                    "förbundet och kan inte tilldelas insatsen.",
+                )
+            ]
+        )
+    if user.pk == getattr(actor, "pk", None):
+        # Separation of duties: access to personal data is always given by someone else.
+        _raise([RuleError("user", "Deltagaransvarig: du kan inte tilldela dig själv en insats. "
+                                  "Be en annan insatsansvarig eller administratör.")])
+    with transaction.atomic():
+        assignment, created = InterventionAssignment.objects.get_or_create(
+            intervention=intervention, user=user
+        )
+        if not created:
+            _raise([RuleError("user", "Deltagaransvarig: är redan tilldelad insatsen.")])
+        record_event(
+            actor=actor,
+            action=Action.CREATE,
+            obj=assignment,
+            association=intervention.association_id,
+            details={"intervention": intervention.pk, "user": user.pk},
+        )
+    return assignment
+
+
+def assignment_remove(*, actor: Any, intervention: Intervention, user: Any) -> None:
+    _require_manage(actor, intervention.association)
+    with transaction.atomic():
+        assignment = (
+            InterventionAssignment.objects.select_for_update()
+            .filter(intervention=intervention, user=user)
+            .first()
+        )
+        if assignment is None:
+            _raise([RuleError("user", "Deltagaransvarig: är inte tilldelad insatsen.")])
+        assert assignment is not None
+        pk = assignment.pk
+        assignment.delete()
+        record_event(
+            actor=actor,
+            action=Action.DELETE,
+            object_type="interventions.interventionassignment",
+            object_id=pk,
+            association=intervention.association_id,
+            details={"intervention": intervention.pk, "user": user.pk},
+        )
