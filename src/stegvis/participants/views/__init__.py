@@ -1,0 +1,43 @@
+"""Pages for the deltagaransvarig."""
+
+from stegvis.participants.views.participation import (
+    GET_POST,
+    anonymous_add,
+    coach_move,
+    correct,
+    end,
+    index,
+    intervention_move,
+    intervention_participants,
+    mark_error,
+    measure,
+    participation_detail,
+    questions,
+    reference,
+    register,
+    reveal,
+    search,
+    withdraw,
+    worklist,
+)
+
+__all__ = [
+    "GET_POST",
+    "anonymous_add",
+    "coach_move",
+    "correct",
+    "end",
+    "index",
+    "intervention_move",
+    "intervention_participants",
+    "mark_error",
+    "measure",
+    "participation_detail",
+    "questions",
+    "reference",
+    "register",
+    "reveal",
+    "search",
+    "withdraw",
+    "worklist",
+]
