@@ -1,24 +1,35 @@
-"""Writes of follow-ups after the end."""
+"""Writes of follow-ups after the end. Each one transactional and audited.
 
-from stegvis.followup.services.links import (
+No audit detail holds a contact address, a token or a personnummer: ids, occasions, channels
+and code keys only. Errors are ``ValidationError`` keyed by field with a Swedish message."""
+
+from stegvis.followup.services._common import (
     SELF_REPORT,
     SYSTEM,
+)
+from stegvis.followup.services.answers import (
     SelfReport,
-    SendResult,
+    invitation_answered,
+    invitation_for_token,
+    invitation_opened,
+    self_report_decline,
+    self_report_submit,
+)
+from stegvis.followup.services.closure import (
+    follow_up_close,
+)
+from stegvis.followup.services.contacts import (
     contact_erase,
     contact_record,
     erase_contact_if_done,
     erase_for_participation,
-    follow_up_close,
-    invitation_answered,
-    invitation_for_token,
-    invitation_opened,
+    rotate_contact_keys,
+)
+from stegvis.followup.services.links import (
+    SendResult,
     letter_create,
     link_issue,
     log,
-    rotate_contact_keys,
-    self_report_decline,
-    self_report_submit,
     send_due_links,
 )
 

@@ -1,0 +1,109 @@
+"""Closing a follow-up with a reason (not reached, declined, ...).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from stegvis.audit.models import Action
+from stegvis.audit.services import record_event
+from stegvis.followup.models import (
+    Closure,
+)
+from stegvis.followup.services._common import (
+    _consent_covers_follow_up,
+    _require_assigned,
+    _resolved,
+)
+from stegvis.followup.services.contacts import erase_contact_if_done
+from stegvis.indicators.facts import refresh_participation_facts
+from stegvis.participants import followup
+from stegvis.participants.models import (
+    Participation,
+)
+from stegvis.reference.models import Code, CodeList
+
+# --- closing a follow-up with a reason -----------------------------------------------------
+
+
+def follow_up_close(
+    *,
+    actor: Any,
+    participation: Participation,
+    occasion: str,
+    reason: str | None,
+    date: dt.date | None,
+) -> Closure:
+    """Close a follow-up without a measurement (ej nådd, avböjt, avliden, …) on ``date``."""
+    _require_assigned(actor, participation)
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    if occasion not in followup.FOLLOW_UP_MONTHS:
+        errors["occasion"] = ["Uppföljning: välj 3, 6 eller 12 månader."]
+    elif participation.end_date is None:
+        errors["occasion"] = ["Uppföljning: deltagandet är inte avslutat."]
+    elif not _consent_covers_follow_up(participation):
+        errors["occasion"] = ["Uppföljning: samtycket omfattar inte uppföljning efter avslut."]
+    elif _resolved(participation, occasion):
+        errors["occasion"] = ["Uppföljning: uppföljningen är redan registrerad eller avslutad."]
+    if date is None:
+        errors["date"] = ["Datum: ange ett datum."]
+    elif date > today:
+        errors["date"] = ["Datum: datumet kan inte ligga i framtiden."]
+    elif participation.end_date is not None and date < participation.end_date:
+        errors["date"] = ["Datum: datumet kan inte vara före deltagandets slutdatum."]
+    code = None
+    if not reason:
+        errors["reason"] = ["Skäl: välj ett skäl."]
+    else:
+        code = Code.objects.filter(list=CodeList.FOLLOWUP_CLOSURE, key=reason).first()
+        day = date or today
+        if code is None or code.valid_from > day or (
+            code.valid_to is not None and code.valid_to < day
+        ):
+            errors["reason"] = ["Skäl: välj ett giltigt skäl."]
+    if errors:
+        raise ValidationError(errors)
+    assert code is not None and date is not None
+    return _close(actor=actor, participation=participation, occasion=occasion, code=code,
+                  date=date)
+
+
+def _close(
+    *, actor: Any, participation: Participation, occasion: str, code: Code, date: dt.date,
+    username: str = "",
+) -> Closure:
+    try:
+        with transaction.atomic():
+            closure = Closure.objects.create(
+                participation=participation,
+                occasion=occasion,
+                reason=code,
+                date=date,
+                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+            record_event(
+                actor=actor,
+                username=username,
+                action=Action.CREATE,
+                obj=closure,
+                association=participation.intervention.association_id,
+                details={
+                    "participation": participation.pk,
+                    "occasion": occasion,
+                    "reason": code.key,
+                    "date": date.isoformat(),
+                },
+            )
+            refresh_participation_facts([participation.pk])
+            erase_contact_if_done(participation=participation, today=date)
+    except IntegrityError:
+        raise ValidationError(
+            {"occasion": "Uppföljning: uppföljningen är redan registrerad eller avslutad."}
+        ) from None
+    return closure
