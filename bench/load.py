@@ -71,11 +71,11 @@ def setup(out: Path) -> None:
     if assignment is None:
         sys.exit("no bench data: run bench/national.py first")
     association = Association.objects.get(pk=assignment.intervention.association_id)
-    actor = generator._system_admin(DemoResult())
-    national = generator._user(actor, "load.nationell", None, Role.REPORT_READER)
-    reader = generator._user(actor, "load.forbund", association, Role.REPORT_READER)
+    actor = generator.demo_system_admin(DemoResult())
+    national = generator.demo_user(actor, "load.nationell", None, Role.REPORT_READER)
+    reader = generator.demo_user(actor, "load.forbund", association, Role.REPORT_READER)
     coach = assignment.user
-    generator._totp(actor, coach)
+    generator.demo_totp(actor, coach)
     users = [
         {"role": "national", "username": national.get_username(), "password": DEMO_PASSWORD},
         {"role": "reader", "username": reader.get_username(), "password": DEMO_PASSWORD},
