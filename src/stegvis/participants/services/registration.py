@@ -86,6 +86,32 @@ def _checked_registration(
     return parsed, book, municipality
 
 
+def _new_person(parsed: pnr.Identity, blind: str) -> Person:
+    """A person seen for the first time: the number encrypted, found again by its blind index."""
+    return Person.objects.create(
+        identity_ciphertext=identity.encrypt(parsed.normalised),
+        blind_index=blind,
+        birth_month=parsed.birth_date.replace(day=1),
+        sex=parsed.sex,
+    )
+
+
+def _write_consent(
+    participation: Participation, consent: ConsentInput, sharing: list[int]
+) -> Consent:
+    """The consent given at registration, with the parties it allows sharing with."""
+    c = Consent.objects.create(
+        participation=participation,
+        date=consent.date,
+        form_version=consent.form_version.strip(),
+        scope_registration=True,
+        scope_follow_up=consent.scope_follow_up,
+    )
+    if sharing:
+        c.sharing_parties.set(sharing)
+    return c
+
+
 def _create_participation(
     *,
     actor: Any,
@@ -112,12 +138,7 @@ def _create_participation(
     with transaction.atomic():
         reused = person is not None
         if person is None:
-            person = Person.objects.create(
-                identity_ciphertext=identity.encrypt(parsed.normalised),
-                blind_index=blind,
-                birth_month=parsed.birth_date.replace(day=1),
-                sex=parsed.sex,
-            )
+            person = _new_person(parsed, blind)
         participation = Participation.objects.create(
             intervention=intervention,
             person=person,
@@ -130,15 +151,7 @@ def _create_participation(
             idempotency_key=idempotency_key or None,
             created_by=actor,
         )
-        c = Consent.objects.create(
-            participation=participation,
-            date=consent.date,
-            form_version=consent.form_version.strip(),
-            scope_registration=True,
-            scope_follow_up=consent.scope_follow_up,
-        )
-        if sharing:
-            c.sharing_parties.set(sharing)
+        c = _write_consent(participation, consent, sharing)
         start = _write_measurement(
             actor=actor, participation=participation, occasion=Occasion.START, r=resolved
         )
