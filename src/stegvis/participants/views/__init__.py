@@ -1,24 +1,32 @@
-"""Pages for the deltagaransvarig."""
+"""Pages for the deltagaransvarig. Thin: forms parse, services write, selectors read."""
 
-from stegvis.participants.views.participation import (
+from stegvis.participants.views._common import (
     GET_POST,
-    anonymous_add,
+)
+from stegvis.participants.views.casework import (
     coach_move,
+    intervention_move,
+    reference,
+)
+from stegvis.participants.views.lists import (
+    index,
+    intervention_participants,
+    search,
+    worklist,
+)
+from stegvis.participants.views.participation import (
     correct,
     end,
-    index,
-    intervention_move,
-    intervention_participants,
     mark_error,
     measure,
     participation_detail,
-    questions,
-    reference,
-    register,
     reveal,
-    search,
     withdraw,
-    worklist,
+)
+from stegvis.participants.views.registration import (
+    anonymous_add,
+    questions,
+    register,
 )
 
 __all__ = [
