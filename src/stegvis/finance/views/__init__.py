@@ -1,5 +1,14 @@
-"""Pages for money."""
+"""Pages for money (/ekonomi/...). Thin: selectors read, forms type input, services write."""
 
+from stegvis.finance.views.national import (
+    calculation,
+    decide,
+    import_inputs,
+    national,
+    notices,
+    parameters,
+    what_if,
+)
 from stegvis.finance.views.years import (
     SVG_POLICY,
     actual_costs,
@@ -7,18 +16,11 @@ from stegvis.finance.views.years import (
     budget_adopt,
     budget_edit,
     budget_new,
-    calculation,
     chart,
-    decide,
     export_pdf,
     export_xlsx,
-    import_inputs,
     index,
-    national,
-    notices,
-    parameters,
     payment,
-    what_if,
     year_detail,
     year_edit,
 )
