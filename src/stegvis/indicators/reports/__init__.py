@@ -1,13 +1,13 @@
 """The reports of indicators.md: the report model (:mod:`.report`), the six reports' table
-builders (:mod:`.builders`), the protected bundle (:mod:`.protected`) and the start page, national
-view and yearly aggregate taken out of it (:mod:`.start`).
+builders (:mod:`.builders`) and the tables sharing their counts (:mod:`.extra`), the protected
+bundle (:mod:`.protected`) and the start page, national view and yearly aggregate taken out of
+it (:mod:`.start`).
 """
 
 from stegvis.indicators.reports.builders import (
     COVERAGE_ROWS,
     COVERAGE_SHARE,
     INTERVENTION_TEXT_COLUMNS,
-    MONTH_NAMES,
     REGISTER_GROUPS,
     REGISTER_ROWS,
     REPORTS,
@@ -16,10 +16,13 @@ from stegvis.indicators.reports.builders import (
     follow_up,
     follow_up_coverage_table,
     interventions,
-    national_table,
     participants,
     register_tables,
     standard,
+)
+from stegvis.indicators.reports.extra import (
+    MONTH_NAMES,
+    national_table,
     started_by_month_table,
 )
 from stegvis.indicators.reports.protected import (

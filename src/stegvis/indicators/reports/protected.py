@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from stegvis.access import scope
 from stegvis.indicators import linking, selectors, versions
-from stegvis.indicators.reports.builders import REPORTS, national_table, started_by_month_table
+from stegvis.indicators.reports.builders import REPORTS
+from stegvis.indicators.reports.extra import national_table, started_by_month_table
 from stegvis.indicators.reports.report import Report, headline_table, threshold
 from stegvis.indicators.selectors import ReportQuery
 from stegvis.indicators.tables import (
