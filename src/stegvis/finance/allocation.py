@@ -197,6 +197,65 @@ def input_problems(inputs: Sequence[Input]) -> list[str]:
 
 def calculate(parameters: Parameters, inputs: Sequence[Input]) -> Result:
     """Every förbund's allocation for the year; the amounts add up to the state total."""
+    pots = _check_and_split(parameters, inputs)
+    shares = _model_amounts(parameters, inputs, pots)
+    protection = _protection(parameters, inputs)
+    cap = _cap_on_reductions(parameters.state_total, inputs, shares.model, protection)
+    rows = _rounded_rows(parameters, inputs, shares, protection, cap)
+    return Result(
+        parameters=parameters,
+        rows=rows,
+        rest=pots.rest,
+        support_pot=pots.support_pot,
+        population_pot=pots.population_pot,
+        total_support=pots.total_support,
+        total_population=pots.total_population,
+        rounds=cap.rounds,
+    )
+
+
+@dataclass(frozen=True)
+class _Pots:
+    """Step 2's national sums and the two pots the rest is split into."""
+
+    total_support: Decimal
+    total_population: int
+    rest: int
+    support_pot: Fraction
+    population_pot: Fraction
+
+
+@dataclass(frozen=True)
+class _Shares:
+    """Each förbund's key parts and model amount (base + both parts), in input order."""
+
+    support_parts: list[Fraction]
+    population_parts: list[Fraction]
+    model: list[Fraction]
+
+
+@dataclass(frozen=True)
+class _Protection:
+    """Each förbund's equity limit, whether it is protected, and its floor, in input order."""
+
+    limits: list[Decimal | None]
+    protected: list[bool]
+    floors: list[int | None]
+
+
+@dataclass(frozen=True)
+class _Cap:
+    """Step 3's outcome: the round each held förbund was capped in, the rounds, the last
+    round's factor and the kronor given to held förbund."""
+
+    capped_round: dict[int, int]
+    rounds: list[Round]
+    factor: Fraction
+    held: int
+
+
+def _check_and_split(parameters: Parameters, inputs: Sequence[Input]) -> _Pots:
+    """Steps 1–2's sums; raises AllocationError with every problem found in the inputs."""
     problems = parameter_problems(parameters, len(inputs)) + input_problems(inputs)
     if not inputs:
         problems.append("Det finns inga förbund att fördela till.")
@@ -212,32 +271,44 @@ def calculate(parameters: Parameters, inputs: Sequence[Input]) -> Result:
         problems.append("Summan av befolkningen är noll; befolkningsnyckeln kan inte användas.")
     if problems:
         raise AllocationError(problems)
+    return _Pots(total_support, total_population, rest, support_pot, population_pot)
 
-    base = parameters.base_amount
-    sup_total = to_fraction(total_support)
-    model: list[Fraction] = []
-    support_parts: list[Fraction] = []
-    population_parts: list[Fraction] = []
+
+def _model_amounts(parameters: Parameters, inputs: Sequence[Input], pots: _Pots) -> _Shares:
+    """Step 2: base plus each förbund's share of both pots (exact fractions)."""
+    sup_total = to_fraction(pots.total_support)
+    total_population = pots.total_population
+    shares = _Shares([], [], [])
     for i in inputs:
-        s = support_pot * to_fraction(i.support_measure) / sup_total if sup_total else Fraction(0)
-        p = population_pot * i.population / total_population if total_population else Fraction(0)
-        support_parts.append(s)
-        population_parts.append(p)
-        model.append(base + s + p)
-    # Step 3: cap on reductions, repeated until stable.
+        s = (pots.support_pot * to_fraction(i.support_measure) / sup_total if sup_total
+             else Fraction(0))
+        p = (pots.population_pot * i.population / total_population if total_population
+             else Fraction(0))
+        shares.support_parts.append(s)
+        shares.population_parts.append(p)
+        shares.model.append(parameters.base_amount + s + p)
+    return shares
+
+
+def _protection(parameters: Parameters, inputs: Sequence[Input]) -> _Protection:
+    """Step 3's starting point: who is protected by the cap, and at which floor."""
     keep = (100 - to_fraction(parameters.max_reduction_pct)) / 100
-    limits: list[Decimal | None] = []
-    protected: list[bool] = []
-    floors: list[int | None] = []
+    protection = _Protection([], [], [])
     for i in inputs:
         limit = equity_limit(parameters.equity_scale, i.scale_size)
-        limits.append(limit)
-        prot = bool(i.previous) and within_scale(i.equity_share_pct, limit)
-        protected.append(prot)
-        floors.append(math.ceil(i.previous * keep) if i.previous is not None else None)
+        protection.limits.append(limit)
+        protection.protected.append(bool(i.previous) and within_scale(i.equity_share_pct, limit))
+        protection.floors.append(math.ceil(i.previous * keep) if i.previous is not None else None)
+    return protection
+
+
+def _cap_on_reductions(
+    total: int, inputs: Sequence[Input], model: list[Fraction], protection: _Protection
+) -> _Cap:
+    """Step 3: hold protected förbund at their floors, round after round, until stable."""
+    floors, protected = protection.floors, protection.protected
     capped_round: dict[int, int] = {}
     rounds: list[Round] = []
-    total = parameters.state_total
     factor = Fraction(1)
     for number in range(1, len(inputs) + 2):
         held = sum(floors[i] or 0 for i in capped_round)
@@ -262,19 +333,34 @@ def calculate(parameters: Parameters, inputs: Sequence[Input]) -> Result:
         for i in newly:
             capped_round[i] = number
     held = sum(floors[i] or 0 for i in capped_round)
-    free = [i for i in range(len(inputs)) if i not in capped_round]
-    if not free and held != total:
+    if len(capped_round) == len(inputs) and held != total:
         raise AllocationError(
             ["Takregeln kan inte uppfyllas: alla förbund hålls vid sina golv och summan "
              "stämmer inte med statens totala belopp."]
         )
+    return _Cap(capped_round, rounds, factor, held)
+
+
+def _rounded_rows(
+    parameters: Parameters,
+    inputs: Sequence[Input],
+    shares: _Shares,
+    protection: _Protection,
+    cap: _Cap,
+) -> list[Row]:
+    """Step 4: held förbund get their floor; the others' exact amounts are rounded by largest
+    remainder so that the allocations add up to the state total."""
+    floors, capped_round = protection.floors, cap.capped_round
+    free = [i for i in range(len(inputs)) if i not in capped_round]
     final_exact = [
-        Fraction(floors[i] or 0) if i in capped_round else model[i] * factor
+        Fraction(floors[i] or 0) if i in capped_round else shares.model[i] * cap.factor
         for i in range(len(inputs))
     ]
     rounded = {
         r.key: r.amount
-        for r in round_exact(total - held, [(i, final_exact[i]) for i in free])
+        for r in round_exact(
+            parameters.state_total - cap.held, [(i, final_exact[i]) for i in free]
+        )
     }
     rows = []
     for idx, i in enumerate(inputs):
@@ -286,31 +372,22 @@ def calculate(parameters: Parameters, inputs: Sequence[Input]) -> Result:
                 name=i.name,
                 support_measure=Decimal(i.support_measure),
                 population=i.population,
-                base=base,
-                support_part=support_parts[idx],
-                population_part=population_parts[idx],
-                model=model[idx],
+                base=parameters.base_amount,
+                support_part=shares.support_parts[idx],
+                population_part=shares.population_parts[idx],
+                model=shares.model[idx],
                 previous=i.previous,
                 floor=floors[idx],
                 equity_share_pct=i.equity_share_pct,
-                equity_limit_pct=limits[idx],
-                protected=protected[idx],
+                equity_limit_pct=protection.limits[idx],
+                protected=protection.protected[idx],
                 capped=idx in capped_round,
                 capped_in_round=capped_round.get(idx),
                 final_exact=final_exact[idx],
                 amount=amount,
             )
         )
-    return Result(
-        parameters=parameters,
-        rows=rows,
-        rest=rest,
-        support_pot=support_pot,
-        population_pot=population_pot,
-        total_support=total_support,
-        total_population=total_population,
-        rounds=rounds,
-    )
+    return rows
 
 
 # --- What-if -------------------------------------------------------------------------------
