@@ -263,6 +263,17 @@ def _write_batch(
     actor: Any, intervention: Intervention, batch: Sequence[_Checked], codes: _Codes
 ) -> list[int]:
     """Write rows the rules accepted (so every code, date and number here is valid)."""
+    participations = _write_participations(actor, intervention, batch, codes)
+    _write_consents(participations, batch)
+    measurements = _write_measurements(actor, participations, batch, codes)
+    _write_measurement_details(measurements, codes)
+    return [p.pk for p in participations]
+
+
+def _write_participations(
+    actor: Any, intervention: Intervention, batch: Sequence[_Checked], codes: _Codes
+) -> list[Participation]:
+    """The persons (new ones created) and one participation per row, in batch order."""
     persons = _person_ids(batch)
     participations = []
     for c in batch:
@@ -288,6 +299,11 @@ def _write_batch(
     Participation.objects.bulk_create(participations, batch_size=BATCH)
     if any(p.pk is None for p in participations):  # backends that return no ids
         raise RuntimeError("bulk insert did not return ids")
+    return participations
+
+
+def _write_consents(participations: Sequence[Participation], batch: Sequence[_Checked]) -> None:
+    """Each participation's consent and the parties it may be shared with."""
     consents = [
         Consent(
             participation=p,
@@ -308,37 +324,64 @@ def _write_batch(
         ],
         batch_size=BATCH,
     )
+
+
+def _write_measurements(
+    actor: Any,
+    participations: Sequence[Participation],
+    batch: Sequence[_Checked],
+    codes: _Codes,
+) -> list[tuple[Measurement, MeasurementInput]]:
+    """The start measurement, and for ended rows the end and the follow-ups; each written
+    measurement is returned with the input it came from."""
     measurements: list[tuple[Measurement, MeasurementInput]] = []
     for p, c in zip(participations, batch, strict=True):
-        occasions: list[tuple[str, MeasurementInput, dt.date | None]] = [
-            (Occasion.START, c.row.start, c.row.start_date)
-        ]
-        if c.row.end_date is not None:
-            occasions.append((Occasion.END, c.row.end or MeasurementInput(), c.row.end_date))
-            occasions += [(occasion, m, None) for occasion, m in c.row.follow_ups.items()]
-        for occasion, m, default_day in occasions:
-            day = m.date or default_day
-            measurements.append(
-                (
-                    Measurement(
-                        participation=p,
-                        occasion=occasion,
-                        date=day,
-                        education_level=codes.get(CodeList.EDUCATION_LEVEL, m.education_level),
-                        public_support_duration=(
-                            codes.get(CodeList.PUBLIC_SUPPORT_DURATION, m.public_support_duration)
-                            if occasion == Occasion.START else None
-                        ),
-                        step=codes.get(CodeList.PROGRESSION_STEP, m.step),
-                        rating_work=m.rating_work,
-                        rating_health=m.rating_health,
-                        rating_future=m.rating_future,
-                        created_by=actor,
-                    ),
-                    m,
-                )
-            )
+        for occasion, m, default_day in _occasions(c.row):
+            measurements.append((_measurement(actor, p, occasion, m, default_day, codes), m))
     Measurement.objects.bulk_create([m for m, _i in measurements], batch_size=BATCH)
+    return measurements
+
+
+def _occasions(row: ImportRow) -> list[tuple[str, MeasurementInput, dt.date | None]]:
+    """A row's measurements with the date each one falls back to when it has none."""
+    occasions: list[tuple[str, MeasurementInput, dt.date | None]] = [
+        (Occasion.START, row.start, row.start_date)
+    ]
+    if row.end_date is not None:
+        occasions.append((Occasion.END, row.end or MeasurementInput(), row.end_date))
+        occasions += [(occasion, m, None) for occasion, m in row.follow_ups.items()]
+    return occasions
+
+
+def _measurement(
+    actor: Any,
+    participation: Participation,
+    occasion: str,
+    m: MeasurementInput,
+    default_day: dt.date | None,
+    codes: _Codes,
+) -> Measurement:
+    return Measurement(
+        participation=participation,
+        occasion=occasion,
+        date=m.date or default_day,
+        education_level=codes.get(CodeList.EDUCATION_LEVEL, m.education_level),
+        public_support_duration=(
+            codes.get(CodeList.PUBLIC_SUPPORT_DURATION, m.public_support_duration)
+            if occasion == Occasion.START else None
+        ),
+        step=codes.get(CodeList.PROGRESSION_STEP, m.step),
+        rating_work=m.rating_work,
+        rating_health=m.rating_health,
+        rating_future=m.rating_future,
+        created_by=actor,
+    )
+
+
+def _write_measurement_details(
+    measurements: Sequence[tuple[Measurement, MeasurementInput]], codes: _Codes
+) -> None:
+    """Each written measurement's income sources, activities and supplementary answers."""
     through = Measurement.income_sources.through
     income_rows = []
     activity_rows = []
@@ -363,4 +406,3 @@ def _write_batch(
     through.objects.bulk_create(income_rows, batch_size=BATCH)
     MeasurementActivity.objects.bulk_create(activity_rows, batch_size=BATCH)
     SupplementaryAnswer.objects.bulk_create(answer_rows, batch_size=BATCH)
-    return [p.pk for p in participations]
