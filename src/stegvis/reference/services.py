@@ -98,47 +98,16 @@ def code_create(
     label = (label or "").strip()
     category = category or ""
     errors: dict[str, str] = {}
-
     if list not in CodeList.values:
         errors["list"] = _("Okänd kodlista.")
-    if not key:
-        errors["key"] = _("Ange en nyckel.")
-    elif len(key) > 60 or not KEY_RE.match(key):
-        errors["key"] = _(
-            "Nyckeln får bara innehålla små bokstäver a–z, siffror och understreck "
-            "(högst 60 tecken) och måste börja med en bokstav eller siffra."
-        )
-    elif Code.objects.filter(list=list, key=key).exists():
-        errors["key"] = _("Nyckeln %(key)s finns redan i kodlistan.") % {"key": key}
-    elif list == CodeList.PRECISE_ORIENTATION and not key.startswith(
-        tuple(PRECISE_ORIENTATION_PREFIXES.values())
-    ):
-        errors["key"] = _(
-            "Nyckeln för en preciserad inriktning måste börja med individ_ (individinriktad) "
-            "eller struktur_ (strukturövergripande)."
-        )
-    if not label:
-        errors["label"] = _("Ange en benämning.")
-    elif len(label) > 200:
-        errors["label"] = _("Benämningen får vara högst 200 tecken.")
-    sort_error = _validate_sort_order(sort_order)
-    if sort_error:
+    if key_error := _key_error(list, key):
+        errors["key"] = key_error
+    if label_error := _label_error(label):
+        errors["label"] = label_error
+    if sort_error := _validate_sort_order(sort_order):
         errors["sort_order"] = sort_error
     errors.update(_validate_period(valid_from, valid_to))
-
-    if list == CodeList.ACTIVITY:
-        if category not in ActivityCategory.values:
-            errors["category"] = _("Välj en huvudkategori för sysselsättningen.")
-    elif category:
-        errors["category"] = _("Huvudkategori används bara för sysselsättningskoder.")
-    if list == CodeList.PROGRESSION_STEP:
-        if not isinstance(level, int) or isinstance(level, bool) or not 0 <= level <= 10:
-            errors["level"] = _("Ange stegets nivå som ett heltal mellan 0 och 10.")
-    elif level is not None:
-        errors["level"] = _("Nivå används bara för stegförflyttningens steg.")
-    if public_support and list != CodeList.INCOME_SOURCE:
-        errors["public_support"] = _("Offentlig försörjning används bara för försörjningskoder.")
-
+    errors.update(_flag_errors(list, category=category, level=level, public_support=public_support))
     if errors:
         raise ValidationError(errors)
     try:
@@ -154,24 +123,77 @@ def code_create(
                 category=category,
                 level=level,
             )
-            record_event(
-                actor=actor,
-                action=Action.CREATE,
-                obj=code,
-                object_type=OBJECT_TYPE,
-                details={
-                    "list": code.list,
-                    "key": code.key,
-                    "label": code.label,
-                    "valid_from": code.valid_from.isoformat(),
-                    "valid_to": code.valid_to.isoformat() if code.valid_to else None,
-                },
-            )
+            _record_created(actor, code)
     except IntegrityError as exc:  # a concurrent create of the same key
         raise ValidationError(
             {"key": _("Nyckeln %(key)s finns redan i kodlistan.") % {"key": key}}
         ) from exc
     return code
+
+
+def _key_error(code_list: str, key: str) -> str | None:
+    """Why ``key`` cannot be a new code's key in ``code_list`` (None: it can)."""
+    if not key:
+        return _("Ange en nyckel.")
+    if len(key) > 60 or not KEY_RE.match(key):
+        return _(
+            "Nyckeln får bara innehålla små bokstäver a–z, siffror och understreck "
+            "(högst 60 tecken) och måste börja med en bokstav eller siffra."
+        )
+    if Code.objects.filter(list=code_list, key=key).exists():
+        return _("Nyckeln %(key)s finns redan i kodlistan.") % {"key": key}
+    if code_list == CodeList.PRECISE_ORIENTATION and not key.startswith(
+        tuple(PRECISE_ORIENTATION_PREFIXES.values())
+    ):
+        return _(
+            "Nyckeln för en preciserad inriktning måste börja med individ_ (individinriktad) "
+            "eller struktur_ (strukturövergripande)."
+        )
+    return None
+
+
+def _label_error(label: str) -> str | None:
+    if not label:
+        return _("Ange en benämning.")
+    if len(label) > 200:
+        return _("Benämningen får vara högst 200 tecken.")
+    return None
+
+
+def _flag_errors(
+    code_list: str, *, category: str, level: int | None, public_support: bool
+) -> dict[str, str]:
+    """Flags missing where the list needs them, or given where it does not use them."""
+    errors: dict[str, str] = {}
+    if code_list == CodeList.ACTIVITY:
+        if category not in ActivityCategory.values:
+            errors["category"] = _("Välj en huvudkategori för sysselsättningen.")
+    elif category:
+        errors["category"] = _("Huvudkategori används bara för sysselsättningskoder.")
+    if code_list == CodeList.PROGRESSION_STEP:
+        if not isinstance(level, int) or isinstance(level, bool) or not 0 <= level <= 10:
+            errors["level"] = _("Ange stegets nivå som ett heltal mellan 0 och 10.")
+    elif level is not None:
+        errors["level"] = _("Nivå används bara för stegförflyttningens steg.")
+    if public_support and code_list != CodeList.INCOME_SOURCE:
+        errors["public_support"] = _("Offentlig försörjning används bara för försörjningskoder.")
+    return errors
+
+
+def _record_created(actor: Any, code: Code) -> None:
+    record_event(
+        actor=actor,
+        action=Action.CREATE,
+        obj=code,
+        object_type=OBJECT_TYPE,
+        details={
+            "list": code.list,
+            "key": code.key,
+            "label": code.label,
+            "valid_from": code.valid_from.isoformat(),
+            "valid_to": code.valid_to.isoformat() if code.valid_to else None,
+        },
+    )
 
 
 def code_retire(*, actor: Any, code: Code, valid_to: dt.date) -> Code:
