@@ -93,8 +93,29 @@ def register_extract(*, user: Any, personnummer: str) -> RegisterExtract:
     Audited as EXPORT (with participation ids, never the number).
     """
     require_officer(user=user)
+    parsed = _parse_or_record(user, personnummer)
+    number = f"{parsed.normalised[:8]}-{parsed.normalised[8:]}"
+    person = Person.objects.filter(blind_index=identity.blind_index(parsed.normalised)).first()
+    participations = _assigned_participations(user, person)
+    extract = RegisterExtract(
+        number=number,
+        person=person if participations else None,
+        records=_records(participations),
+    )
+    extract.events = _events_about(
+        [p.pk for p in participations],
+        [m.pk for r in extract.records for m in r.measurements],
+        person.pk if participations and person is not None else None,
+        min((p.created for p in participations), default=None),
+    )
+    _record_extract(user, person, participations, len(extract.events))
+    return extract
+
+
+def _parse_or_record(user: Any, personnummer: str) -> pnr.Identity:
+    """The parsed number; an invalid one is still audited (without the number) and re-raised."""
     try:
-        parsed = pnr.parse(personnummer, today=timezone.localdate())
+        return pnr.parse(personnummer, today=timezone.localdate())
     except pnr.PersonnummerError:
         with transaction.atomic():
             # One event per förbund searched, so each förbund's granskare sees it.
@@ -105,60 +126,60 @@ def register_extract(*, user: Any, personnummer: str) -> RegisterExtract:
                     details={"register_extract": True, "valid": False, "participations": []},
                 )
         raise
-    number = f"{parsed.normalised[:8]}-{parsed.normalised[8:]}"
-    person = Person.objects.filter(blind_index=identity.blind_index(parsed.normalised)).first()
-    participations: list[Participation] = []
-    if person is not None:
-        participations = list(
-            Participation.objects.filter(
-                person=person, intervention_id__in=scope.assigned_intervention_ids(user)
-            )
-            .select_related("intervention__association", "residence", "referred_by",
-                            "exit_reason")
-            .prefetch_related(
-                Prefetch(
-                    "measurements",
-                    queryset=Measurement.objects.select_related(
-                        "education_level", "public_support_duration", "step"
-                    ).prefetch_related(
-                        "income_sources",
-                        Prefetch("activities",
-                                 queryset=MeasurementActivity.objects.select_related("activity")),
-                        "supplementary_answers__question",
-                    ).order_by("date", "id"),
-                ),
-                "legal_holds",
-            )
-            .order_by("start_date", "id")
+
+
+def _assigned_participations(user: Any, person: Person | None) -> list[Participation]:
+    """The person's participations in insatser assigned to ``user``, with everything the
+    extract shows."""
+    if person is None:
+        return []
+    return list(
+        Participation.objects.filter(
+            person=person, intervention_id__in=scope.assigned_intervention_ids(user)
         )
+        .select_related("intervention__association", "residence", "referred_by",
+                        "exit_reason")
+        .prefetch_related(
+            Prefetch(
+                "measurements",
+                queryset=Measurement.objects.select_related(
+                    "education_level", "public_support_duration", "step"
+                ).prefetch_related(
+                    "income_sources",
+                    Prefetch("activities",
+                             queryset=MeasurementActivity.objects.select_related("activity")),
+                    "supplementary_answers__question",
+                ).order_by("date", "id"),
+            ),
+            "legal_holds",
+        )
+        .order_by("start_date", "id")
+    )
+
+
+def _records(participations: list[Participation]) -> list[ParticipationRecord]:
     consents = {
         c.participation_id: c
         for c in Consent.objects.filter(participation__in=participations).prefetch_related(
             "sharing_parties"
         )
     }
-    extract = RegisterExtract(
-        number=number,
-        person=person if participations else None,
-        records=[
-            ParticipationRecord(
-                participation=p,
-                consent=consents.get(p.pk),
-                measurements=list(p.measurements.all()),
-                holds=list(p.legal_holds.all()),
-            )
-            for p in participations
-        ],
-    )
-    ids = [p.pk for p in participations]
-    extract.events = _events_about(
-        ids,
-        [m.pk for r in extract.records for m in r.measurements],
-        person.pk if participations and person is not None else None,
-        min((p.created for p in participations), default=None),
-    )
-    # One event per förbund searched (each naming only its own participations), so each
-    # förbund's granskare sees the extract.
+    return [
+        ParticipationRecord(
+            participation=p,
+            consent=consents.get(p.pk),
+            measurements=list(p.measurements.all()),
+            holds=list(p.legal_holds.all()),
+        )
+        for p in participations
+    ]
+
+
+def _record_extract(
+    user: Any, person: Person | None, participations: list[Participation], event_count: int
+) -> None:
+    """One event per förbund searched (each naming only its own participations), so each
+    förbund's granskare sees the extract."""
     by_association: dict[int, list[int]] = {a: [] for a in officer_association_ids(user)}
     for p in participations:
         by_association.setdefault(p.intervention.association_id, []).append(p.pk)
@@ -174,10 +195,9 @@ def register_extract(*, user: Any, personnummer: str) -> RegisterExtract:
                     "register_extract": True,
                     "format": "pdf",
                     "participations": own_ids,
-                    "audit_events": len(extract.events),
+                    "audit_events": event_count,
                 },
             )
-    return extract
 
 
 # --- correction history ----------------------------------------------------------------------
