@@ -20,7 +20,7 @@ from stegvis.followup.models import (
     InvitationToken,
 )
 from stegvis.followup.services._common import SELF_REPORT, _consent_covers_follow_up, _resolved
-from stegvis.followup.services.closure import _close
+from stegvis.followup.services.closure import closure_create
 from stegvis.followup.services.contacts import erase_contact_if_done
 from stegvis.indicators.facts import refresh_participation_facts
 from stegvis.participants.models import (
@@ -184,7 +184,7 @@ def self_report_decline(*, invitation: Invitation) -> Closure | None:
             return None
         locked.declined_at = timezone.now()
         locked.save(update_fields=["declined_at"])
-        return _close(
+        return closure_create(
             actor=None, username=SELF_REPORT, participation=locked.participation,
             occasion=locked.occasion, code=code, date=today,
         )

@@ -70,14 +70,17 @@ def follow_up_close(
     if errors:
         raise ValidationError(errors)
     assert code is not None and date is not None
-    return _close(actor=actor, participation=participation, occasion=occasion, code=code,
+    return closure_create(actor=actor, participation=participation, occasion=occasion, code=code,
                   date=date)
 
 
-def _close(
+def closure_create(
     *, actor: Any, participation: Participation, occasion: str, code: Code, date: dt.date,
     username: str = "",
 ) -> Closure:
+    """Write a closure the caller has already checked (a valid reason code, a date), with its
+    audit event and the fact refresh, in one transaction. Raises ValidationError if the
+    occasion is already registered or closed."""
     try:
         with transaction.atomic():
             closure = Closure.objects.create(

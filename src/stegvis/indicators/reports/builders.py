@@ -143,7 +143,7 @@ def _transition_matrix(*, user: Any, query: ReportQuery, keys: list[str],
                 Row(
                     f"{x} – {sex_label[s]}",
                     [
-                        Cell(COUNT, selectors._get(matrix_data, (s,), f"x{i}_{j}"))
+                        Cell(COUNT, selectors.count_at(matrix_data, (s,), f"x{i}_{j}"))
                         for j in range(len(labels))
                     ],
                     key=f"{keys[i]}:{s}",
@@ -345,7 +345,7 @@ def follow_up(*, user: Any, query: ReportQuery, figures: Figures) -> Report:
         )
 
         def g(name: str, s: str, data: dict[tuple[Any, ...], dict[str, int]] = d) -> int:
-            return selectors._get(data, (s,), name)
+            return selectors.count_at(data, (s,), name)
 
         t.rows.append(Row("Ska följas upp (samtycke)",
                           [Cell(COUNT, g("due", s), ref=fu_due(k, s)) for s in KMT], key="due"))
@@ -402,11 +402,11 @@ def follow_up_coverage_table(*, user: Any, query: ReportQuery, k: int) -> Table:
         triples=kmt_triples(1),
     )
     for part, label in COVERAGE_ROWS:
-        t.rows.append(Row(label, [Cell(COUNT, selectors._get(d, (s,), part),
+        t.rows.append(Row(label, [Cell(COUNT, selectors.count_at(d, (s,), part),
                                        ref=linking.fu_part(k, part, s)) for s in KMT], key=part))
     t.total_row = len(t.rows)
     t.rows.append(Row("Ska följas upp (samtycke)",
-                      [Cell(COUNT, selectors._get(d, (s,), "due"), ref=fu_due(k, s))
+                      [Cell(COUNT, selectors.count_at(d, (s,), "due"), ref=fu_due(k, s))
                        for s in KMT], key="due"))
     return t
 
@@ -424,7 +424,7 @@ def register_tables(*, user: Any, query: ReportQuery) -> list[Table]:
     from stegvis.registry import rules as registry_rules
     from stegvis.registry import selectors as registry_selectors
 
-    facts = selectors._facts(user, query)
+    facts = selectors.scoped_facts(user, query)
     if not registry_selectors.has_outcomes(facts):
         return []
     out = []

@@ -40,7 +40,7 @@ def started_by_month_table(*, user: Any, query: ReportQuery) -> Table:
                               key=str(m)))
     table.total_row = 12
     table.rows.append(
-        Row("Totalt", [Cell(COUNT, sum(selectors._get(months, (s,), f"m{m}")
+        Row("Totalt", [Cell(COUNT, sum(selectors.count_at(months, (s,), f"m{m}")
                                        for m in range(1, 13)),
                             ref=headline("participants_started", s)) for s in KMT],
             key="total")
@@ -75,7 +75,7 @@ def national_table(*, user: Any, query: ReportQuery) -> Table:
 
     for a in associations:
         def get(name: str, s: str, pk: int = a.pk) -> int:
-            return selectors._get(data, (pk, s), name)
+            return selectors.count_at(data, (pk, s), name)
 
         for s in KMT:
             for name in (*names, "work_or_studies_after", "no_public_support_after", "cohort"):

@@ -120,7 +120,7 @@ def threshold() -> int:
 
 def _count_kmt(data: dict[tuple[Any, ...], dict[str, int]], prefix: tuple[Any, ...],
                name: str, ref: Callable[[str], Any] | None = None) -> list[Cell]:
-    return [Cell(COUNT, selectors._get(data, (*prefix, s), name), ref=ref(s) if ref else None)
+    return [Cell(COUNT, selectors.count_at(data, (*prefix, s), name), ref=ref(s) if ref else None)
             for s in KMT]
 
 

@@ -16,12 +16,12 @@ from stegvis.indicators.selectors.blocks import (
     Filters,
     Median,
     ReportQuery,
-    _get,
     active_q,
     code_choices,
     codes,
     cohort_q,
     contains_key,
+    count_at,
     counts_by,
     ended_q,
     figures_from_counts,
@@ -53,12 +53,12 @@ from stegvis.indicators.selectors.figures import (
 )
 from stegvis.indicators.selectors.scoped import (
     REPORTS,
-    _facts,
     association_for_reports,
     intervention_choices,
     is_national_reader,
     report_associations,
     resolve_query,
+    scoped_facts,
 )
 
 __all__ = [
@@ -70,8 +70,6 @@ __all__ = [
     "Filters",
     "Median",
     "ReportQuery",
-    "_facts",
-    "_get",
     "active_q",
     "activity_before_after",
     "anonymous_started",
@@ -83,6 +81,7 @@ __all__ = [
     "contains_key",
     "cost_per_participant",
     "costs",
+    "count_at",
     "counts_by",
     "coverage",
     "distribution",
@@ -104,6 +103,7 @@ __all__ = [
     "relevant_q",
     "report_associations",
     "resolve_query",
+    "scoped_facts",
     "started_by_month",
     "started_q",
     "transition_matrix",

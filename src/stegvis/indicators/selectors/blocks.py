@@ -159,7 +159,8 @@ def counts_by(
     return out
 
 
-def _get(data: dict[tuple[Any, ...], dict[str, int]], key: tuple[Any, ...], name: str) -> int:
+def count_at(data: dict[tuple[Any, ...], dict[str, int]], key: tuple[Any, ...], name: str) -> int:
+    """The count ``name`` of group ``key`` in :func:`counts_by` output (0 if the group is empty)."""
     return data.get(key, {}).get(name, 0)
 
 
@@ -264,7 +265,8 @@ def medians(
     return out
 
 
-def _today(today: dt.date | None) -> dt.date:
+def local_today(today: dt.date | None) -> dt.date:
+    """``today`` if given, else the local date (callers pass a fixed day in tests)."""
     return today or timezone.localdate()
 
 
@@ -290,7 +292,8 @@ Counts = dict[tuple[Any, ...], dict[str, int]]
 NO_PUBLIC = "__ingen_offentlig"
 
 
-def _source_q(prefix: str, key: str) -> Q:
+def source_q(prefix: str, key: str) -> Q:
+    """Facts whose ``start``/``end`` (``prefix``) income includes ``key`` (or no public support)."""
     if key == NO_PUBLIC:
         return Q(**{f"{prefix}_no_public_support": True})
     return contains_key(f"{prefix}_income", key)

@@ -24,22 +24,22 @@ from stegvis.indicators.selectors.blocks import (
     COVERAGE_PARTS,
     Counts,
     ReportQuery,
-    _get,
-    _source_q,
-    _today,
     active_q,
     cohort_q,
     contains_key,
+    count_at,
     counts_by,
     ended_q,
     figures_from_counts,
     follow_up_q,
     headline_aggregates,
+    local_today,
     medians,
     relevant_q,
+    source_q,
     started_q,
 )
-from stegvis.indicators.selectors.scoped import REPORTS, _facts, _interventions
+from stegvis.indicators.selectors.scoped import REPORTS, scoped_facts, scoped_interventions
 from stegvis.interventions.models import (
     AnonymousCount,
     BudgetLine,
@@ -58,9 +58,9 @@ def headline(
     more give the medians; the anonymous, volume and cost figures are small lookups.
     """
     p = query.period
-    now = _today(today)
+    now = local_today(today)
     years = p.years
-    qs = _facts(user, query)
+    qs = scoped_facts(user, query)
     aggs = headline_aggregates(p, now)
     aggs["cost_active"] = Count(
         "pk", filter=active_q(dt.date(years.start, 1, 1), dt.date(years.stop - 1, 12, 31))
@@ -90,7 +90,7 @@ def headline(
         )
     cost, participants = cost_per_participant(
         user=user, query=query,
-        identified=_get(counts, ("T",), "cost_active"),
+        identified=count_at(counts, ("T",), "cost_active"),
         anonymous=anon.get("T") if whole_years else None,
     )
     for sex in ("K", "M"):
@@ -112,10 +112,10 @@ def outcome_closed(*, user: Any, query: ReportQuery, today: dt.date | None = Non
     """True when every calendar year of the period is over and every budget line of the
     insatser in scope for those years has its actual cost (utfall) entered."""
     years = query.period.years
-    if years.stop - 1 >= _today(today).year:
+    if years.stop - 1 >= local_today(today).year:
         return False
     return not BudgetLine.objects.filter(
-        intervention_year__intervention__in=_interventions(user, query),
+        intervention_year__intervention__in=scoped_interventions(user, query),
         intervention_year__year__gte=years.start,
         intervention_year__year__lte=years.stop - 1,
         actual__isnull=True,
@@ -127,7 +127,7 @@ def anonymous_started(*, user: Any, query: ReportQuery) -> dict[str, int | None]
     if query.filters.narrows_people:
         return {}
     agg = AnonymousCount.objects.filter(
-        intervention__in=_interventions(user, query),
+        intervention__in=scoped_interventions(user, query),
         start_year__gte=query.period.start.year,
         start_year__lte=query.period.end.year,
     ).aggregate(k=Sum("women"), m=Sum("men"))
@@ -144,7 +144,7 @@ def volume_counts(*, user: Any, query: ReportQuery) -> dict[str, int | None]:
     if query.filters.narrows_people or query.filters.sex:
         return {}
     agg = VolumeCount.objects.filter(
-        intervention__in=_interventions(user, query),
+        intervention__in=scoped_interventions(user, query),
         period_start__gte=query.period.start,
         period_end__lte=query.period.end,
     ).aggregate(k=Sum("women"), m=Sum("men"), t=Sum("total"))
@@ -158,7 +158,7 @@ def cost_per_participant(
     """(actual cost in the period's calendar years, active identified + anonymous started
     in the same insatser and years). Counts already at hand may be passed in."""
     years = query.period.years
-    interventions = _interventions(user, query)
+    interventions = scoped_interventions(user, query)
     cost = BudgetLine.objects.filter(
         intervention_year__intervention__in=interventions,
         intervention_year__year__gte=years.start,
@@ -166,7 +166,7 @@ def cost_per_participant(
     ).aggregate(s=Sum("actual"))["s"]
     first, last = dt.date(years.start, 1, 1), dt.date(years.stop - 1, 12, 31)
     if identified is None:
-        identified = _facts(user, query).filter(active_q(first, last)).count()
+        identified = scoped_facts(user, query).filter(active_q(first, last)).count()
     if anonymous is None:
         wide = ReportQuery(
             period=Period(first, last),
@@ -188,7 +188,7 @@ def activity_before_after(*, user: Any, query: ReportQuery) -> Counts:
     for cat in maths.CATEGORIES:
         aggs[f"start_{cat}"] = Count("pk", filter=cohort & contains_key("start_categories", cat))
         aggs[f"end_{cat}"] = Count("pk", filter=cohort & contains_key("end_categories", cat))
-    return counts_by(_facts(user, query), (), aggs)
+    return counts_by(scoped_facts(user, query), (), aggs)
 
 
 def income_before_after(
@@ -198,9 +198,9 @@ def income_before_after(
     cohort = cohort_q(p)
     aggs: dict[str, Any] = {"cohort": Count("pk", filter=cohort)}
     for i, key in enumerate(keys):
-        aggs[f"s{i}"] = Count("pk", filter=cohort & _source_q("start", key))
-        aggs[f"e{i}"] = Count("pk", filter=cohort & _source_q("end", key))
-    return counts_by(_facts(user, query), (), aggs)
+        aggs[f"s{i}"] = Count("pk", filter=cohort & source_q("start", key))
+        aggs[f"e{i}"] = Count("pk", filter=cohort & source_q("end", key))
+    return counts_by(scoped_facts(user, query), (), aggs)
 
 
 def transition_matrix(
@@ -210,10 +210,10 @@ def transition_matrix(
     cohort = cohort_q(query.period)
     aggs: dict[str, Any] = {}
     for i, x in enumerate(keys):
-        qx = cohort & _source_q("start", x)
+        qx = cohort & source_q("start", x)
         for j, y in enumerate(keys):
-            aggs[f"x{i}_{j}"] = Count("pk", filter=qx & _source_q("end", y))
-    return counts_by(_facts(user, query), (), aggs)
+            aggs[f"x{i}_{j}"] = Count("pk", filter=qx & source_q("end", y))
+    return counts_by(scoped_facts(user, query), (), aggs)
 
 
 def distribution(
@@ -221,13 +221,13 @@ def distribution(
 ) -> dict[tuple[Any, ...], dict[str, int]]:
     """Counts by ``field_name`` and sex among the started (or ended) participations."""
     where = started_q(query.period) if population == "started" else ended_q(query.period)
-    return counts_by(_facts(user, query).filter(where), (field_name,), {"n": Count("pk")})
+    return counts_by(scoped_facts(user, query).filter(where), (field_name,), {"n": Count("pk")})
 
 
 def follow_up_details(
     *, user: Any, query: ReportQuery, k: int, today: dt.date | None = None
 ) -> dict[tuple[Any, ...], dict[str, int]]:
-    due = follow_up_q(query.period, k, _today(today))
+    due = follow_up_q(query.period, k, local_today(today))
     measured = due & Q(**{f"fu{k}_measured": True})
     aggs = {
         "due": Count("pk", filter=due),
@@ -239,7 +239,7 @@ def follow_up_details(
         "nps_end": Count("pk", filter=measured & Q(end_no_public_support=True)),
         "nps_fu": Count("pk", filter=measured & Q(**{f"fu{k}_no_public_support": True})),
     }
-    return counts_by(_facts(user, query), (), aggs)
+    return counts_by(scoped_facts(user, query), (), aggs)
 
 
 def follow_up_coverage(
@@ -252,7 +252,7 @@ def follow_up_coverage(
     from stegvis.participants.models import Measurement
 
     due_rows = list(
-        _facts(user, query).filter(follow_up_q(query.period, k, _today(today)))
+        scoped_facts(user, query).filter(follow_up_q(query.period, k, local_today(today)))
         .values_list("participation_id", "sex", f"fu{k}_measured")
     )
     ids = [pid for pid, _sex, _m in due_rows]
@@ -281,7 +281,7 @@ def interventions_overview(*, user: Any, query: ReportQuery) -> list[dict[str, A
     """Insatser in scope overlapping the period, with identified/anonymous/volume counts."""
     p = query.period
     qs = (
-        _interventions(user, query)
+        scoped_interventions(user, query)
         .filter(start_date__lte=p.end)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=p.start))
         .select_related("association", "organiser", "precise_orientation")
@@ -292,7 +292,7 @@ def interventions_overview(*, user: Any, query: ReportQuery) -> list[dict[str, A
     items = list(qs)
     ids = [i.pk for i in items]
     active = counts_by(
-        _facts(user, query).filter(intervention_id__in=ids),
+        scoped_facts(user, query).filter(intervention_id__in=ids),
         ("intervention_id",),
         {"n": Count("pk", filter=active_q(p.start, p.end))},
     )
@@ -346,7 +346,7 @@ def interventions_overview(*, user: Any, query: ReportQuery) -> list[dict[str, A
         out.append(
             {
                 "intervention": i,
-                "identified": {s: _get(active, (i.pk, s), "n") for s in ("K", "M", "T")},
+                "identified": {s: count_at(active, (i.pk, s), "n") for s in ("K", "M", "T")},
                 "anonymous": anon.get(i.pk, (0, 0)) if not anon_reason else None,
                 "anonymous_reason": anon_reason,
                 "volume": volume.get(i.pk, 0) if not volume_reason else None,
@@ -361,7 +361,7 @@ def costs(*, user: Any, query: ReportQuery) -> list[dict[str, Any]]:
     """Per insats and calendar year of the period: budget, actual, participants by sex."""
     years = list(query.period.years)
     interventions = list(
-        _interventions(user, query)
+        scoped_interventions(user, query)
         .filter(years__year__gte=years[0], years__year__lte=years[-1])
         .select_related("association")
         .order_by("association__name", "name", "pk")
@@ -388,7 +388,7 @@ def costs(*, user: Any, query: ReportQuery) -> list[dict[str, Any]]:
         for y in years
     }
     active = counts_by(
-        _facts(user, query).filter(intervention_id__in=ids), ("intervention_id",), aggs
+        scoped_facts(user, query).filter(intervention_id__in=ids), ("intervention_id",), aggs
     )
     anon: dict[tuple[int, int], tuple[int, int]] = {}
     if not query.filters.narrows_people:
@@ -407,8 +407,8 @@ def costs(*, user: Any, query: ReportQuery) -> list[dict[str, Any]]:
             if (i.pk, y) not in money:
                 continue
             ak, am = anon.get((i.pk, y), (0, 0))
-            k = _get(active, (i.pk, "K"), f"y{y}") + ak
-            m = _get(active, (i.pk, "M"), f"y{y}") + am
+            k = count_at(active, (i.pk, "K"), f"y{y}") + ak
+            m = count_at(active, (i.pk, "M"), f"y{y}") + am
             out.append(
                 {
                     "intervention": i,
@@ -430,7 +430,7 @@ def coverage(*, user: Any, query: ReportQuery) -> dict[str, Any]:
     """
     p = query.period
     active = counts_by(
-        _facts(user, query).filter(active_q(p.start, p.end)), ("residence_id",),
+        scoped_facts(user, query).filter(active_q(p.start, p.end)), ("residence_id",),
         {"n": Count("pk")},
     )
     parts = AreaPart.objects.all()
@@ -479,7 +479,7 @@ def coverage(*, user: Any, query: ReportQuery) -> dict[str, Any]:
                 "code": code,
                 "name": names.get(code, code) + (" (kommundelar)" if code in districts
                                                  and code not in whole else ""),
-                "participants": {s: _get(active, (code, s), "n") for s in ("K", "M", "T")},
+                "participants": {s: count_at(active, (code, s), "n") for s in ("K", "M", "T")},
                 "population": pop,
                 "reason": reason,
             }
@@ -489,7 +489,7 @@ def coverage(*, user: Any, query: ReportQuery) -> dict[str, Any]:
             {
                 "code": "",
                 "name": "Bostadskommun saknas",
-                "participants": {s: _get(active, (None, s), "n") for s in ("K", "M", "T")},
+                "participants": {s: count_at(active, (None, s), "n") for s in ("K", "M", "T")},
                 "population": None,
                 "reason": maths.REASON_NO_POPULATION,
             }
@@ -507,8 +507,8 @@ def by_association(
         else Association.objects.filter(pk__in=query.association_ids).order_by("name")
     )
     data = counts_by(
-        _facts(user, query).filter(relevant_q(query.period)), ("association_id",),
-        headline_aggregates(query.period, _today(today)),
+        scoped_facts(user, query).filter(relevant_q(query.period)), ("association_id",),
+        headline_aggregates(query.period, local_today(today)),
     )
     return associations, data
 
@@ -520,6 +520,6 @@ def started_by_month(*, user: Any, query: ReportQuery) -> dict[tuple[Any, ...], 
         first = dt.date(p.start.year, month, 1)
         last = maths.add_months(first, 1) - dt.timedelta(days=1)
         aggs[f"m{month}"] = Count("pk", filter=Q(start_date__gte=first, start_date__lte=last))
-    return counts_by(_facts(user, query), (), aggs)
+    return counts_by(scoped_facts(user, query), (), aggs)
 
 

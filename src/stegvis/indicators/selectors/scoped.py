@@ -96,7 +96,9 @@ def resolve_query(
     )
 
 
-def _interventions(user: Any, q: ReportQuery) -> QuerySet[Intervention]:
+def scoped_interventions(user: Any, q: ReportQuery) -> QuerySet[Intervention]:
+    """The insatser in ``user``'s report scope narrowed by the query's förbund, insatser and
+    target group."""
     qs = scope.scope_queryset(Intervention.objects.all(), user, REPORTS)
     if q.association_ids is not None:
         qs = qs.filter(association_id__in=q.association_ids)
@@ -108,7 +110,8 @@ def _interventions(user: Any, q: ReportQuery) -> QuerySet[Intervention]:
     return qs
 
 
-def _facts(user: Any, q: ReportQuery) -> QuerySet[ParticipationFact]:
+def scoped_facts(user: Any, q: ReportQuery) -> QuerySet[ParticipationFact]:
+    """The fact rows (errors left out) in ``user``'s report scope narrowed by the query."""
     qs = scope.scope_queryset(ParticipationFact.objects.all(), user, REPORTS).filter(
         is_error=False
     )
