@@ -165,3 +165,50 @@ def count_errors(women: int, men: int) -> list[RuleError]:
     if men < 0:
         errors.append(RuleError("men", "Män: antalet kan inte vara negativt."))
     return errors
+
+
+# Key prefix of a precise orientation per orientation (reference.codelists_seed, repeated here
+# so that this module stays free of other packages).
+PRECISE_PREFIXES: dict[str, str] = {"individual": "individ_", "structural": "struktur_"}
+ORIENTATION_NAMES: dict[str, str] = {
+    "individual": "individinriktad",
+    "structural": "strukturövergripande",
+}
+VOLUME = "volume"
+
+
+def combination_errors(
+    orientation: str | None, precise_key: str | None, precise_label: str = ""
+) -> list[RuleError]:
+    """A precise orientation must refine the insats's own orientation."""
+    if not orientation or not precise_key or orientation not in PRECISE_PREFIXES:
+        return []
+    if precise_key.startswith(PRECISE_PREFIXES[orientation]):
+        return []
+    other = next(
+        (o for o, prefix in PRECISE_PREFIXES.items() if precise_key.startswith(prefix)), None
+    )
+    if other is None:
+        return []
+    return [
+        RuleError(
+            "precise_orientation",
+            f"Preciserad inriktning: ”{precise_label or precise_key}” hör till "
+            f"{ORIENTATION_NAMES[other]} insatser och kan inte väljas för en "
+            f"{ORIENTATION_NAMES[orientation]} insats. Välj en preciserad inriktning för "
+            f"{ORIENTATION_NAMES[orientation]} insatser, eller ingen.",
+        )
+    ]
+
+
+def assignment_errors(follow_up_method: str) -> list[RuleError]:
+    """A volume insats has no identified participants, so it has no deltagaransvariga."""
+    if follow_up_method == VOLUME:
+        return [
+            RuleError(
+                "user",
+                "Deltagaransvarig: en insats som följs upp med volym har inga registrerade "
+                "deltagare och därför inga deltagaransvariga.",
+            )
+        ]
+    return []

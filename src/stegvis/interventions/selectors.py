@@ -22,6 +22,7 @@ from stegvis.interventions.models import (
     Intervention,
     InterventionAssignment,
     InterventionYear,
+    VolumeCount,
 )
 from stegvis.reference.models import Code, CodeList
 
@@ -170,3 +171,19 @@ def intervention_year(
         .filter(intervention=intervention, year=year)
         .first()
     )
+
+
+def volume_counts(*, user: Any, intervention: Intervention) -> QuerySet[VolumeCount]:
+    """The registered periods of a volume insats (the insats already read for management)."""
+    scope.require(user, MANAGE, intervention.association)
+    return VolumeCount.objects.filter(intervention=intervention).order_by("period_start")
+
+
+def volume_count_get(*, user: Any, intervention_pk: int, pk: int) -> VolumeCount:
+    """One volume count for management: 404 unless it belongs to a visible insats."""
+    intervention = intervention_get(user=user, pk=intervention_pk)
+    count = VolumeCount.objects.filter(intervention=intervention, pk=pk).first()
+    if count is None:
+        raise Http404
+    count.intervention = intervention
+    return count

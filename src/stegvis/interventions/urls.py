@@ -17,5 +17,7 @@ urlpatterns = [
         name="assignment_remove",
     ),
     path("<int:pk>/volym/", views.volume, name="volume"),
+    path("<int:pk>/volym/<int:count_pk>/andra/", views.volume_edit, name="volume_edit"),
+    path("<int:pk>/volym/<int:count_pk>/ta-bort/", views.volume_remove, name="volume_remove"),
     path("<int:pk>/anonyma/", views.anonymous, name="anonymous"),
 ]

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from stegvis.interventions import domain, forms, selectors, services
+from stegvis.interventions import checks, domain, forms, selectors, services, volume
 from stegvis.interventions.models import FollowUpMethod, Intervention
 
 PAGE_SIZE = 25
@@ -84,6 +84,10 @@ def create(request: HttpRequest, association_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Insatsen är skapad."))
             return redirect("interventions:detail", pk=intervention.pk)
+    elif request.method == "POST":
+        checks.add_to_form(
+            form, checks.form_problems(association=association, data=form.cleaned_data)
+        )
     return render(
         request,
         "interventions/intervention_form.html",
@@ -141,6 +145,15 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Ändringarna är sparade."))
             return redirect("interventions:detail", pk=intervention.pk)
+    elif request.method == "POST":
+        checks.add_to_form(
+            form,
+            checks.form_problems(
+                association=intervention.association,
+                data=form.cleaned_data,
+                intervention=intervention,
+            ),
+        )
     return render(
         request,
         "interventions/intervention_form.html",
@@ -242,14 +255,67 @@ def volume(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("interventions:detail", pk=intervention.pk)
     return render(
         request,
-        "interventions/count_form.html",
+        "interventions/volume_form.html",
         {
             "form": form,
             "intervention": intervention,
             "association": intervention.association,
+            "counts": selectors.volume_counts(user=request.user, intervention=intervention),
             "heading": _("Registrera volymräkning"),
-            "intro": _("Ange hur många som deltog under perioden. Kvinnor och män är frivilligt."),
+            "intro": _("Ange hur många som deltog under perioden. Kvinnor och män är frivilligt. "
+                       "Perioden får inte överlappa en redan registrerad period."),
         },
+    )
+
+
+@login_required
+def volume_edit(request: HttpRequest, pk: int, count_pk: int) -> HttpResponse:
+    count = selectors.volume_count_get(user=request.user, intervention_pk=pk, pk=count_pk)
+    intervention = count.intervention
+    form = forms.VolumeCountForm(
+        _posted(request),
+        initial={f: getattr(count, f) for f in ("period_start", "period_end", "total",
+                                                "women", "men")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            volume.volume_count_update(actor=request.user, count=count, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("Volymräkningen är rättad."))
+            return redirect("interventions:volume", pk=intervention.pk)
+    return render(
+        request,
+        "interventions/volume_form.html",
+        {
+            "form": form,
+            "intervention": intervention,
+            "association": intervention.association,
+            "count": count,
+            "heading": _("Rätta volymräkning"),
+            "intro": _("Rätta perioden eller antalen. Det som stod förut finns kvar i loggen."),
+        },
+    )
+
+
+@login_required
+def volume_remove(request: HttpRequest, pk: int, count_pk: int) -> HttpResponse:
+    count = selectors.volume_count_get(user=request.user, intervention_pk=pk, pk=count_pk)
+    intervention = count.intervention
+    if request.method == "POST":
+        try:
+            volume.volume_count_remove(actor=request.user, count=count)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Volymräkningen är borttagen."))
+        return redirect("interventions:volume", pk=intervention.pk)
+    return render(
+        request,
+        "interventions/volume_remove.html",
+        {"count": count, "intervention": intervention, "association": intervention.association},
     )
 
 

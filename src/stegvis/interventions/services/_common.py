@@ -89,6 +89,15 @@ def _check_fields(
     return errors
 
 
+def _combination_errors(orientation: str, precise_orientation: Code | None) -> list[RuleError]:
+    """A precise orientation must refine the insats's own orientation."""
+    if precise_orientation is None:
+        return []
+    return domain.combination_errors(
+        orientation, precise_orientation.key, precise_orientation.label
+    )
+
+
 def _parties_with_organiser(
     parties: Iterable[Organisation], organiser: Organisation | None
 ) -> list[Organisation]:

@@ -11,6 +11,7 @@ from stegvis.access.models import RoleGrant
 from stegvis.access.roles import Role
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
+from stegvis.interventions import domain
 from stegvis.interventions.domain import RuleError
 from stegvis.interventions.models import (
     Intervention,
@@ -28,6 +29,7 @@ def _is_officer(user: Any, association_id: int) -> bool:
 def assignment_add(*, actor: Any, intervention: Intervention, user: Any) -> InterventionAssignment:
     """Assign a deltagaransvarig of the insats's förbund to the insats."""
     _require_manage(actor, intervention.association)
+    _raise(domain.assignment_errors(intervention.follow_up_method))
     if user is None or not getattr(user, "is_active", False):
         _raise([RuleError("user", "Deltagaransvarig: välj en aktiv användare.")])
     if not _is_officer(user, intervention.association_id):

@@ -22,6 +22,7 @@ from stegvis.interventions.models import (
 )
 from stegvis.interventions.services._common import (
     _check_fields,
+    _combination_errors,
     _parties_with_organiser,
     _raise,
     _require_manage,
@@ -86,6 +87,7 @@ def intervention_create(
         end_date=end_date,
         description=description,
     )
+    errors += _combination_errors(orientation, precise_orientation)
     _raise(errors)
     with transaction.atomic():
         intervention = Intervention.objects.create(
@@ -160,6 +162,7 @@ def intervention_update(*, actor: Any, intervention: Intervention, **changes: An
             description=changes.get("description"),
             **new,
         )
+        + _combination_errors(intervention.orientation, new["precise_orientation"])
     )
     with transaction.atomic():
         locked = Intervention.objects.select_for_update().get(pk=intervention.pk)
