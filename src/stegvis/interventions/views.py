@@ -14,7 +14,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from stegvis.interventions import checks, domain, forms, selectors, services, volume
+from stegvis.interventions import checks, domain, forms, selectors, services
+from stegvis.interventions import volume as volume_services
 from stegvis.interventions.models import FollowUpMethod, Intervention
 
 PAGE_SIZE = 25
@@ -279,7 +280,9 @@ def volume_edit(request: HttpRequest, pk: int, count_pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            volume.volume_count_update(actor=request.user, count=count, **form.cleaned_data)
+            volume_services.volume_count_update(
+                actor=request.user, count=count, **form.cleaned_data
+            )
         except ValidationError as error:
             form.add_service_errors(error)
         else:
@@ -305,7 +308,7 @@ def volume_remove(request: HttpRequest, pk: int, count_pk: int) -> HttpResponse:
     intervention = count.intervention
     if request.method == "POST":
         try:
-            volume.volume_count_remove(actor=request.user, count=count)
+            volume_services.volume_count_remove(actor=request.user, count=count)
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
