@@ -36,13 +36,7 @@ class AccessibleForm(forms.Form):
 
 
 def _municipality_label(m: Municipality) -> str:
-    org = getattr(m, "organisation", None)
-    if org is None:
-        return gettext("%(name)s (%(code)s) – medlemsorganisation saknas") % {
-            "name": m.short_name,
-            "code": m.code,
-        }
-    return f"{m.short_name} ({m.code}) – {org.name}"
+    return f"{m.short_name} ({m.code})"
 
 
 def _parse_lines(text: str, field_label: str) -> list[tuple[str, str]]:
@@ -81,7 +75,8 @@ class AssociationCreateForm(AccessibleForm):
         label=_("Kommuner i området"),
         help_text=_(
             "Välj en eller flera kommuner. Håll ned Ctrl (Cmd på Mac) för att välja flera. "
-            "Saknas kommunens medlemsorganisation, lägg först till den som ny medlemsorganisation."
+            "Varje kommun blir medlem från bildandedatumet; saknas kommunens "
+            "medlemsorganisation skapas den."
         ),
         widget=forms.SelectMultiple(attrs={"size": 12}),
     )

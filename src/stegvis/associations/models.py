@@ -21,7 +21,11 @@ class Organisation(models.Model):
 
     name = models.CharField(_("namn"), max_length=200)
     kind = models.CharField(_("typ av part"), max_length=10, choices=PartyKind.choices)
-    org_number = models.CharField(_("organisationsnummer"), max_length=11, unique=True)
+    # A kommun's organisation created together with a förbund may lack its number until
+    # someone enters it; every other party has one.
+    org_number = models.CharField(
+        _("organisationsnummer"), max_length=11, unique=True, null=True, blank=True
+    )
     municipality = models.OneToOneField(
         Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="organisation"
     )
@@ -36,6 +40,10 @@ class Organisation(models.Model):
                 condition=Q(kind="KOMMUN", municipality__isnull=False)
                 | (~Q(kind="KOMMUN") & Q(municipality__isnull=True)),
                 name="organisation_kommun_has_municipality",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="KOMMUN") | Q(org_number__isnull=False),
+                name="organisation_number_unless_kommun",
             ),
         ]
         verbose_name = _("medlemsorganisation")

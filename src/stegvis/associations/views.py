@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from stegvis.associations import selectors, services
+from stegvis.associations import kommuner, selectors, services
 from stegvis.associations.forms import (
     AssociationCreateForm,
     DistrictPopulationForm,
@@ -59,24 +59,15 @@ def association_create(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        area = form.area()
-        codes = {code for code, _d in area}
-        founded = data["founded"]
-        members = list(selectors.organisation_options(kind=PartyKind.FK)[:1])
-        members += list(selectors.organisation_options(kind=PartyKind.AF)[:1])
-        members += list(data["regions"])
-        members += list(
-            selectors.organisation_options(kind=PartyKind.KOMMUN, municipality_codes=codes)
-        )
         try:
-            association = services.association_create(
+            association = kommuner.association_create_with_kommuner(
                 actor=request.user,
                 name=data["name"],
                 org_number=data["org_number"],
-                founded=founded,
+                founded=data["founded"],
                 dissolved=data["dissolved"],
-                area=area,
-                memberships=[(org, founded, None) for org in members],
+                area=form.area(),
+                regions=list(data["regions"]),
                 funding_key_method=data["funding_key_method"],
                 funding_key_population_year=data["funding_key_population_year"],
                 custom_shares=data["custom_shares"] or None,

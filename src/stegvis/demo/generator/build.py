@@ -8,6 +8,7 @@ from django.db import transaction
 
 from stegvis.access.middleware import needs_two_factor
 from stegvis.access.roles import Role
+from stegvis.associations.kommuner import kommun_organisations_ensure
 from stegvis.associations.models import PartyKind
 from stegvis.demo.generator.finance import add_finance, add_state_allocation
 from stegvis.demo.generator.interventions import add_interventions
@@ -61,6 +62,9 @@ def build_demo(scale: Scale | None = None) -> DemoResult:
                 admin = get_user_model().objects.get(username=f"{spec.key}.forbundsadmin")
                 add_finance(scale, association, admin)
     add_state_allocation(actor)
+    # Every kommun has its member organisation (issue 11), as in a deployment that ran
+    # ``stegvis kommun_organisations``.
+    kommun_organisations_ensure(actor=actor)
     if result.created_associations:
         add_demo_register_import(actor=actor)
     return result

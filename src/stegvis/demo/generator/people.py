@@ -63,6 +63,8 @@ def demo_organisation(
     county: str | None = None,
 ) -> Organisation:
     existing = Organisation.objects.filter(org_number=org_number).first()
+    if existing is None and municipality:  # created with a förbund, without a number
+        existing = Organisation.objects.filter(municipality_id=municipality).first()
     if existing is not None:
         return existing
     return association_services.organisation_create(
