@@ -142,6 +142,66 @@ class AssociationCreateForm(AccessibleForm):
         return whole + list(districts)
 
 
+class AssociationEditForm(AccessibleForm):
+    """Name, organisationsnummer and dates of an existing förbund."""
+
+    name = forms.CharField(label=_("Namn"), max_length=200)
+    org_number = forms.CharField(
+        label=_("Organisationsnummer"), max_length=20, help_text=_("Tio siffror: NNNNNN-NNNN.")
+    )
+    founded = forms.DateField(
+        label=_("Bildat"), widget=DateInput(), validators=[plausible_date(_("Bildat"))],
+        help_text=_("Skriv datumet som ÅÅÅÅ-MM-DD."),
+    )
+    dissolved = forms.DateField(
+        label=_("Upplöst"), required=False, widget=DateInput(),
+        validators=[plausible_date(_("Upplöst"))],
+        help_text=_("Lämna tomt så länge förbundet finns. Skriv datumet som ÅÅÅÅ-MM-DD."),
+    )
+
+
+class AreaForm(AccessibleForm):
+    """The förbund's area: whole kommuner, or named kommundelar of some."""
+
+    kommuner = forms.MultipleChoiceField(
+        label=_("Kommuner i området"),
+        help_text=_(
+            "Håll ned Ctrl (Cmd på Mac) för att välja flera. En kommun som läggs till blir "
+            "medlem från i dag. En kommun som ska lämna området avslutar först sitt medlemskap."
+        ),
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+    )
+    districts = forms.CharField(
+        label=_("Kommundelar"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Om förbundet bara omfattar delar av en kommun: en rad per kommundel, "
+            "till exempel ”1480: Hisingen”. Kommunen ingår då bara med de delarna."
+        ),
+    )
+
+    def __init__(self, *args: Any, municipalities: Sequence[Municipality], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kommuner"].choices = [(m.code, _municipality_label(m)) for m in municipalities]
+
+    def clean_districts(self) -> list[tuple[str, str]]:
+        return _parse_lines(self.cleaned_data.get("districts", ""), str(_("Kommundelar")))
+
+    def area(self) -> list[tuple[str, str]]:
+        districts = self.cleaned_data["districts"]
+        with_districts = {code for code, _d in districts}
+        whole = [(c, "") for c in self.cleaned_data["kommuner"] if c not in with_districts]
+        return whole + list(districts)
+
+    @staticmethod
+    def initial_for(parts: Sequence[tuple[str, str]]) -> dict[str, Any]:
+        return {
+            "kommuner": sorted({code for code, _d in parts}),
+            "districts": "\n".join(f"{code}: {d}" for code, d in parts if d),
+        }
+
+
 class OrganisationCreateForm(AccessibleForm):
     name = forms.CharField(label=_("Namn"), max_length=200)
     kind = forms.ChoiceField(label=_("Typ av part"), choices=PartyKind.choices)

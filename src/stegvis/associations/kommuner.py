@@ -106,3 +106,35 @@ def association_create_with_kommuner(
             funding_key_population_year=funding_key_population_year,
             custom_shares=custom_shares,
         )
+
+
+def association_area_change(
+    *,
+    actor: Any,
+    association: Association,
+    area: Sequence[tuple[str, str]],
+    joined: dt.date | None = None,
+) -> Association:
+    """Change a förbund's area from the edit page: a kommun that is added becomes a member
+    from ``joined`` (default today; its organisation is created when missing), then the area
+    (kommuner and kommundelar) is replaced with ``services.area_set``. A kommun that leaves the
+    area must first end its membership; the service says so. All or nothing."""
+    services._require_manage(actor, association)
+    joined = max(joined or dt.date.today(), association.founded)
+    with transaction.atomic():
+        current = set(association.area.values_list("municipality_id", flat=True))
+        wanted = {code for code, _district in area}
+        added = set(
+            Municipality.objects.filter(code__in=wanted - current).values_list("code", flat=True)
+        )
+        member_ids = set(
+            association.memberships.filter(valid_to__isnull=True).values_list(
+                "organisation_id", flat=True
+            )
+        )
+        for org in _ensure(actor, added) if added else []:
+            if org.pk not in member_ids:
+                services.membership_add(
+                    actor=actor, association=association, organisation=org, valid_from=joined
+                )
+        return services.area_set(actor=actor, association=association, area=list(area))

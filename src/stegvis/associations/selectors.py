@@ -179,3 +179,8 @@ def population_16_64(codes: Iterable[str], year: int) -> dict[str, int]:
         .annotate(women=Sum("women"), men=Sum("men"))
     )
     return {r["municipality_id"]: int(r["women"]) + int(r["men"]) for r in rows}
+
+
+def area_parts(association: Association) -> list[tuple[str, str]]:
+    """The förbund's area as (kommunkod, kommundel) pairs, for the edit form."""
+    return [(p.municipality_id, p.district) for p in association.area.all()]

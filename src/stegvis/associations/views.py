@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 
 from stegvis.associations import kommuner, selectors, services
 from stegvis.associations.forms import (
+    AreaForm,
     AssociationCreateForm,
+    AssociationEditForm,
     DistrictPopulationForm,
     FundingKeyForm,
     MembershipAddForm,
@@ -220,3 +222,68 @@ def district_population_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("associations:detail", association.pk)
     return render(request, "associations/district_population_form.html",
                   {"association": association, "form": form})
+
+
+@login_required
+def association_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Name, organisationsnummer and dates (förbundsadministratör, systemadministratör)."""
+    association = selectors.association_for_management(user=request.user, pk=pk)
+    form = AssociationEditForm(
+        request.POST or None,
+        initial={
+            "name": association.name,
+            "org_number": association.org_number,
+            "founded": association.founded,
+            "dissolved": association.dissolved,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.association_update(
+                actor=request.user,
+                association=association,
+                name=data["name"],
+                org_number=data["org_number"],
+                founded=data["founded"],
+                dissolved=data["dissolved"],
+            )
+        except ValidationError as exc:
+            form.apply_service_errors(
+                exc, {"memberships": "founded", "area": "founded", "custom_shares": "founded",
+                      "funding_key_population_year": "founded", "region_shares": "founded"}
+            )
+        else:
+            messages.success(request, _("Förbundets uppgifter har sparats."))
+            return redirect("associations:detail", association.pk)
+    return render(
+        request, "associations/association_edit.html", {"association": association, "form": form}
+    )
+
+
+@login_required
+def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The förbund's area: kommuner and kommundelar."""
+    association = selectors.association_for_management(user=request.user, pk=pk)
+    form = AreaForm(
+        request.POST or None,
+        municipalities=selectors.municipality_options(),
+        initial=AreaForm.initial_for(selectors.area_parts(association)),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            kommuner.association_area_change(
+                actor=request.user, association=association, area=form.area()
+            )
+        except ValidationError as exc:
+            form.apply_service_errors(
+                exc, {"area": "kommuner", "memberships": "kommuner", "custom_shares": "kommuner",
+                      "valid_from": "kommuner", "region_shares": "kommuner",
+                      "funding_key_population_year": "kommuner"}
+            )
+        else:
+            messages.success(request, _("Förbundets område har sparats."))
+            return redirect("associations:detail", association.pk)
+    return render(
+        request, "associations/area_form.html", {"association": association, "form": form}
+    )
