@@ -94,3 +94,19 @@ class SignInForm(LoginForm):
         self.fields["password"].help_text = _(
             "Har du glömt lösenordet? Kontakta förbundets administratör."
         )
+
+
+NATIONAL_ROLE_CHOICES = [
+    (role.value, ROLE_LABELS[role])
+    for role in (Role.REPORT_READER, Role.AUDITOR, Role.SYSTEM_ADMIN)
+]
+
+
+class NationalRoleForm(forms.Form):
+    username = forms.CharField(label=_("Användarnamn"), max_length=150)
+    role = forms.ChoiceField(
+        label=_("Nationell roll"),
+        choices=NATIONAL_ROLE_CHOICES,
+        help_text=_("Gäller alla samordningsförbund. Rapportläsare ser bara skyddade "
+                    "sammanställningar; granskare läser granskningsloggen."),
+    )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -93,3 +94,31 @@ def api_token_get(*, user: Any, pk: int) -> ApiToken:
     if token is None:
         raise Http404
     return token
+
+
+def national_grants(*, user: Any) -> QuerySet[RoleGrant]:
+    """Every national role grant (systemadministratör only)."""
+    if not scope.has_role(user, Role.SYSTEM_ADMIN):
+        raise PermissionDenied
+    return (
+        RoleGrant.objects.filter(association__isnull=True)
+        .select_related("user")
+        .order_by("user__username", "role")
+    )
+
+
+def any_user_by_username(*, user: Any, username: str) -> Any | None:
+    """Any account by user name, for a national grant (systemadministratör only)."""
+    if not scope.has_role(user, Role.SYSTEM_ADMIN):
+        raise PermissionDenied
+    return get_user_model().objects.filter(username__iexact=username.strip()).first()
+
+
+def any_user(*, user: Any, user_id: int) -> Any:
+    """Any account by id, for removing a national role (systemadministratör only)."""
+    if not scope.has_role(user, Role.SYSTEM_ADMIN):
+        raise PermissionDenied
+    account = get_user_model().objects.filter(pk=user_id).first()
+    if account is None:
+        raise Http404
+    return account

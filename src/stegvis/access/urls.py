@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stegvis.access import views
+from stegvis.access import national_views, views
 
 app_name = "access"
 urlpatterns = [
@@ -20,6 +20,9 @@ urlpatterns = [
          views.role_revoke, name="role_revoke"),
     path("forbund/<int:association_id>/anvandare/<int:user_id>/ny-inloggning/",
          views.access_reset, name="access_reset"),
+    path("nationella-roller/", national_views.national_roles, name="national_roles"),
+    path("nationella-roller/<int:user_id>/ta-bort/", national_views.national_role_revoke,
+         name="national_role_revoke"),
     path("api-nycklar/", views.api_tokens, name="api_tokens"),
     path("api-nycklar/<int:pk>/aterkalla/", views.api_token_revoke, name="api_token_revoke"),
 ]
