@@ -265,6 +265,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "stegvis.access.first_sign_in.RequirePasswordChangeMiddleware",
     "stegvis.access.middleware.RequireTwoFactorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

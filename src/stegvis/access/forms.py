@@ -110,3 +110,27 @@ class NationalRoleForm(forms.Form):
         help_text=_("Gäller alla samordningsförbund. Rapportläsare ser bara skyddade "
                     "sammanställningar; granskare läser granskningsloggen."),
     )
+
+
+class TemporaryPasswordForm(forms.Form):
+    """First sign-in with a password someone else set: the user chooses their own."""
+
+    current = forms.CharField(
+        label=_("Nuvarande (tillfälligt) lösenord"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    password1 = forms.CharField(
+        label=_("Nytt lösenord"),
+        help_text=_("Minst 12 tecken. Bara du ska känna till det."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Nytt lösenord igen"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("password1") and data.get("password2") != data.get("password1"):
+            self.add_error("password2", _("Nytt lösenord igen: lösenorden är inte lika."))
+        return data

@@ -23,6 +23,7 @@ _OPEN_PREFIXES = (
     "/konto/reauthenticate/",
     "/konto/inactive/",
     "/konto/2fa/",
+    "/konto/nytt-losenord/",  # a temporary password is replaced first (first_sign_in)
     "/static/",
     "/tillganglighet/",
 )

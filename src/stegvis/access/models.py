@@ -110,3 +110,24 @@ class ActivationCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.created:%Y-%m-%d %H:%M})"
+
+
+class PasswordChangeRequired(models.Model):
+    """The user's password was set by someone else: it must be changed at the next sign-in
+    before anything else (issue 11). Removed when the user has chosen their own."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_change"
+    )
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    created = models.DateTimeField(_("skapad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("krav på nytt lösenord")
+        verbose_name_plural = _("krav på nytt lösenord")
+
+    def __str__(self) -> str:
+        return str(self.user)

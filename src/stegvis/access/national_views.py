@@ -1,8 +1,10 @@
-"""Pages for national roles (/konto/nationella-roller/): systemadministratör only."""
+"""Pages for national roles (/konto/nationella-roller/, systemadministratör only) and the
+first sign-in with a temporary password (/konto/nytt-losenord/)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -10,8 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from stegvis.access import national, selectors
-from stegvis.access.forms import NationalRoleForm, add_service_errors
+from stegvis.access import first_sign_in, national, selectors
+from stegvis.access.forms import NationalRoleForm, TemporaryPasswordForm, add_service_errors
 from stegvis.access.models import ROLE_LABELS
 from stegvis.access.roles import Role
 
@@ -72,3 +74,30 @@ def national_role_revoke(request: HttpRequest, user_id: int) -> HttpResponse:
             % {"role": _label(role), "user": target.get_username()},
         )
     return redirect("access:national_roles")
+
+
+@login_required
+def password_change_required(request: HttpRequest) -> HttpResponse:
+    """First sign-in with a temporary password: choose your own before anything else."""
+    if not first_sign_in.must_change_password(request.user):
+        return redirect("web:home")
+    form = TemporaryPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            first_sign_in.temporary_password_replace(
+                user=request.user,
+                current=form.cleaned_data["current"],
+                password=form.cleaned_data["password1"],
+            )
+        except ValidationError as e:
+            add_service_errors(form, e)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Ditt nya lösenord är sparat."))
+            return redirect("web:home")
+    response = render(
+        request, "access/password_change_required.html", {"form": form},
+        status=400 if form.errors else 200,
+    )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -11,6 +11,8 @@ urlpatterns = [
     # Stegvis sends no e-mail: a forgotten password is reset by an administrator.
     path("password/reset/", views.password_reset_unavailable, name="password_reset"),
     path("aktivera/", views.activate, name="activate"),
+    path("nytt-losenord/", national_views.password_change_required,
+         name="password_change_required"),
     path("forbund/<int:association_id>/anvandare/", views.association_users,
          name="association_users"),
     path("forbund/<int:association_id>/anvandare/ny/", views.user_create, name="user_create"),

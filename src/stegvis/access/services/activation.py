@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from stegvis.access.models import ActivationCode, RoleGrant
+from stegvis.access.models import ActivationCode, PasswordChangeRequired, RoleGrant
 from stegvis.access.roles import Role
 from stegvis.access.services._common import User, _hash_secret, _require_manage_account
 from stegvis.access.services.signin import login_failed_record
@@ -150,6 +150,7 @@ def account_activate(*, username: str, code: str, password: str) -> Any:
             raise refused
         user.set_password(password)
         user.save(update_fields=["password"])
+        PasswordChangeRequired.objects.filter(user=user).delete()  # chosen by the user
         for association_id in _user_association_ids(user):
             record_event(
                 actor=user,

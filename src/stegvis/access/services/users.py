@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from stegvis.access import scope
-from stegvis.access.models import ROLE_LABELS, RoleGrant
+from stegvis.access.models import ROLE_LABELS, PasswordChangeRequired, RoleGrant
 from stegvis.access.roles import PERSONAL_DATA_ROLES, Role
 from stegvis.access.services._common import (
     User,
@@ -51,8 +51,13 @@ def user_create(
     email: str = "",
     association: Association | None = None,
     role: Role | str | None = None,
+    temporary_password: bool = True,
 ) -> Any:
     """Create a user account, optionally with a first role in ``association``.
+
+    A password given here is known to the one who created the account: it is temporary and
+    must be changed at the first sign-in (``access.first_sign_in``), unless
+    ``temporary_password`` is False (only the demo, whose shared sign-ins are printed for all).
 
     A systemadministratör may create any account; a förbundsadministratör only together with a
     role in their own förbund (otherwise the account would be invisible to them). Without a
@@ -99,6 +104,10 @@ def user_create(
         else:
             user.set_unusable_password()
         user.save()
+        if password and temporary_password:
+            PasswordChangeRequired.objects.create(
+                user=user, set_by=actor if getattr(actor, "is_authenticated", False) else None
+            )
         record_event(
             actor=actor,
             action=Action.CREATE,

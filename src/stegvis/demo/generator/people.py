@@ -39,7 +39,9 @@ def demo_system_admin(result: DemoResult) -> object:
 def demo_user(actor: object, username: str, association: Association | None, role: Role) -> object:
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
-        user = access_services.user_create(actor=actor, username=username, password=DEMO_PASSWORD)
+        # The demo's shared sign-ins are printed for everyone: not a temporary password.
+        user = access_services.user_create(actor=actor, username=username,
+                                           password=DEMO_PASSWORD, temporary_password=False)
     if not RoleGrant.objects.filter(user=user, role=role.value, association=association).exists():
         access_services.role_grant(actor=actor, user=user, role=role, association=association)
     return user
