@@ -26,9 +26,9 @@ def test_sysadmin_sees_every_list_in_accessible_tables(personas, client_for):
     assert response.status_code == 200
     html = response.content.decode()
     for title in ["Försörjning", "Sysselsättning", "Stegförflyttning", "Avslutsanledning",
-                  "Uppföljning avslutad utan mätning"]:
+                  "Uppföljning avslutad utan mätning", "Samtyckesblankettens version"]:
         assert f"Koder i kodlistan {title}</caption>" in html
-    assert html.count("<caption>") == len(CodeList.values) == 10
+    assert html.count("<caption>") == len(CodeList.values) == 11
     assert '<th scope="row">Felregistrering</th>' in html
     assert "<code>a_kassa</code>" in html
     assert "Förvärvsarbete" in html  # activity category shown

@@ -227,8 +227,13 @@ class RegistrationForm(MeasurementFieldsMixin, ServiceErrorsMixin, forms.Form):
         help_text=_("Personer med skyddade personuppgifter räknas bara anonymt."),
     )
     consent_date = forms.DateField(label=_("Datum för samtycke"), widget=DATE, required=False)
-    consent_form_version = forms.CharField(
-        label=_("Samtyckesblankettens version"), max_length=40, required=False
+    consent_form_version = forms.ChoiceField(
+        label=_("Samtyckesblankettens version"),
+        required=False,
+        help_text=_("Den version som står på blanketten personen har skrivit under."),
+        error_messages={
+            "invalid_choice": _("Blankettversion: välj en av versionerna i listan.")
+        },
     )
     consent_scope_registration = forms.BooleanField(
         label=_("Samtycker till registrering i insatsen"), required=False
@@ -270,6 +275,18 @@ class RegistrationForm(MeasurementFieldsMixin, ServiceErrorsMixin, forms.Form):
         if not self.is_bound:
             self.initial.setdefault("form_token", uuid.uuid4().hex)
         self.fields["referred_by"].choices = _code_choices(CodeList.REFERRED_BY, today)
+        # The managed list (Kodlistor): the version text itself is stored with the consent.
+        versions = [c.label for c in reference.codes(CodeList.CONSENT_FORM_VERSION, on=today)]
+        self.fields["consent_form_version"].choices = [
+            ("", _("– välj –")), *[(v, v) for v in versions]
+        ]
+        if len(versions) == 1 and not self.is_bound:
+            self.initial.setdefault("consent_form_version", versions[0])
+        if not versions:
+            self.fields["consent_form_version"].help_text = _(
+                "Ingen version av samtyckesblanketten är upplagd. Be systemadministratören "
+                "lägga till den under Administration, Kodlistor."
+            )
         self.fields["residence"].choices = [
             ("", _("– välj kommun –")),
             (_("Förbundets kommuner"), [(m.code, m.short_name) for m in own_municipalities]),

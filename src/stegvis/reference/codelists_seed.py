@@ -154,6 +154,12 @@ CODE_LISTS: Final[dict[str, list[dict[str, Any]]]] = {
         ("flyttat_utomlands", "Flyttat utomlands"),
         ("annat", "Annat skäl"),
     ),
+    # Versions of the förbund's consent form (issue 11). The label is the version as written
+    # on the form and stored with each consent; registration offers the versions valid today.
+    # A deployment retires this one when it adds its own.
+    "consent_form_version": _simple(
+        ("v2024_1", "2024:1"),
+    ),
 }
 
 

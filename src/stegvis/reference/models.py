@@ -77,6 +77,7 @@ class CodeList(models.TextChoices):
     PRECISE_ORIENTATION = "precise_orientation", _("Preciserad inriktning")
     PROGRESSION_STEP = "progression_step", _("Stegförflyttning")
     FOLLOWUP_CLOSURE = "followup_closure", _("Uppföljning avslutad utan mätning")
+    CONSENT_FORM_VERSION = "consent_form_version", _("Samtyckesblankettens version")
 
 
 class ActivityCategory(models.TextChoices):
