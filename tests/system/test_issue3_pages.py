@@ -59,7 +59,7 @@ def test_insats_budget_and_assignments(page, personas, insats):
 def test_insats_count_forms(page, personas, volume_insats):
     sign_in(page, "manager_a", PASSWORD)
     page.goto(f"/insatser/{volume_insats.pk}/")
-    page.get_by_role("link", name="Registrera volymräkning").click()
+    page.get_by_role("link", name="Volymräkningar: registrera, rätta, ta bort").click()
     check_page(page)
     check_page(page, f"/insatser/{volume_insats.pk}/anonyma/")
     assert h1(page) == "Anonym räkning per startår"
