@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from stegvis.access import services
 from stegvis.access.models import RoleGrant
 from stegvis.access.roles import NATIONAL_ROLES, Role
+from stegvis.access.services._common import _parse_role, _require_manage
 
 
 def _national(role: Role | str) -> Role:
-    parsed = services._parse_role(role)
+    parsed = _parse_role(role)
     if parsed not in NATIONAL_ROLES:
         raise ValidationError(
             {"role": _("Roll: välj systemadministratör, rapportläsare eller granskare.")}
@@ -29,7 +30,7 @@ def _national(role: Role | str) -> Role:
 
 def national_role_grant(*, actor: Any, user: Any, role: Role | str) -> RoleGrant:
     """Give ``user`` a national ``role`` (systemadministratör only; never to themselves)."""
-    services._require_manage(actor, None)
+    _require_manage(actor, None)
     parsed = _national(role)
     if getattr(actor, "pk", None) == user.pk:
         raise ValidationError(
@@ -42,7 +43,7 @@ def national_role_grant(*, actor: Any, user: Any, role: Role | str) -> RoleGrant
 def national_role_revoke(*, actor: Any, user: Any, role: Role | str) -> None:
     """Take a national role away (systemadministratör only; never the actor's own
     systemadministratör role, so one always remains)."""
-    services._require_manage(actor, None)
+    _require_manage(actor, None)
     parsed = _national(role)
     if parsed == Role.SYSTEM_ADMIN and getattr(actor, "pk", None) == user.pk:
         raise ValidationError(
