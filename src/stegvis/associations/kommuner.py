@@ -22,7 +22,7 @@ from django.db import transaction
 
 from stegvis.associations import services
 from stegvis.associations.models import Association, Organisation, PartyKind
-from stegvis.associations.services._common import _require_system_admin
+from stegvis.associations.services._common import _require_manage, _require_system_admin
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
 from stegvis.reference.models import Municipality
@@ -119,7 +119,7 @@ def association_area_change(
     from ``joined`` (default today; its organisation is created when missing), then the area
     (kommuner and kommundelar) is replaced with ``services.area_set``. A kommun that leaves the
     area must first end its membership; the service says so. All or nothing."""
-    services._require_manage(actor, association)
+    _require_manage(actor, association)
     joined = max(joined or dt.date.today(), association.founded)
     with transaction.atomic():
         current = set(association.area.values_list("municipality_id", flat=True))
