@@ -62,7 +62,41 @@ def test_demo_has_both_orientations_all_follow_up_methods_and_realistic_particip
     assert Closure.objects.exclude(reason__key="avbojt").exists()
     assert Measurement.objects.filter(source="self_reported").exists()
     assert Invitation.objects.filter(sent_at__isnull=False, answered_at__isnull=True).exists()
-    assert open_follow_ups(Participation.objects.all(), dt.date.today())
+    assert Invitation.objects.filter(opened_at__isnull=False, answered_at__isnull=True,
+                                     declined_at__isnull=True).exists()
+    assert Invitation.objects.filter(declined_at__isnull=False).exists()
+    assert Measurement.objects.filter(occasion__startswith="followup_", source="coach").exists()
+    to_do = open_follow_ups(Participation.objects.all(), dt.date.today())
+    assert {i.status for i in to_do} == {"due", "overdue", "lapsed"}
+    # Östra Södertörn follows up at 24 and 36 months too; the other förbund do not.
+    from stegvis.followup.selectors import long_horizon_ids
+
+    sodertorn = Association.objects.get(name="Samordningsförbundet Östra Södertörn")
+    assert long_horizon_ids() == {sodertorn.pk}
+    long = {i.participation.intervention.association_id for i in to_do
+            if i.occasion == "followup_24m"}
+    long |= set(Closure.objects.filter(occasion="followup_24m").values_list(
+        "participation__intervention__association_id", flat=True))
+    assert long == {sodertorn.pk}
+    # The förbund's report reader sees the 24-month follow-up and, in every coverage table,
+    # the register as the third source next to coach and self-report.
+    from stegvis.indicators import reports
+    from stegvis.indicators import selectors as indicator_selectors
+    from stegvis.indicators.periods import Period
+
+    reader = get_user_model().objects.get(username="sodertorn.rapportlasare")
+    today = dt.date.today()
+    query = indicator_selectors.resolve_query(
+        user=reader, period=Period(today - dt.timedelta(days=364), today),
+        association_ids=[sodertorn.pk])
+    tables = {t.key: t for t in
+              reports.bundle(user=reader, query=query).reports["uppfoljning"].tables}
+    assert "followup_24m" in tables and "register_24m" in tables
+    coverage = [{r.key: r.cells[2].value for r in tables[f"followup_{k}m_coverage"].rows}
+                for k in (3, 6, 12, 24, 36)]
+    for source in ("coach", "self_reported", "register", "not_reached", "declined", "open"):
+        assert sum(c[source] for c in coverage) > 0, source
+    assert all(c["register"] + c["register_missing"] == c["due"] for c in coverage)
     # one register import: a national cohort export answered by a synthetic register file
     from stegvis.registry.models import CohortExport, RegisterOutcome
 

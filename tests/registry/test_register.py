@@ -124,6 +124,18 @@ def test_export_import_and_register_indicators(personas, cohort, tmp_path):
     t12 = next(t for t in report.tables if t.key == "register_12m")
     assert t12.rows[0].cells[2].value == 0
 
+    # Coverage (issue 14 §3): the register is the third source for the same people. At 6
+    # months all 8 due have a register outcome for the month (none was reached by coach or
+    # self-report); at 3 and 12 months nobody has one (no data imported for those months).
+    cov = {r.key: r.cells[2] for r in next(
+        t for t in report.tables if t.key == "followup_6m_coverage").rows}
+    assert (cov["due"].value, cov["open"].value, cov["coach"].value) == (8, 8, 0)
+    assert (cov["register"].value, cov["register_missing"].value) == (8, 0)
+    assert not cov["register"].suppressed
+    cov3 = {r.key: r.cells[2] for r in next(
+        t for t in report.tables if t.key == "followup_3m_coverage").rows}
+    assert (cov3["register"].value, cov3["register_missing"].value) == (0, 8)
+
 
 def test_refusals(personas, cohort, tmp_path, client_for):
     identity = pyrage.x25519.Identity.generate()
@@ -206,3 +218,76 @@ def test_pages_export_preview_and_import(personas, cohort, client_for):
     # A report reader has no register pages; another förbund's admin cannot reach A's export.
     assert client_for(personas.reader_a).get("/registermatchning/").status_code == 403
     assert client_for(personas.admin_b).get(url).status_code == 404
+
+
+def test_register_coverage_is_protected_with_due(personas, cohort, tmp_path):
+    """3 of 8 due with a register outcome: 3 is hidden, and so is the 5 without one, since due
+    (8) is shown and 8 − 5 would give the 3 back."""
+    identity = pyrage.x25519.Identity.generate()
+    rows, _data, _manifest = _export(personas, tmp_path, identity)
+    export = CohortExport.objects.get()
+    text = _register_file(rows[:3], SYNTHETIC[:3])
+    services.outcome_import(actor=personas.admin_a, export=export, text=text, destroy_keys=True)
+    report = _uppfoljning(personas)
+    cov = {r.key: r.cells[2] for r in next(
+        t for t in report.tables if t.key == "followup_6m_coverage").rows}
+    assert cov["due"].value == 8 and not cov["due"].suppressed
+    assert cov["register"].value == 3 and cov["register"].suppressed
+    assert cov["register_missing"].value == 5 and cov["register_missing"].suppressed
+
+
+def test_register_matching_is_in_the_administration_menu_of_those_allowed(personas, client_for):
+    for user in (personas.admin_a, personas.sysadmin):
+        c = client_for(user)
+        assert 'href="/administration/"' in c.get("/").content.decode()  # the main menu
+        html = c.get("/administration/").content.decode()
+        assert 'href="/registermatchning/"' in html
+        page = c.get("/registermatchning/")
+        assert page.status_code == 200
+        # The menu marks Administration as the area the page belongs to.
+        assert 'href="/administration/" aria-current="true"' in page.content.decode()
+    for user in (personas.officer_a, personas.reader_a, personas.auditor_a):
+        c = client_for(user)
+        assert "/registermatchning/" not in c.get("/").content.decode()
+        assert c.get("/administration/").status_code == 403
+        assert c.get("/registermatchning/").status_code == 403
+
+
+def test_withdrawal_after_export_refuses_the_row_and_erases_imported_outcomes(
+        personas, cohort, tmp_path):
+    people, _withdrawn, _no_consent = cohort
+    identity = pyrage.x25519.Identity.generate()
+    rows, _data, _manifest = _export(personas, tmp_path, identity)
+    export = CohortExport.objects.get()
+    by_key = dict(CohortMember.objects.values_list("key", "participation_id"))
+    late = next(p for p in people if p.pk == by_key[rows[0]["nyckel"]])
+    participant_services.consent_withdraw(actor=personas.officer_a, participation=late)
+    # The register holder answered for everyone: the withdrawn person's row is refused.
+    preview = services.outcome_preview(actor=personas.admin_a, export=export,
+                                       text=_register_file(rows))
+    assert preview.errors == ["Rad 2: nyckeln finns inte i exporten (eller personen har "
+                              "återkallat sitt samtycke); ta bort raden."]
+    assert not CohortMember.objects.filter(participation=late).exists()  # key erased too
+    services.outcome_import(actor=personas.admin_a, export=export,
+                            text=_register_file(rows[1:], SYNTHETIC[1:]), destroy_keys=False)
+    assert RegisterOutcome.objects.count() == 7
+    # A withdrawal after the import erases that person's register outcomes, audited.
+    other = next(p for p in people if p.pk == by_key[rows[1]["nyckel"]])
+    participant_services.consent_withdraw(actor=personas.officer_a, participation=other)
+    assert not RegisterOutcome.objects.filter(participation=other).exists()
+    assert RegisterOutcome.objects.count() == 6
+    event = AuditEvent.objects.get(object_type="registry.registeroutcome", object_id=other.pk)
+    assert event.details["outcomes"] == 1 and event.details["why"] == "consent_withdrawn"
+
+
+def test_import_refusal_is_audited(personas, cohort, tmp_path):
+    identity = pyrage.x25519.Identity.generate()
+    rows, _data, _manifest = _export(personas, tmp_path, identity)
+    export = CohortExport.objects.get()
+    for user in (personas.reader_a, personas.admin_b):
+        with pytest.raises(PermissionDenied):
+            services.outcome_import(actor=user, export=export, text=_register_file(rows),
+                                    destroy_keys=True)
+    assert AuditEvent.objects.filter(action=Action.PERMISSION_DENIED,
+                                     object_type="registry.import").count() == 2
+    assert RegisterOutcome.objects.count() == 0 and CohortMember.objects.count() == 8

@@ -1,6 +1,7 @@
 """Issue 14 §1 end to end, and issue 11's follow-up pages: a participation ends → its window
 opens → ``send_followups`` → the e-mail arrives at a real SMTP server → the participant answers
-in a real browser at 320 px by keyboard → the measurement exists, marked självrapporterad."""
+in a real browser at 320 px by keyboard → the measurement exists, marked självrapporterad → the
+report reader sees it in the Uppföljningsrapport's coverage."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from stegvis.participants import services as participant_services
 from stegvis.participants.models import Measurement, MeasurementSource
 from tests.conftest import PASSWORD
 from tests.factories import TOTP_SECRET
+from tests.followup.conftest import ended as ended_elsewhere
 from tests.followup.smtp import smtp_server, use_smtp
 from tests.participants.conftest import consent, end_measurement, make_pnr, start_measurement
 from tests.system.conftest import check_page, sign_in
@@ -40,6 +42,17 @@ def ended(personas, insats, days_ago: int):
     )
 
 
+def _answered_by_letter(personas, p) -> None:
+    """A follow-up answered through the link of a printed letter (no e-mail)."""
+    _invitation, token = followup_services.link_issue(
+        actor=personas.officer_a, participation=p, occasion="followup_3m", channel="letter")
+    invitation = followup_services.invitation_for_token(token)
+    assert invitation is not None
+    answers = followup_services.SelfReport(activity="studier", extent_pct=100,
+                                           income_sources=["studiemedel"])
+    followup_services.self_report_submit(invitation=invitation, answers=answers)
+
+
 def no_horizontal_scroll(page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     wide = page.evaluate(
@@ -53,10 +66,13 @@ def no_horizontal_scroll(page) -> None:
 def test_self_reported_follow_up_end_to_end(page, personas, insats, live_server, settings):
     use_smtp(settings, PORT)
     settings.STEGVIS_PUBLIC_URL = live_server.url
-    # Two people: one whose 3-month window opened a week ago, one whose window is not open yet.
-    # (No time travel: the live server answers in another thread, and a process-wide clock
-    # change made this test depend on what other tests had left running.)
-    p = ended(personas, insats, days_ago=80)
+    # Two people: one whose 3-month follow-up fell due a few days ago, one whose window is not
+    # open yet. (No time travel: the live server answers in another thread, and a process-wide
+    # clock change made this test depend on what other tests had left running.) Four more due
+    # at the same time answered on paper letters, so that the report can show five.
+    p = ended(personas, insats, days_ago=95)
+    for _ in range(4):
+        _answered_by_letter(personas, ended_elsewhere(personas, insats, days_ago=95))
     early = ended(personas, insats, days_ago=60)
     assert followup.window(p.end_date, "followup_3m")[0] <= timezone.localdate()
     assert followup.window(early.end_date, "followup_3m")[0] > timezone.localdate()
@@ -84,8 +100,10 @@ def test_self_reported_follow_up_end_to_end(page, personas, insats, live_server,
         page.keyboard.press("Space")
         page.get_by_label("Hur mår du?").select_option("6")
         page.get_by_role("button", name="Skicka svaren").focus()
-        page.keyboard.press("Enter")
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        errors = page.locator(".error-summary")
+        assert errors.count() == 0, errors.inner_text()
         assert page.get_by_role("heading", level=1).inner_text() == "Tack för dina svar"
         check_page(page)
         no_horizontal_scroll(page)
@@ -97,6 +115,22 @@ def test_self_reported_follow_up_end_to_end(page, personas, insats, live_server,
     assert m.source == MeasurementSource.SELF_REPORTED and m.rating_health == 6
     assert [(a.activity.key, a.extent_pct) for a in m.activities.all()] == [
         ("arbete_osubventionerat", 50)]
+
+    # Visible in the reports: the report reader's Uppföljningsrapport counts five self-reported
+    # 3-month follow-ups (the four letters and this one) of five due.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, "reader_a", PASSWORD)
+    today = timezone.localdate()
+    check_page(page, f"/rapporter/uppfoljning/?from_date={today - dt.timedelta(days=364)}"
+                     f"&to_date={today}&association={personas.a.pk}")
+    table = page.locator("table", has=page.locator(
+        "caption", has_text="Täckning av uppföljningen 3 månader"))
+    row = table.locator("tr", has=page.get_by_role("rowheader",
+                                                   name="Mätta: självrapporterade"))
+    assert row.locator("td").nth(2).inner_text() == "5"
+    due = table.locator("tr", has=page.get_by_role("rowheader",
+                                                    name="Ska följas upp (samtycke)"))
+    assert due.locator("td").nth(2).inner_text() == "5"
 
 
 def test_questionnaire_errors_at_320_px(page, personas, insats):

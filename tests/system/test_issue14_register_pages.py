@@ -46,3 +46,27 @@ def test_export_and_import_pages(page, personas, participation, tmp_path):
     page.get_by_role("button", name="Importera").click()
     check_page(page)
     assert RegisterOutcome.objects.count() == 1
+
+
+def test_horizons_page_from_the_administration_menu_by_keyboard(page, personas):
+    """The förbund administrator reaches the follow-up horizons and register matching from the
+    Administration menu; the horizons form works by keyboard, axe-clean at 1 280 and 320 px."""
+    from stegvis.followup.selectors import long_horizon_ids
+
+    factories.totp(personas.admin_a)
+    sign_in(page, "admin_a", PASSWORD, TOTP_SECRET)
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role(
+        "link", name="Administration").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("link", name="Registermatchning (kohortexport och "
+                                          "registeruppgifter)").count() == 1
+    page.get_by_role("link", name="Uppföljningshorisonter").click()
+    page.wait_for_load_state()
+    check_page(page)
+    page.get_by_label("3, 6, 12, 24 och 36 månader").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Spara").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Uppföljningshorisonterna är sparade." in page.content()
+    assert long_horizon_ids() == {personas.a.pk}

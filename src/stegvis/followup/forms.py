@@ -26,6 +26,19 @@ class ServiceErrorsMixin:
                 self.add_error(target, message)  # type: ignore[attr-defined]
 
 
+class HorizonsForm(forms.Form):
+    long_horizons = forms.TypedChoiceField(
+        label=_("Uppföljningar efter avslut"),
+        choices=[("0", _("3, 6 och 12 månader")),
+                 ("1", _("3, 6, 12, 24 och 36 månader"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        help_text=_("Med 24 och 36 månader får deltagaransvariga två uppföljningar till på "
+                    "arbetslistan, självrapporteringslänkar skickas även då och "
+                    "Uppföljningsrapporten visar även dessa horisonter."),
+    )
+
+
 class ClosureForm(ServiceErrorsMixin, forms.Form):
     reason = forms.ChoiceField(label=_("Skäl"), required=False)
     date = forms.DateField(

@@ -1,10 +1,12 @@
 """Follow-ups after the end: closures, contact channels and one-time self-report links.
 
-- :class:`Closure`: a follow-up (3, 6 or 12 months) closed without a measurement, with a reason
-  from the code list ``followup_closure`` and a date. It leaves the worklist and counts as
+- :class:`Closure`: a follow-up (3, 6, 12, 24 or 36 months) closed without a measurement, with
+  a reason from the code list ``followup_closure`` and a date. It leaves the worklist and counts as
   *not reached* or *declined* in the reports' coverage.
 - :class:`ContactChannel`: e-mail and/or mobile number the participant agreed to be reached at
   for follow-up, encrypted like identities; erased after the last follow-up and at withdrawal.
+- :class:`HorizonSetting`: whether a förbund also follows up 24 and 36 months after the end
+  (``participants.followup.schedule``); absent means 3, 6 and 12 months only.
 - :class:`Invitation`: one self-report invitation per follow-up, with its delivery state. Its
   links (:class:`InvitationToken`, the first and the reminder's) are stored as SHA-256 only.
 """
@@ -16,10 +18,34 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from stegvis.associations.models import Association
 from stegvis.participants.models import FOLLOW_UP_OCCASIONS, Measurement, Participation
 from stegvis.reference.models import Code, CodeList
 
 FOLLOW_UP_CHOICES = [(o.value, o.label) for o in FOLLOW_UP_OCCASIONS]
+
+
+class HorizonSetting(models.Model):
+    """A förbund's choice of follow-up horizons (written by ``services.horizons_set``)."""
+
+    association = models.OneToOneField(
+        Association, on_delete=models.CASCADE, related_name="follow_up_horizons"
+    )
+    long_horizons = models.BooleanField(
+        _("uppföljning även 24 och 36 månader efter avslut"), default=False
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    changed = models.DateTimeField(_("ändrad"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("uppföljningshorisont")
+        verbose_name_plural = _("uppföljningshorisonter")
+
+    def __str__(self) -> str:
+        return f"Uppföljningshorisonter {self.association_id}"
 
 
 class Closure(models.Model):

@@ -4,6 +4,7 @@
 start page and the förbund's report counts all call it (so they can never disagree). A
 follow-up is to do from its window's first day (``participants.followup.window``) until it is
 measured or closed; after the window it stays, as *lapsed*, until it is closed with a reason.
+Which follow-ups a participation has depends on its förbund's horizons (``schedule_for``).
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ from stegvis.access.roles import Capability
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
 from stegvis.followup import contact, rules
-from stegvis.followup.models import Closure, ContactChannel, Invitation
+from stegvis.followup.models import Closure, ContactChannel, HorizonSetting, Invitation
 from stegvis.participants import followup
 from stegvis.participants.models import Consent, Measurement, Occasion, Participation
 
-# Lapsed follow-ups stay on the worklist until closed, but not for ever: two years after the end.
-HORIZON_DAYS = 731
+# Lapsed follow-ups stay on the worklist until closed, but not for ever
+# (``followup.worklist_until``): at most 48 months after the end.
+HORIZON_DAYS = 1462
 
 # Link states shown per follow-up on the worklist.
 LINK_NONE = ""
@@ -36,6 +38,25 @@ LINK_REMINDED = "reminded"
 LINK_OPENED = "opened"
 LINK_ANSWERED = "answered"
 LINK_DECLINED = "declined"
+
+
+def long_horizon_ids(association_ids: Iterable[int] | None = None) -> set[int]:
+    """The förbund (among ``association_ids``, or all) that follow up at 24 and 36 months."""
+    qs = HorizonSetting.objects.filter(long_horizons=True)
+    if association_ids is not None:
+        qs = qs.filter(association_id__in=list(association_ids))
+    return set(qs.values_list("association_id", flat=True))
+
+
+def schedule_for(association_id: int) -> tuple[str, ...]:
+    """The follow-up occasions of a förbund (3, 6, 12 and perhaps 24, 36 months)."""
+    return followup.schedule(bool(long_horizon_ids([association_id])))
+
+
+def horizons_get(*, user: Any, association_id: int) -> Any:
+    """A förbund (for a user who may manage it) and whether it follows up at 24/36 months."""
+    association = scope.get_association(user, association_id, Capability.MANAGE_ASSOCIATION)
+    return association, bool(long_horizon_ids([association.pk]))
 
 
 def closure_exists(participation: Participation, occasion: str) -> bool:
@@ -88,7 +109,7 @@ def eligible_participations(qs: QuerySet[Participation], today: dt.date) -> Quer
 
 def open_follow_ups(qs: QuerySet[Participation], today: dt.date) -> list[OpenFollowUp]:
     """The follow-ups to do among ``qs`` (already scoped by the caller)."""
-    qs = eligible_participations(qs, today).prefetch_related(
+    qs = eligible_participations(qs, today).select_related("intervention").prefetch_related(
         Prefetch(
             "measurements",
             queryset=Measurement.objects.filter(occasion__startswith="followup_").only(
@@ -102,18 +123,23 @@ def open_follow_ups(qs: QuerySet[Participation], today: dt.date) -> list[OpenFol
             "id", "participation_id")),
     )
     items: list[OpenFollowUp] = []
+    long = long_horizon_ids()
     for p in qs:
         assert p.end_date is not None
+        association_id = p.intervention.association_id
         done = {m.occasion for m in p.measurements.all()}
         done |= {c.occasion for c in p.follow_up_closures.all()}
         invitations = {i.occasion: i for i in p.follow_up_invitations.all()}
         has_contact = hasattr(p, "follow_up_contact")
-        for occasion in followup.FOLLOW_UP_MONTHS:
+        for occasion in followup.schedule(association_id in long):
             if occasion in done:
                 continue
             due = followup.due_date(p.end_date, occasion)
             status = followup.status(due, today)
-            if status == followup.UPCOMING:
+            if status == followup.UPCOMING or (
+                status == followup.LAPSED
+                and today > followup.worklist_until(p.end_date, occasion)
+            ):
                 continue
             items.append(
                 OpenFollowUp(
@@ -145,8 +171,9 @@ def count(items: Iterable[OpenFollowUp]) -> dict[str, int]:
 def association_follow_up_counts(
     *, user: Any, association_id: int, today: dt.date
 ) -> dict[str, dict[str, int]]:
-    """Per horizon (``"3"``, ``"6"``, ``"12"``) and in total: the counts of :func:`count` for a
-    förbund, for users with the reports capability there (403/404 via the scope).
+    """Per horizon of the förbund's schedule (``"3"``, ``"6"``, ``"12"``, perhaps ``"24"``,
+    ``"36"``) and in total: the counts of :func:`count` for a förbund, for users with the
+    reports capability there (403/404 via the scope).
 
     The same rule as the deltagaransvarig's worklist. For the indicator layer's start page: no
     personal data leaves this function, but the counts are small: suppress them as any count.
@@ -156,7 +183,8 @@ def association_follow_up_counts(
         Participation.objects.filter(intervention__association=association), today
     )
     out = {"total": count(items)}
-    for occasion, k in followup.FOLLOW_UP_MONTHS.items():
+    for occasion in followup.schedule(bool(long_horizon_ids([association.pk]))):
+        k = followup.FOLLOW_UP_MONTHS[occasion]
         out[str(k)] = count(i for i in items if i.occasion == occasion)
     return out
 
@@ -202,7 +230,8 @@ class FollowUpRow:
 
 
 def follow_up_rows(*, participation: Participation, today: dt.date) -> list[FollowUpRow]:
-    """The 3-, 6- and 12-month follow-ups of an ended participation with follow-up consent."""
+    """The follow-ups (3, 6, 12 and, if the förbund chose them, 24 and 36 months) of an ended
+    participation with follow-up consent."""
     if (
         participation.end_date is None
         or participation.is_error
@@ -225,7 +254,7 @@ def follow_up_rows(*, participation: Participation, today: dt.date) -> list[Foll
     invitations = {i.occasion: i for i in Invitation.objects.filter(participation=participation)}
     labels = dict(Occasion.choices)
     rows = []
-    for occasion in followup.FOLLOW_UP_MONTHS:
+    for occasion in schedule_for(participation.intervention.association_id):
         due = followup.due_date(participation.end_date, occasion)
         m = measurements.get(occasion)
         c = closures.get(occasion)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("svar/tack/", views.thanks, name="thanks"),
     path("svar/avbojt/", views.declined, name="declined"),
     path("svar/<str:token>/", views.answer, name="answer"),
+    path("uppfoljning/forbund/<int:pk>/horisonter/", views.horizons, name="horizons"),
     path("uppfoljning/deltagande/<int:pk>/", views.overview, name="overview"),
     path("uppfoljning/deltagande/<int:pk>/kontakt/", views.contact, name="contact"),
     path("uppfoljning/deltagande/<int:pk>/kontakt/radera/", views.erase_contact,

@@ -21,7 +21,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from stegvis.followup import ratelimit, rules, selectors, services
-from stegvis.followup.forms import ClosureForm, ContactForm, QuestionnaireForm, error_links
+from stegvis.followup.forms import (
+    ClosureForm,
+    ContactForm,
+    HorizonsForm,
+    QuestionnaireForm,
+    error_links,
+)
 from stegvis.participants import followup
 from stegvis.participants import selectors as participant_selectors
 from stegvis.participants.models import Occasion, Participation
@@ -46,6 +52,22 @@ def _overview_context(request: HttpRequest, participation: Participation) -> dic
         "statuses": {"due": followup.DUE, "overdue": followup.OVERDUE,
                      "lapsed": followup.LAPSED, "upcoming": followup.UPCOMING},
     }
+
+
+@login_required
+@GET_POST
+def horizons(request: HttpRequest, pk: int) -> HttpResponse:
+    """A förbund's follow-up horizons (förbundsadministratör, systemadministratör)."""
+    association, long_horizons = selectors.horizons_get(user=request.user, association_id=pk)
+    form = HorizonsForm(request.POST or None,
+                        initial={"long_horizons": "1" if long_horizons else "0"})
+    if request.method == "POST" and form.is_valid():
+        services.horizons_set(actor=request.user, association=association,
+                              long_horizons=form.cleaned_data["long_horizons"])
+        messages.success(request, _("Uppföljningshorisonterna är sparade."))
+        return redirect("associations:detail", pk=association.pk)
+    return _page(request, "followup/horizons.html", form, association=association,
+                 long_horizons=long_horizons)
 
 
 @login_required

@@ -23,7 +23,8 @@ from stegvis.participants.models import (
 )
 
 CHUNK = 1000
-_FOLLOW_UP_OCCASION = {3: Occasion.FOLLOWUP_3M, 6: Occasion.FOLLOWUP_6M, 12: Occasion.FOLLOWUP_12M}
+_FOLLOW_UP_OCCASION = {3: Occasion.FOLLOWUP_3M, 6: Occasion.FOLLOWUP_6M, 12: Occasion.FOLLOWUP_12M,
+                       24: Occasion.FOLLOWUP_24M, 36: Occasion.FOLLOWUP_36M}
 
 
 def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:

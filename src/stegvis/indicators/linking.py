@@ -49,7 +49,8 @@ def fu_measured(k: int, sex: str) -> Hashable:
 
 def fu_part(k: int, part: str, sex: str) -> Hashable:
     """A part of the k-month follow-up's coverage: ``coach``, ``self_reported`` (measured by
-    source), ``not_reached``, ``declined`` (closed) or ``open``."""
+    source), ``not_reached``, ``declined`` (closed) or ``open``; and, splitting *due* the other
+    way, ``register`` (register outcome for the month end + k) and ``register_missing``."""
     return ("fu_part", k, part, sex)
 
 
@@ -88,12 +89,15 @@ def month_started(month: int, sex: str) -> Hashable:
 @dataclass(frozen=True)
 class Layout:
     """Row keys of the tables that are linked: insatser (Insatsrapport), (insats, year) rows of
-    the Kostnadsrapport, kommuner of Täckning, and whether months (start page) are shown."""
+    the Kostnadsrapport, kommuner of Täckning, whether months (start page) are shown, the
+    follow-up horizons of the Uppföljningsrapport and those whose coverage shows the register."""
 
     insatser: Sequence[int] = ()
     cost_rows: Sequence[tuple[int, int]] = ()
     kommuner: Sequence[str] = ()
     months: bool = False
+    follow_ups: Sequence[int] = FOLLOW_UP_MONTHS
+    register_coverage: Sequence[int] = ()
 
 
 @dataclass(frozen=True)
@@ -153,13 +157,19 @@ LINKS: Final[tuple[Link, ...]] = (
         "Uppföljningens mätta = mätta av deltagaransvarig + självrapporterade",
         lambda lay, s: [(fu_measured(k, s), (fu_part(k, "coach", s),
                                              fu_part(k, "self_reported", s)))
-                        for k in FOLLOW_UP_MONTHS],
+                        for k in lay.follow_ups],
     ),
     Link(
         "Uppföljningens antal som ska följas upp = mätta + stängda (ej nådda, avböjt) + öppna",
         lambda lay, s: [(fu_due(k, s), (fu_measured(k, s), fu_part(k, "not_reached", s),
                                         fu_part(k, "declined", s), fu_part(k, "open", s)))
-                        for k in FOLLOW_UP_MONTHS],
+                        for k in lay.follow_ups],
+    ),
+    Link(
+        "Uppföljningens antal som ska följas upp = med registeruppgift för månaden + utan",
+        lambda lay, s: [(fu_due(k, s), (fu_part(k, "register", s),
+                                        fu_part(k, "register_missing", s)))
+                        for k in lay.register_coverage],
     ),
     Link(
         "Påbörjade per månad summerar till årets påbörjade deltaganden",

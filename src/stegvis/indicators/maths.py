@@ -13,7 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Final
 
+# The headline follow-ups (every förbund); the long horizons a förbund may add are reported in
+# the Uppföljningsrapport only, for the förbund that chose them.
 FOLLOW_UP_MONTHS: Final = (3, 6, 12)
+LONG_FOLLOW_UP_MONTHS: Final = (24, 36)
+REPORTED_FOLLOW_UP_MONTHS: Final = FOLLOW_UP_MONTHS + LONG_FOLLOW_UP_MONTHS
 
 # Headline keys in report order: (key, kind, Swedish label). Kinds: count, rate, median, amount.
 HEADLINE: Final[tuple[tuple[str, str, str], ...]] = (

@@ -20,7 +20,8 @@ from stegvis.interventions.models import Intervention
 from stegvis.participants.models import Participation
 from stegvis.reference.models import Municipality
 
-FOLLOW_UP_MONTHS = (3, 6, 12)
+# Fact columns per follow-up horizon (24 and 36 only for förbund that chose them).
+FOLLOW_UP_MONTHS = (3, 6, 12, 24, 36)
 
 
 class ParticipationFact(models.Model):
@@ -73,6 +74,14 @@ class ParticipationFact(models.Model):
     fu12_measured = models.BooleanField(default=False)
     fu12_work_or_studies = models.BooleanField(null=True)
     fu12_no_public_support = models.BooleanField(null=True)
+    fu24_date = models.DateField(null=True)
+    fu24_measured = models.BooleanField(default=False)
+    fu24_work_or_studies = models.BooleanField(null=True)
+    fu24_no_public_support = models.BooleanField(null=True)
+    fu36_date = models.DateField(null=True)
+    fu36_measured = models.BooleanField(default=False)
+    fu36_work_or_studies = models.BooleanField(null=True)
+    fu36_no_public_support = models.BooleanField(null=True)
 
     class Meta:
         indexes = [

@@ -1,6 +1,8 @@
 """When follow-up measurements fall due. Pure: no Django imports.
 
-A follow-up 3, 6 or 12 months after the end has a **window** in which it may be recorded: from
+Every förbund follows up 3, 6 and 12 months after the end; a förbund may also choose the long
+horizons 24 and 36 months (``schedule``; the setting is ``followup.HorizonSetting``).
+A follow-up k months after the end has a **window** in which it may be recorded: from
 ``WINDOW_BEFORE_DAYS`` days before its due date to ``WINDOW_AFTER_MONTHS`` months after it (the
 same day, clipped to the month's end). Within the window it is *due*, and *overdue* once its due
 date has passed by more than ``GRACE_DAYS`` days. Before the window it is *upcoming* (not on the
@@ -19,7 +21,15 @@ FOLLOW_UP_MONTHS: Final[dict[str, int]] = {
     "followup_3m": 3,
     "followup_6m": 6,
     "followup_12m": 12,
+    "followup_24m": 24,
+    "followup_36m": 36,
 }
+# Every förbund's schedule, and the long horizons a förbund may add.
+BASE_OCCASIONS: Final = ("followup_3m", "followup_6m", "followup_12m")
+LONG_OCCASIONS: Final = ("followup_24m", "followup_36m")
+# A lapsed follow-up stays on the worklist until closed, but not for ever: until two years
+# after the end, or a year after its due date for the long horizons.
+WORKLIST_MONTHS: Final = 24
 WINDOW_BEFORE_DAYS: Final = 14
 WINDOW_AFTER_MONTHS: Final = 2
 GRACE_DAYS: Final = 30
@@ -35,6 +45,17 @@ def add_months(day: dt.date, months: int) -> dt.date:
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def schedule(long_horizons: bool) -> tuple[str, ...]:
+    """The follow-up occasions of a förbund, in order."""
+    return BASE_OCCASIONS + LONG_OCCASIONS if long_horizons else BASE_OCCASIONS
+
+
+def worklist_until(end_date: dt.date, occasion: str) -> dt.date:
+    """The last day a lapsed, unclosed follow-up is shown on the worklist."""
+    k = FOLLOW_UP_MONTHS[occasion]
+    return add_months(end_date, max(WORKLIST_MONTHS, k + 12))
 
 
 def due_date(end_date: dt.date, occasion: str) -> dt.date:

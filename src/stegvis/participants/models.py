@@ -175,9 +175,12 @@ class Occasion(models.TextChoices):
     FOLLOWUP_3M = "followup_3m", _("Uppföljning 3 månader")
     FOLLOWUP_6M = "followup_6m", _("Uppföljning 6 månader")
     FOLLOWUP_12M = "followup_12m", _("Uppföljning 12 månader")
+    FOLLOWUP_24M = "followup_24m", _("Uppföljning 24 månader")
+    FOLLOWUP_36M = "followup_36m", _("Uppföljning 36 månader")
 
 
-FOLLOW_UP_OCCASIONS = (Occasion.FOLLOWUP_3M, Occasion.FOLLOWUP_6M, Occasion.FOLLOWUP_12M)
+FOLLOW_UP_OCCASIONS = (Occasion.FOLLOWUP_3M, Occasion.FOLLOWUP_6M, Occasion.FOLLOWUP_12M,
+                       Occasion.FOLLOWUP_24M, Occasion.FOLLOWUP_36M)
 
 
 class MeasurementSource(models.TextChoices):

@@ -1,6 +1,7 @@
 """One register import for the demo: a national cohort export by the systemadministratör,
 encrypted for a throw-away key, answered with a deterministic synthetic register file for the
-months 6 and 12 months after the end (those already passed), imported through the services."""
+months 6, 12, 24 and 36 months after the end (those already passed), imported through the
+services."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ def add_demo_register_import(*, actor: object) -> int:
         if end is None:
             continue
         n = m.participation_id
-        for k in (6, 12):
+        for k in rules.HORIZONS:
             month = rules.month_of(rules.add_months(end, k))
             if month >= rules.month_of(today):
                 continue

@@ -32,6 +32,12 @@ def has_outcomes(facts: QuerySet[ParticipationFact]) -> bool:
     return RegisterOutcome.objects.filter(participation_id__in=facts.values("pk")).exists()
 
 
+def matched_months(participation_ids: list[int]) -> set[tuple[int, dt.date]]:
+    """``(participation id, month)`` pairs with an imported register outcome."""
+    return set(RegisterOutcome.objects.filter(participation_id__in=participation_ids)
+               .values_list("participation_id", "month"))
+
+
 def register_counts(
     facts: QuerySet[ParticipationFact], *, start: dt.date, end: dt.date, k: int,
     from_start: bool,

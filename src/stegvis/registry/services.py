@@ -135,10 +135,16 @@ def _may_import(user: Any, export: CohortExport) -> bool:
     return may_export(user, export.association)
 
 
+def _require_import(actor: Any, export: CohortExport) -> None:
+    if not _may_import(actor, export):
+        record_event(actor=actor, action=Action.PERMISSION_DENIED, object_type="registry.import",
+                     association=export.association_id, details={"export": export.pk})
+        raise PermissionDenied("Registerimport: din roll får inte importera registeruppgifter.")
+
+
 def outcome_preview(*, actor: Any, export: CohortExport, text: str) -> Preview:
     """Check an outcome file against the export without writing anything."""
-    if not _may_import(actor, export):
-        raise PermissionDenied("Registerimport: din roll får inte importera registeruppgifter.")
+    _require_import(actor, export)
     rows, errors = rules.parse_outcomes(text)
     if export.keys_destroyed_at is not None:
         errors = ["Exportens nycklar är förstörda; filen kan inte längre matchas.", *errors]
@@ -147,8 +153,9 @@ def outcome_preview(*, actor: Any, export: CohortExport, text: str) -> Preview:
         participation_id__in=keys.values()).values_list("participation_id", "month"))
     for row in rows:
         pid = keys.get(row.key)
-        if pid is None:
-            errors.append(f"Rad {row.line}: nyckeln finns inte i exporten.")
+        if pid is None:  # never exported, or erased when the person withdrew consent
+            errors.append(f"Rad {row.line}: nyckeln finns inte i exporten (eller personen har "
+                          "återkallat sitt samtycke); ta bort raden.")
         elif (pid, row.month) in taken:
             errors.append(f"Rad {row.line}: månaden är redan importerad för nyckeln.")
     errors = errors[:rules.MAX_ERRORS]
@@ -160,6 +167,7 @@ def outcome_import(
     *, actor: Any, export: CohortExport, text: str, destroy_keys: bool
 ) -> RegisterImport:
     """Import every row or none; audited. ``destroy_keys`` deletes the key mapping after."""
+    _require_import(actor, export)  # outside the transaction: the refusal stays audited
     with transaction.atomic():
         preview = outcome_preview(actor=actor, export=export, text=text)
         if not preview.ok:
@@ -186,3 +194,17 @@ def outcome_import(
                      details={"export": export.pk, "rows": imported.row_count,
                               "people": preview.people, "keys_destroyed": destroy_keys})
     return imported
+
+
+def erase_for_participation(*, participation: Any) -> int:
+    """Consent withdrawn: the person's key in every export and their register outcomes go, in
+    the withdrawing service's transaction. Audited with counts only; returns rows deleted."""
+    keys, _ = CohortMember.objects.filter(participation=participation).delete()
+    outcomes, _ = RegisterOutcome.objects.filter(participation=participation).delete()
+    if keys or outcomes:
+        record_event(actor=None, username="system", action=Action.DELETE,
+                     object_type="registry.registeroutcome", object_id=participation.pk,
+                     association=participation.intervention.association_id,
+                     details={"participation": participation.pk, "keys": keys,
+                              "outcomes": outcomes, "why": "consent_withdrawn"})
+    return keys + outcomes

@@ -41,6 +41,7 @@ _NAMESPACE_AREAS: dict[str, Area] = {
     "audit": Area.AUDIT,
     "associations": Area.ADMINISTRATION,
     "reference": Area.ADMINISTRATION,
+    "registry": Area.ADMINISTRATION,
 }
 # Pages of the account app that are administration of other users, not the user's own account.
 _ADMIN_ACCOUNT_PAGES = frozenset(

@@ -27,6 +27,8 @@ from stegvis.demo.generator.plans import (
     Scale,
 )
 from stegvis.finance.models import FinanceYear
+from stegvis.followup import services as followup_services
+from stegvis.followup.demo import reset_turns
 from stegvis.interventions.models import Intervention
 from stegvis.registry.demo import add_demo_register_import
 
@@ -35,6 +37,7 @@ from stegvis.registry.demo import add_demo_register_import
 def build_demo(scale: Scale | None = None) -> DemoResult:
     scale = scale or Scale()
     result = DemoResult()
+    reset_turns()
     actor = demo_system_admin(result)
     national = demo_user(actor, "nationell.analytiker", None, Role.REPORT_READER)
     result.logins.append(
@@ -55,6 +58,10 @@ def build_demo(scale: Scale | None = None) -> DemoResult:
                     DemoLogin(username, DEMO_PASSWORD, f"{label}, {association.name}", uri)
                 )
             if not Intervention.objects.filter(association=association).exists():
+                if spec is scale.associations[0]:  # follows up at 24 and 36 months too
+                    followup_services.horizons_set(
+                        actor=get_user_model().objects.get(username=f"{spec.key}.forbundsadmin"),
+                        association=association, long_horizons=True)
                 officer = get_user_model().objects.get(username=f"{spec.key}.deltagaransvarig")
                 manager = get_user_model().objects.get(username=f"{spec.key}.insatsansvarig")
                 add_interventions(scale, association, manager, officer, spec, result)

@@ -25,6 +25,9 @@ from stegvis.followup.services.contacts import (
     erase_for_participation,
     rotate_contact_keys,
 )
+from stegvis.followup.services.horizons import (
+    horizons_set,
+)
 from stegvis.followup.services.links import (
     SendResult,
     letter_create,
@@ -43,6 +46,7 @@ __all__ = [
     "erase_contact_if_done",
     "erase_for_participation",
     "follow_up_close",
+    "horizons_set",
     "invitation_answered",
     "invitation_for_token",
     "invitation_opened",

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
+from stegvis.followup import selectors
 from stegvis.followup.models import (
     Closure,
 )
@@ -43,8 +44,12 @@ def follow_up_close(
     _require_assigned(actor, participation)
     errors: dict[str, list[str]] = {}
     today = timezone.localdate()
-    if occasion not in followup.FOLLOW_UP_MONTHS:
-        errors["occasion"] = ["Uppföljning: välj 3, 6 eller 12 månader."]
+    occasions = selectors.schedule_for(participation.intervention.association_id)
+    if occasion not in occasions:
+        months = [str(followup.FOLLOW_UP_MONTHS[o]) for o in occasions]
+        errors["occasion"] = [
+            f"Uppföljning: välj {', '.join(months[:-1])} eller {months[-1]} månader."
+        ]
     elif participation.end_date is None:
         errors["occasion"] = ["Uppföljning: deltagandet är inte avslutat."]
     elif not _consent_covers_follow_up(participation):

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
-from stegvis.followup import contact, rules
+from stegvis.followup import contact, rules, selectors
 from stegvis.followup.models import (
     ContactChannel,
     Invitation,
@@ -46,7 +46,8 @@ def contact_record(
     if not _consent_covers_follow_up(participation):
         errors["agreed"] = ["Kontaktväg: samtycket omfattar inte uppföljning efter avslut."]
     elif participation.end_date is not None and all(
-        _resolved(participation, o) for o in followup.FOLLOW_UP_MONTHS
+        _resolved(participation, o)
+        for o in selectors.schedule_for(participation.intervention.association_id)
     ):
         errors["agreed"] = ["Kontaktväg: alla uppföljningar är redan gjorda eller avslutade."]
     if not agreed:
@@ -126,7 +127,7 @@ def erase_contact_if_done(*, participation: Participation, today: dt.date) -> bo
         return False
     if _consent_covers_follow_up(participation) and participation.end_date is not None:
         pending = [
-            o for o in followup.FOLLOW_UP_MONTHS
+            o for o in selectors.schedule_for(participation.intervention.association_id)
             if not _resolved(participation, o)
             and followup.status(followup.due_date(participation.end_date, o), today)
             != followup.LAPSED

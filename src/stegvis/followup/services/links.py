@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
-from stegvis.followup import contact, delivery, rules
+from stegvis.followup import contact, delivery, rules, selectors
 from stegvis.followup.models import (
     Channel,
     ContactChannel,
@@ -89,6 +89,7 @@ def send_due_links(
     channels = ContactChannel.objects.select_related(
         "participation__intervention", "participation__consent"
     )
+    long = selectors.long_horizon_ids()
     for channel in channels:
         p = channel.participation
         if erase_contact_if_done(participation=p, today=today):
@@ -96,7 +97,7 @@ def send_due_links(
             continue
         if p.end_date is None:
             continue
-        for occasion in followup.FOLLOW_UP_MONTHS:
+        for occasion in followup.schedule(p.intervention.association_id in long):
             first, last = followup.window(p.end_date, occasion)
             if not first <= today <= last or _resolved(p, occasion):
                 continue
@@ -165,7 +166,7 @@ def link_issue(
     today = timezone.localdate()
     if (
         participation.end_date is None
-        or occasion not in followup.FOLLOW_UP_MONTHS
+        or occasion not in selectors.schedule_for(participation.intervention.association_id)
         or not _consent_covers_follow_up(participation)
     ):
         raise ValidationError({"occasion": "Länk: uppföljningen kan inte skickas."})

@@ -332,8 +332,17 @@ def costs(*, user: Any, query: ReportQuery, figures: Figures) -> Report:
 
 
 def follow_up(*, user: Any, query: ReportQuery, figures: Figures) -> Report:
+    """Reported follow-ups 3, 6, 12 (and, when a förbund in scope chose them, 24 and 36) months
+    after the end, each with its coverage; then the register tables."""
+    from stegvis.registry import selectors as registry_selectors
+
     tables = []
-    for k in maths.FOLLOW_UP_MONTHS:
+    horizons = maths.FOLLOW_UP_MONTHS
+    if selectors.long_horizons_in_scope(user=user, query=query):
+        horizons = maths.REPORTED_FOLLOW_UP_MONTHS
+    with_register = registry_selectors.has_outcomes(selectors.scoped_facts(user, query))
+    for k in horizons:
+        headline_ref = k in maths.FOLLOW_UP_MONTHS
         d = selectors.follow_up_details(user=user, query=query, k=k)
         t = Table(
             key=f"followup_{k}m",
@@ -356,11 +365,11 @@ def follow_up(*, user: Any, query: ReportQuery, figures: Figures) -> Report:
             ("wos_start", "I arbete eller studier vid start", None),
             ("wos_end", "I arbete eller studier vid avslut", None),
             ("wos_fu", f"I arbete eller studier efter {k} mån",
-             f"followup_{k}m_work_or_studies"),
+             f"followup_{k}m_work_or_studies" if headline_ref else None),
             ("nps_start", "Utan offentlig försörjning vid start", None),
             ("nps_end", "Utan offentlig försörjning vid avslut", None),
             ("nps_fu", f"Utan offentlig försörjning efter {k} mån",
-             f"followup_{k}m_no_public_support"),
+             f"followup_{k}m_no_public_support" if headline_ref else None),
         ):
             t.rows.append(
                 Row(label, [rate_cell(g(name, s), g("measured", s),
@@ -368,7 +377,8 @@ def follow_up(*, user: Any, query: ReportQuery, figures: Figures) -> Report:
                                       den_ref=fu_measured(k, s)) for s in KMT], key=name)
             )
         tables.append(t)
-        tables.append(follow_up_coverage_table(user=user, query=query, k=k))
+        tables.append(follow_up_coverage_table(user=user, query=query, k=k,
+                                               with_register=with_register))
     tables.extend(register_tables(user=user, query=query))
     return Report(
         "uppfoljning", REPORT_TITLES["uppfoljning"], query, tables,
@@ -390,9 +400,22 @@ COVERAGE_ROWS: Final = (
 )
 
 
-def follow_up_coverage_table(*, user: Any, query: ReportQuery, k: int) -> Table:
+REGISTER_COVERAGE_ROWS: Final = (
+    ("register", "Mätta i register (registeruppgift för månaden)"),
+    ("register_missing", "Utan registeruppgift för månaden"),
+)
+
+
+def follow_up_coverage_table(
+    *, user: Any, query: ReportQuery, k: int, with_register: bool = False
+) -> Table:
     """Attrition of the k-month follow-up (issue 14 §3): the parts add up to those due, and the
-    measured ones to the response rate's numerator, so all are protected as one problem."""
+    measured ones to the response rate's numerator, so all are protected as one problem.
+
+    With register data in scope, the register is the third source, counted for the same
+    people: those due whose register outcome for the month end + k months was imported. It
+    overlaps coach and self-report, so it splits *due* on its own (register + without = due),
+    declared in ``linking`` and protected with the rest."""
     d = selectors.follow_up_coverage(user=user, query=query, k=k)
     t = Table(
         key=f"followup_{k}m_coverage",
@@ -408,6 +431,11 @@ def follow_up_coverage_table(*, user: Any, query: ReportQuery, k: int) -> Table:
     t.rows.append(Row("Ska följas upp (samtycke)",
                       [Cell(COUNT, selectors.count_at(d, (s,), "due"), ref=fu_due(k, s))
                        for s in KMT], key="due"))
+    if with_register:
+        for part, label in REGISTER_COVERAGE_ROWS:
+            t.rows.append(Row(label, [Cell(COUNT, selectors.count_at(d, (s,), part),
+                                           ref=linking.fu_part(k, part, s)) for s in KMT],
+                              key=part))
     return t
 
 

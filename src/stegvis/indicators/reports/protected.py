@@ -46,6 +46,13 @@ def _layout(reports: dict[str, Report], extra: dict[str, Table]) -> linking.Layo
                    (r.key.split(":") for r in cost.rows if r.key != "total")],
         kommuner=[r.key for r in cov.rows],
         months="started_by_month" in extra,
+        follow_ups=[int(t.key.removeprefix("followup_").removesuffix("m_coverage"))
+                    for t in reports["uppfoljning"].tables
+                    if t.key.endswith("m_coverage")],
+        register_coverage=[
+            int(t.key.removeprefix("followup_").removesuffix("m_coverage"))
+            for t in reports["uppfoljning"].tables
+            if t.key.endswith("m_coverage") and any(r.key == "register" for r in t.rows)],
     )
 
 

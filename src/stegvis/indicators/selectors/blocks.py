@@ -23,8 +23,8 @@ from django.db.models import (
 from django.utils import timezone
 
 from stegvis.indicators import maths
-from stegvis.indicators.maths import Figure
-from stegvis.indicators.models import FOLLOW_UP_MONTHS, ParticipationFact
+from stegvis.indicators.maths import FOLLOW_UP_MONTHS, Figure
+from stegvis.indicators.models import ParticipationFact
 from stegvis.indicators.periods import Period
 from stegvis.reference.models import Code, CodeList, Municipality
 
@@ -299,7 +299,8 @@ def source_q(prefix: str, key: str) -> Q:
     return contains_key(f"{prefix}_income", key)
 
 
-COVERAGE_PARTS = ("coach", "self_reported", "not_reached", "declined", "open")
+COVERAGE_PARTS = ("coach", "self_reported", "not_reached", "declined", "open", "register",
+                  "register_missing")
 
 
 def code_choices(list_key: str) -> list[tuple[str, str]]:

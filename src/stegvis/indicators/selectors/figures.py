@@ -224,10 +224,27 @@ def distribution(
     return counts_by(scoped_facts(user, query).filter(where), (field_name,), {"n": Count("pk")})
 
 
+def long_horizon_q(k: int) -> Q:
+    """Rows whose förbund follows up at k months (24 and 36: only those that chose it)."""
+    if k not in maths.LONG_FOLLOW_UP_MONTHS:
+        return Q()
+    from stegvis.followup.selectors import long_horizon_ids
+
+    return Q(association_id__in=sorted(long_horizon_ids()))
+
+
+def long_horizons_in_scope(*, user: Any, query: ReportQuery) -> bool:
+    """Whether any förbund of the report's scope follows up at 24 and 36 months."""
+    from stegvis.followup.selectors import long_horizon_ids
+
+    ids = long_horizon_ids(query.association_ids)
+    return bool(ids) and scoped_facts(user, query).filter(association_id__in=sorted(ids)).exists()
+
+
 def follow_up_details(
     *, user: Any, query: ReportQuery, k: int, today: dt.date | None = None
 ) -> dict[tuple[Any, ...], dict[str, int]]:
-    due = follow_up_q(query.period, k, local_today(today))
+    due = follow_up_q(query.period, k, local_today(today)) & long_horizon_q(k)
     measured = due & Q(**{f"fu{k}_measured": True})
     aggs = {
         "due": Count("pk", filter=due),
@@ -247,33 +264,42 @@ def follow_up_coverage(
 ) -> dict[tuple[Any, ...], dict[str, int]]:
     """Attrition of the k-month follow-up by sex: of those due (the denominator of the
     follow-up indicators), measured by source (``Measurement.source``), closed as not reached
-    or declined (``followup`` closures) and still open. The parts add up to ``due``."""
+    or declined (``followup`` closures) and still open. The parts add up to ``due``. And the
+    register as a source of its own: ``register`` (an imported register outcome for the month
+    end + k months) + ``register_missing`` = ``due``."""
     from stegvis.followup.selectors import closures_by_follow_up
     from stegvis.participants.models import Measurement
+    from stegvis.registry import rules as registry_rules
+    from stegvis.registry import selectors as registry_selectors
 
     due_rows = list(
-        scoped_facts(user, query).filter(follow_up_q(query.period, k, local_today(today)))
-        .values_list("participation_id", "sex", f"fu{k}_measured")
+        scoped_facts(user, query).filter(follow_up_q(query.period, k, local_today(today)),
+                                   long_horizon_q(k))
+        .values_list("participation_id", "sex", f"fu{k}_measured", "end_date")
     )
-    ids = [pid for pid, _sex, _m in due_rows]
+    ids = [pid for pid, _sex, _m, _end in due_rows]
     sources: dict[int, str] = {}
     closures: dict[tuple[int, int], str] = {}
+    matched: set[tuple[int, dt.date]] = set()
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         sources.update(Measurement.objects.filter(
             participation_id__in=chunk, occasion=f"followup_{k}m"
         ).values_list("participation_id", "source"))
         closures.update(closures_by_follow_up(chunk))
+        matched |= registry_selectors.matched_months(chunk)
     out: dict[tuple[Any, ...], dict[str, int]] = {}
-    for pid, sex, measured in due_rows:
+    for pid, sex, measured, end in due_rows:
         if measured:
             part = "self_reported" if sources.get(pid) == "self_reported" else "coach"
         else:
             part = closures.get((pid, k), "open")
+        in_register = (pid, registry_rules.month_of(maths.add_months(end, k))) in matched
         for key in ((sex,), ("T",)):
             counts = out.setdefault(key, dict.fromkeys(("due", *COVERAGE_PARTS), 0))
             counts["due"] += 1
             counts[part] += 1
+            counts["register" if in_register else "register_missing"] += 1
     return out
 
 

@@ -27,6 +27,7 @@ from stegvis.participants.models import (
 )
 from stegvis.participants.services._common import MSG_ERASED, require_assigned
 from stegvis.reference.models import Code, CodeList
+from stegvis.registry import services as registry_services
 
 # --- felregistrering, consent withdrawal, reveal -------------------------------------------
 
@@ -118,6 +119,7 @@ def _erase_identified(
     participation.consent_withdrawn_at = now
     participation.save()
     erase_for_participation(participation=participation)
+    registry_services.erase_for_participation(participation=participation)
     Consent.objects.filter(participation=participation).update(withdrawn_at=withdrawn_at)
     consent = Consent.objects.filter(participation=participation).first()
     if consent is not None:

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
-from stegvis.followup.selectors import closure_exists
+from stegvis.followup.selectors import closure_exists, schedule_for
 from stegvis.indicators.facts import refresh_participation_facts
 from stegvis.participants import domain, followup
 from stegvis.participants.domain import (
@@ -41,6 +41,9 @@ def consent_covers_follow_up(participation: Participation) -> bool:
 
 
 MSG_OCCASION_TAKEN = "Mättillfälle: det här mättillfället är redan registrerat."
+MSG_NO_LONG_HORIZON = (
+    "Mättillfälle: förbundet följer inte upp 24 och 36 månader efter avslut."
+)
 
 
 def measurement_record(
@@ -50,7 +53,7 @@ def measurement_record(
     occasion: str,
     measurement: MeasurementInput,
 ) -> Measurement:
-    """Record an interim measurement or a follow-up 3, 6 or 12 months after the end."""
+    """Record an interim measurement or a follow-up 3, 6, 12 (24, 36) months after the end."""
     intervention = participation.intervention
     require_assigned(actor, intervention)
     if participation.consent_withdrawn_at is not None or participation.is_error:
@@ -68,6 +71,10 @@ def measurement_record(
         measurement=measurement,
         cat=catalogue,
     )
+    if occasion in followup.FOLLOW_UP_MONTHS and occasion not in schedule_for(
+        intervention.association_id
+    ):
+        problems.append(domain.Problem("occasion", MSG_NO_LONG_HORIZON))
     if (
         occasion != Occasion.INTERIM
         and Measurement.objects.filter(participation=participation, occasion=occasion).exists()
