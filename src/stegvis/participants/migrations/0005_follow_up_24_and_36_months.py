@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participants', '0003_participation_coach_and_own_reference'),
+        ('participants', '0004_consent_form_versions_listed'),
     ]
 
     operations = [
