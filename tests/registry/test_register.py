@@ -76,7 +76,7 @@ def _uppfoljning(personas):
     return reports.bundle(user=personas.reader_a, query=query).reports["uppfoljning"]
 
 
-def test_export_import_and_register_indicators(personas, cohort, tmp_path):
+def test_export_import_and_register_indicators(personas, cohort, tmp_path, client_for):
     people, withdrawn, no_consent = cohort
     identity = pyrage.x25519.Identity.generate()
     rows, data, manifest = _export(personas, tmp_path, identity)
@@ -135,6 +135,19 @@ def test_export_import_and_register_indicators(personas, cohort, tmp_path):
     cov3 = {r.key: r.cells[2] for r in next(
         t for t in report.tables if t.key == "followup_3m_coverage").rows}
     assert (cov3["register"].value, cov3["register_missing"].value) == (0, 8)
+
+    # The same register indicators through the API (issue 14 §2: report, API and exports).
+    today = timezone.localdate()
+    r = client_for(personas.reader_a).get("/api/v1/reports/uppfoljning", {
+        "from": str(today - dt.timedelta(days=364)), "to": str(today),
+        "association": personas.a.pk})
+    assert r.status_code == 200
+    api = {row["key"]: row["cells"] for t in r.json()["tables"] if t["key"] == "register_6m"
+           for row in t["rows"]}
+    assert [c["value"] for c in api["register_6m_cohort"]][:3] == [women, 8 - women, 8]
+    assert api["register_6m_work_or_studies"][2]["numerator"] == 6
+    hidden = api["register_6m_cohort"][4]  # 3 born abroad: hidden here too, value withheld
+    assert hidden["suppressed"] is True and hidden["value"] is None
 
 
 def test_refusals(personas, cohort, tmp_path, client_for):
