@@ -214,13 +214,11 @@ STEGVIS_MFA_REQUIRED_ROLES = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.humanize",
     "rules.apps.AutodiscoverRulesConfig",
     "allauth",
     "allauth.account",

@@ -188,4 +188,3 @@ def test_reference_maths_over_facts():
     assert out[("started_or_increased_extent", "T")].numerator == 1  # 0 → 75
     assert out[("median_days_in_intervention", "T")].value == 60
     assert maths.join_keys(["b", "a", "a"]) == ",a,b,"
-    assert maths.split_keys(",a,b,") == {"a", "b"}

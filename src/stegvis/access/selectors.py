@@ -62,14 +62,6 @@ def association_member(
     return association, MemberRoles(user=grants[0].user, grants=grants)
 
 
-def member_user(*, user: Any, association_id: int, user_id: int) -> Any:
-    """The account of a member of the förbund, for granting it another role."""
-    _association, member = association_member(
-        user=user, association_id=association_id, user_id=user_id
-    )
-    return member.user
-
-
 def user_by_username(*, user: Any, association_id: int, username: str) -> Any | None:
     """An existing account, looked up by user name, for granting it a role here.
 

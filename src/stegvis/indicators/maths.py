@@ -99,10 +99,6 @@ def join_keys(keys: Iterable[str]) -> str:
     return "," + ",".join(items) + "," if items else ""
 
 
-def split_keys(text: str) -> set[str]:
-    return {k for k in (text or "").split(",") if k}
-
-
 @dataclass
 class MeasurementFacts:
     """What the indicators read from one measurement."""

@@ -160,12 +160,6 @@ def intervention_for_participants(*, user: Any, pk: int) -> Intervention:
     return intervention
 
 
-def registrable_interventions(*, user: Any) -> QuerySet[Intervention]:
-    return assigned_interventions(user=user).filter(
-        follow_up_method=FollowUpMethod.IDENTIFIED
-    )
-
-
 def _scoped(user: Any) -> QuerySet[Participation]:
     return Participation.objects.filter(
         intervention_id__in=scope.assigned_intervention_ids(user)
@@ -344,7 +338,8 @@ def intervention_start_years(*, intervention: Intervention) -> list[int]:
 def move_targets(*, user: Any, participation: Participation) -> list[Intervention]:
     """Other insatser of the same förbund, assigned to the user, following up identified."""
     return list(
-        registrable_interventions(user=user)
+        assigned_interventions(user=user)
+        .filter(follow_up_method=FollowUpMethod.IDENTIFIED)
         .filter(association_id=participation.intervention.association_id)
         .exclude(pk=participation.intervention_id)
     )

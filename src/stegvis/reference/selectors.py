@@ -22,11 +22,6 @@ def codes(list: str, on: dt.date | None = None) -> QuerySet[Code]:
     return Code.objects.filter(list=list).valid_on(day).order_by("sort_order", "key")
 
 
-def code_get(list: str, key: str) -> Code | None:
-    """A code by its stable key, valid or retired (``None`` if there is none)."""
-    return Code.objects.filter(list=list, key=key).first()
-
-
 def code_by_pk(pk: int) -> Code | None:
     return Code.objects.filter(pk=pk).first()
 
