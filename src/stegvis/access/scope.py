@@ -125,14 +125,24 @@ def get_association(user: Any, pk: int, capability: Capability) -> Association:
     Raises Http404 if the user has no role there at all (its existence is not disclosed) and
     PermissionDenied, audited, if they have a role but not this capability.
     """
+    association = visible_association(user, pk)
+    require(user, capability, association)
+    return association
+
+
+def visible_association(user: Any, pk: int) -> Association:
+    """The förbund ``pk`` if the user has any role there (Http404 otherwise: not disclosed)."""
     visible = visible_association_ids(user)
     if visible is not None and pk not in visible:
         raise Http404
-    association = Association.objects.filter(pk=pk).first()
+    association = association_by_id(pk)
     if association is None:
         raise Http404
-    require(user, capability, association)
     return association
+
+
+def association_by_id(pk: int | None) -> Association | None:
+    return Association.objects.filter(pk=pk).first() if pk is not None else None
 
 
 def require(user: Any, capability: Capability, association: Association) -> None:

@@ -25,7 +25,8 @@ from stegvis.access.forms import (
     add_service_errors,
 )
 from stegvis.access.models import ROLE_LABELS
-from stegvis.access.roles import Role
+from stegvis.access.roles import Capability, Role
+from stegvis.access.rules import association_from, perm_name, permission_required
 
 # --- two-factor step of sign-in --------------------------------------------------------------
 
@@ -89,6 +90,7 @@ def _role_label(value: str) -> str:
 
 
 @login_required
+@permission_required(perm_name(Capability.MANAGE_ASSOCIATION), association_from("association_id"))
 def association_users(request: HttpRequest, association_id: int) -> HttpResponse:
     """A förbund's users and their roles; add a role to an existing account."""
     association, members = selectors.association_members(
@@ -130,6 +132,7 @@ def association_users(request: HttpRequest, association_id: int) -> HttpResponse
 
 
 @login_required
+@permission_required(perm_name(Capability.MANAGE_ASSOCIATION), association_from("association_id"))
 def user_create(request: HttpRequest, association_id: int) -> HttpResponse:
     association = selectors.managed_association(
         user=request.user, association_id=association_id
@@ -164,6 +167,7 @@ def user_create(request: HttpRequest, association_id: int) -> HttpResponse:
 
 
 @login_required
+@permission_required(perm_name(Capability.MANAGE_ASSOCIATION), association_from("association_id"))
 def association_user(request: HttpRequest, association_id: int, user_id: int) -> HttpResponse:
     """One user's roles in the förbund: grant another, revoke one."""
     association, member = selectors.association_member(
@@ -199,6 +203,7 @@ def association_user(request: HttpRequest, association_id: int, user_id: int) ->
 
 
 @login_required
+@permission_required(perm_name(Capability.MANAGE_ASSOCIATION), association_from("association_id"))
 def access_reset(request: HttpRequest, association_id: int, user_id: int) -> HttpResponse:
     """Reset a user's access: a one-time activation code, shown here once, replaces password
     and second factor; the administrator never learns a password that works."""
@@ -253,6 +258,7 @@ def activate(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
+@permission_required(perm_name(Capability.MANAGE_ASSOCIATION), association_from("association_id"))
 def role_revoke(request: HttpRequest, association_id: int, user_id: int) -> HttpResponse:
     association, member = selectors.association_member(
         user=request.user, association_id=association_id, user_id=user_id

@@ -12,7 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
 from stegvis.access import scope
-from stegvis.access.roles import Capability, Role
+from stegvis.access.roles import Capability
 from stegvis.associations.models import (
     AreaPart,
     Association,
@@ -51,20 +51,6 @@ def association_get(*, user: Any, pk: int) -> Association:
 def association_for_management(*, user: Any, pk: int) -> Association:
     """The förbund ``pk`` for editing: 404 for an outsider, 403 (audited) without the right."""
     return scope.get_association(user, pk, Capability.MANAGE_ASSOCIATION)
-
-
-def can_manage(*, user: Any, association: Association) -> bool:
-    return scope.can(user, Capability.MANAGE_ASSOCIATION, association)
-
-
-def can_create(*, user: Any) -> bool:
-    """Only a systemadministratör creates förbund and member organisations."""
-    return scope.has_role(user, Role.SYSTEM_ADMIN)
-
-
-def require_create(*, user: Any) -> None:
-    if not can_create(user=user):
-        scope.deny(user, Capability.MANAGE_ASSOCIATION, None)
 
 
 def membership_for_management(*, user: Any, association_pk: int, pk: int) -> Membership:

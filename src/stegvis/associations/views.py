@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from stegvis.access.roles import Capability
+from stegvis.access.rules import ADMINISTER, association_from, perm_name, permission_required
 from stegvis.associations import kommuner, selectors, services
 from stegvis.associations.forms import (
     AreaForm,
@@ -28,12 +30,12 @@ def association_list(request: HttpRequest) -> HttpResponse:
         "associations/association_list.html",
         {
             "associations": selectors.association_list(user=request.user),
-            "can_create": selectors.can_create(user=request.user),
         },
     )
 
 
 @login_required
+@permission_required(perm_name(Capability.VIEW_ASSOCIATION), association_from("pk"))
 def association_detail(request: HttpRequest, pk: int) -> HttpResponse:
     association = selectors.association_get(user=request.user, pk=pk)
     kommun_shares, region_shares = selectors.funding_key_rows(association)
@@ -46,14 +48,13 @@ def association_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "has_districts": bool(selectors.district_parts(association)),
             "kommun_shares": kommun_shares,
             "region_shares": region_shares,
-            "can_manage": selectors.can_manage(user=request.user, association=association),
         },
     )
 
 
 @login_required
+@permission_required(ADMINISTER)
 def association_create(request: HttpRequest) -> HttpResponse:
-    selectors.require_create(user=request.user)
     form = AssociationCreateForm(
         request.POST or None,
         municipalities=selectors.municipality_options(),
@@ -85,8 +86,8 @@ def association_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@permission_required(ADMINISTER)
 def organisation_create(request: HttpRequest) -> HttpResponse:
-    selectors.require_create(user=request.user)
     form = OrganisationCreateForm(
         request.POST or None,
         municipalities=selectors.municipality_options(),
@@ -112,6 +113,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@permission_required(perm_name(Capability.MANAGE_ASSOCIATION), association_from("pk"))
 def funding_key_edit(request: HttpRequest, pk: int) -> HttpResponse:
     association = selectors.association_for_management(user=request.user, pk=pk)
     day = services.key_date(association.founded, association.dissolved)
@@ -157,6 +159,7 @@ def funding_key_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@permission_required(perm_name(Capability.MANAGE_ASSOCIATION), association_from("pk"))
 def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     association = selectors.association_for_management(user=request.user, pk=pk)
     form = MembershipAddForm(request.POST or None, organisations=selectors.organisation_options())
@@ -182,6 +185,7 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@permission_required(perm_name(Capability.MANAGE_ASSOCIATION), association_from("pk"))
 def membership_end(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     membership = selectors.membership_for_management(
         user=request.user, association_pk=pk, pk=membership_pk
@@ -206,6 +210,7 @@ def membership_end(request: HttpRequest, pk: int, membership_pk: int) -> HttpRes
 
 
 @login_required
+@permission_required(perm_name(Capability.MANAGE_ASSOCIATION), association_from("pk"))
 def district_population_edit(request: HttpRequest, pk: int) -> HttpResponse:
     association = selectors.association_for_management(user=request.user, pk=pk)
     form = DistrictPopulationForm(request.POST or None,
@@ -225,6 +230,7 @@ def district_population_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@permission_required(perm_name(Capability.MANAGE_ASSOCIATION), association_from("pk"))
 def association_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Name, organisationsnummer and dates (förbundsadministratör, systemadministratör)."""
     association = selectors.association_for_management(user=request.user, pk=pk)
@@ -262,6 +268,7 @@ def association_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@permission_required(perm_name(Capability.MANAGE_ASSOCIATION), association_from("pk"))
 def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The förbund's area: kommuner and kommundelar."""
     association = selectors.association_for_management(user=request.user, pk=pk)

@@ -16,22 +16,16 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from stegvis.associations.models import Association
+from stegvis.access.roles import Capability
+from stegvis.access.rules import association_from_query, perm_name, permission_required
 from stegvis.audit import selectors, services
 from stegvis.audit.csvsafe import cell
 from stegvis.audit.forms import AuditFilterForm
 from stegvis.audit.models import AuditEvent
 from stegvis.audit.readable import present
+from stegvis.lib.htmx import render_page_or_region
 
 PAGE_SIZE = 50
-
-
-def _reviewable_associations(request: HttpRequest) -> QuerySet[Association]:
-    """403 without the audit capability; 404/403 for a förbund asked for but not reviewable."""
-    raw = request.GET.get("association", "")
-    if raw.isdigit():
-        selectors.audit_associations(user=request.user, association_id=int(raw))
-    return selectors.audit_associations(user=request.user)
 
 
 def _events(request: HttpRequest, filters: dict[str, Any], form: AuditFilterForm) -> QuerySet:
@@ -50,10 +44,15 @@ def _query(filters: dict[str, Any]) -> str:
     return urlencode({k: v for k, v in filters.items() if v not in ("", None)})
 
 
+# 403 without the audit capability; 404/403 for a förbund asked for but not reviewable.
+REVIEWER = permission_required(perm_name(Capability.AUDIT), association_from_query("association"))
+
+
 @login_required
 @require_GET
+@REVIEWER
 def event_list(request: HttpRequest) -> HttpResponse:
-    associations = _reviewable_associations(request)
+    associations = selectors.audit_associations(user=request.user)
     # Always bound: an empty filter is valid and shows every event the user may review.
     form = AuditFilterForm(request.GET, associations=associations)
     context: dict[str, Any] = {"form": form, "page": None}
@@ -73,7 +72,9 @@ def event_list(request: HttpRequest) -> HttpResponse:
         context.update(
             page=page, rows=rows, query=query, query_prefix=f"{query}&" if query else ""
         )
-    return render(request, "audit/event_list.html", context)
+    return render_page_or_region(
+        request, "audit/event_list.html", "audit/_event_list_area.html", context
+    )
 
 
 CSV_HEADER = (
@@ -127,8 +128,9 @@ def _batches(events: Iterable[AuditEvent], size: int) -> Iterator[list[AuditEven
 
 @login_required
 @require_GET
+@REVIEWER
 def event_export(request: HttpRequest) -> HttpResponse:
-    associations = _reviewable_associations(request)
+    associations = selectors.audit_associations(user=request.user)
     form = AuditFilterForm(request.GET, associations=associations)
     if not form.is_valid():
         return render(

@@ -11,11 +11,19 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from stegvis.access import scope
+from stegvis.access.roles import Capability
+from stegvis.access.rules import (
+    NATIONAL_REPORTS,
+    association_from,
+    check,
+    perm_name,
+    permission_required,
+)
 from stegvis.indicators import charts, exports, forms, reports, selectors, services
 from stegvis.indicators.periods import year_period
 from stegvis.indicators.reports import REPORT_TITLES, Report
 from stegvis.indicators.tables import threshold_sentence
+from stegvis.lib.htmx import render_page_or_region
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -103,23 +111,18 @@ def _build(name: str, request: HttpRequest, query: selectors.ReportQuery) -> Rep
 
 
 def _require_national(request: HttpRequest) -> None:
-    if not selectors.is_national_reader(user=request.user):
-        scope.deny(request.user, selectors.REPORTS, None)
+    check(request.user, NATIONAL_REPORTS)
 
 
 @login_required
+@permission_required(perm_name(Capability.REPORTS))
 def index(request: HttpRequest) -> HttpResponse:
-    associations = selectors.report_associations(user=request.user)
-    national = selectors.is_national_reader(user=request.user)
-    if not national and not associations.exists():
-        scope.deny(request.user, selectors.REPORTS, None)
     return render(
         request,
         "indicators/index.html",
         {
             "reports": list(REPORT_TITLES.items()),
-            "associations": associations,
-            "national": national,
+            "associations": selectors.report_associations(user=request.user),
             "threshold_text": threshold_sentence(reports.threshold()),
         },
     )
@@ -129,17 +132,20 @@ def _report_page(request: HttpRequest, name: str, title: str) -> HttpResponse:
     form = _form(request)
     if form.is_bound:
         if not form.is_valid():
-            return render(request, "indicators/report.html",
-                          {"form": form, "title": title, "name": name}, status=400)
+            return render_page_or_region(
+                request, "indicators/report.html", "indicators/_report_area.html",
+                {"form": form, "title": title, "name": name}, status=400,
+            )
         query = _query(request, form)
     else:
         query = selectors.resolve_query(
             user=request.user, period=year_period(timezone.localdate().year)
         )
     report = _build(name, request, query)
-    return render(
+    return render_page_or_region(
         request,
         "indicators/report.html",
+        "indicators/_report_area.html",
         {
             "form": form,
             "title": title,
@@ -152,6 +158,7 @@ def _report_page(request: HttpRequest, name: str, title: str) -> HttpResponse:
 
 
 @login_required
+@permission_required(perm_name(Capability.REPORTS))
 def report(request: HttpRequest, name: str) -> HttpResponse:
     if name not in ALL_REPORTS:
         raise Http404
@@ -159,12 +166,13 @@ def report(request: HttpRequest, name: str) -> HttpResponse:
 
 
 @login_required
+@permission_required(NATIONAL_REPORTS)
 def national(request: HttpRequest) -> HttpResponse:
-    _require_national(request)
     return _report_page(request, "nationellt", "Nationell översikt")
 
 
 @login_required
+@permission_required(perm_name(Capability.REPORTS))
 def export(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     if (name not in ALL_REPORTS and name != "nationellt") or fmt not in CONTENT_TYPES:
         raise Http404
@@ -194,6 +202,7 @@ def export(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
 
 
 @login_required
+@permission_required(perm_name(Capability.REPORTS), association_from("pk"))
 def association_start(request: HttpRequest, pk: int) -> HttpResponse:
     report = reports.association_start(user=request.user, association_id=pk)
     today = timezone.localdate()
@@ -212,6 +221,7 @@ def association_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@permission_required(perm_name(Capability.REPORTS), association_from("pk"))
 def yearly_xlsx(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     if not dt.MINYEAR < year < dt.MAXYEAR:
         raise Http404

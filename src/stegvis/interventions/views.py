@@ -14,6 +14,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from stegvis.access.roles import Capability
+from stegvis.access.rules import association_from, perm_name, permission_required
 from stegvis.interventions import checks, domain, forms, selectors, services
 from stegvis.interventions import volume as volume_services
 from stegvis.interventions.models import FollowUpMethod, Intervention
@@ -39,6 +41,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@permission_required(perm_name(Capability.MANAGE_INTERVENTIONS), association_from("association_id"))
 def association_list(request: HttpRequest, association_id: int) -> HttpResponse:
     association = selectors.association_for_management(
         user=request.user, association_id=association_id
@@ -70,6 +73,7 @@ def _choices(
 
 
 @login_required
+@permission_required(perm_name(Capability.MANAGE_INTERVENTIONS), association_from("association_id"))
 def create(request: HttpRequest, association_id: int) -> HttpResponse:
     association = selectors.association_for_management(
         user=request.user, association_id=association_id

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from stegvis.access import scope
 from stegvis.access.roles import CAPABILITIES, Capability
+from stegvis.access.rules import has_perm, perm_name
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
 from stegvis.interventions.models import FollowUpMethod, Intervention, InterventionAssignment
@@ -137,7 +138,7 @@ def officer_association_ids(user: Any) -> list[int]:
 
 def require_officer(*, user: Any, view: str = "officer_page") -> None:
     """Pages for deltagaransvariga only: anyone else is refused (403, audited per förbund)."""
-    if not scope.can_anywhere(user, Capability.PERSONAL_DATA):
+    if not has_perm(user, perm_name(Capability.PERSONAL_DATA)):
         _refuse(user, association_ids=_own_association_ids(user), view=view)
         raise PermissionDenied
 

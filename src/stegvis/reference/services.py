@@ -17,12 +17,11 @@ import datetime as dt
 import re
 from typing import Any
 
+import rules
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from stegvis.access import scope
-from stegvis.access.roles import Role
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
 from stegvis.reference.codelists_seed import PRECISE_ORIENTATION_PREFIXES
@@ -35,7 +34,8 @@ MAX_SORT_ORDER = 32767
 
 
 def may_manage_code_lists(user: Any) -> bool:
-    return scope.has_role(user, Role.SYSTEM_ADMIN)
+    """A systemadministratör's permission (stegvis.access.rules; named, so no import upward)."""
+    return rules.has_perm("stegvis.administer", user)
 
 
 def require_code_list_admin(user: Any) -> None:

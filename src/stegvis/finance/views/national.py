@@ -16,9 +16,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from stegvis.access.rules import ADMINISTER, permission_required
 from stegvis.finance import allocation as am
 from stegvis.finance import csv_import, forms, selectors, services
 from stegvis.finance.numbers import NumberError, parse_decimal, parse_kronor
+from stegvis.lib.htmx import render_page_or_region
 
 # --- The national model --------------------------------------------------------------------
 
@@ -28,6 +30,7 @@ def _default_year() -> int:
 
 
 @login_required
+@permission_required(ADMINISTER)
 def national(request: HttpRequest) -> HttpResponse:
     years = selectors.allocation_years(user=request.user)
     return render(request, "finance/national.html", {
@@ -36,6 +39,7 @@ def national(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@permission_required(ADMINISTER)
 def parameters(request: HttpRequest) -> HttpResponse:
     existing = selectors.parameters_list(user=request.user)
     latest = existing.first()
@@ -78,6 +82,7 @@ def _num(value: Decimal) -> str:
 
 
 @login_required
+@permission_required(ADMINISTER)
 def import_inputs(request: HttpRequest, year: int) -> HttpResponse:
     selectors.require_national(request.user)
     form = forms.ImportForm(request.POST or None, request.FILES or None)
@@ -117,6 +122,7 @@ def import_inputs(request: HttpRequest, year: int) -> HttpResponse:
 
 
 @login_required
+@permission_required(ADMINISTER)
 def calculation(request: HttpRequest, year: int) -> HttpResponse:
     calc = selectors.calculation(user=request.user, allocation_year=year)
     return render(request, "finance/calculation.html", {"calc": calc, "year": year})
@@ -154,6 +160,7 @@ def _what_if_parameters(form: forms.WhatIfForm, base: am.Parameters
 
 
 @login_required
+@permission_required(ADMINISTER)
 def what_if(request: HttpRequest, year: int) -> HttpResponse:
     current_parameters = selectors.parameters_current(user=request.user, allocation_year=year)
     if current_parameters is None:
@@ -177,11 +184,12 @@ def what_if(request: HttpRequest, year: int) -> HttpResponse:
         for problem in problems:
             form.add_error(None, problem)
         context.update(ran=not problems, params=params)
-    return render(request, "finance/what_if.html", context,
-                  status=400 if form.errors else 200)
+    return render_page_or_region(request, "finance/what_if.html", "finance/_what_if_area.html",
+                                 context, status=400 if form.errors else 200)
 
 
 @login_required
+@permission_required(ADMINISTER)
 def notices(request: HttpRequest, year: int) -> HttpResponse:
     calc = selectors.calculation(user=request.user, allocation_year=year)
     choices = [(r.key, r.name) for r in calc.result.rows] if calc.result else []
@@ -211,6 +219,7 @@ def notices(request: HttpRequest, year: int) -> HttpResponse:
 
 
 @login_required
+@permission_required(ADMINISTER)
 def decide(request: HttpRequest, year: int) -> HttpResponse:
     calc = selectors.calculation(user=request.user, allocation_year=year)
     rows: list[tuple[int, str, Any]] = []

@@ -17,15 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from stegvis.access import scope
-from stegvis.access.roles import Role
+from stegvis.access.roles import Capability
+from stegvis.access.rules import association_from, perm_name, permission_required
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
 from stegvis.finance import charts, exports, forms, selectors, services
-
-
-def _is_national(request: HttpRequest) -> bool:
-    return scope.has_role(request.user, Role.SYSTEM_ADMIN)
 
 
 @login_required
@@ -35,7 +31,6 @@ def index(request: HttpRequest) -> HttpResponse:
         "finance/index.html",
         {
             "associations": selectors.money_associations(user=request.user),
-            "national": _is_national(request),
         },
     )
 
@@ -44,6 +39,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@permission_required(perm_name(Capability.MANAGE_ASSOCIATION), association_from("association_id"))
 def association_years(request: HttpRequest, association_id: int) -> HttpResponse:
     association = selectors.association_for_money(user=request.user,
                                                   association_id=association_id)
@@ -74,6 +70,7 @@ def _year(request: HttpRequest, association_id: int, year: int) -> Any:
 
 
 @login_required
+@permission_required(perm_name(Capability.MANAGE_ASSOCIATION), association_from("association_id"))
 def year_detail(request: HttpRequest, association_id: int, year: int) -> HttpResponse:
     fy = _year(request, association_id, year)
     figures = selectors.year_figures(user=request.user, finance_year=fy)
@@ -106,6 +103,7 @@ def year_detail(request: HttpRequest, association_id: int, year: int) -> HttpRes
 
 
 @login_required
+@permission_required(perm_name(Capability.MANAGE_ASSOCIATION), association_from("association_id"))
 def year_edit(request: HttpRequest, association_id: int, year: int) -> HttpResponse:
     fy = _year(request, association_id, year)
     initial = {
@@ -134,6 +132,7 @@ def year_edit(request: HttpRequest, association_id: int, year: int) -> HttpRespo
 
 @login_required
 @require_POST
+@permission_required(perm_name(Capability.MANAGE_ASSOCIATION), association_from("association_id"))
 def payment(request: HttpRequest, association_id: int, year: int, organisation_id: int
             ) -> HttpResponse:
     fy = _year(request, association_id, year)
@@ -160,6 +159,7 @@ def payment(request: HttpRequest, association_id: int, year: int, organisation_i
 
 
 @login_required
+@permission_required(perm_name(Capability.MANAGE_ASSOCIATION), association_from("association_id"))
 def actual_costs(request: HttpRequest, association_id: int, year: int) -> HttpResponse:
     fy = _year(request, association_id, year)
     initial = {
@@ -185,6 +185,7 @@ def actual_costs(request: HttpRequest, association_id: int, year: int) -> HttpRe
 
 @login_required
 @require_POST
+@permission_required(perm_name(Capability.MANAGE_ASSOCIATION), association_from("association_id"))
 def budget_new(request: HttpRequest, association_id: int, year: int) -> HttpResponse:
     fy = _year(request, association_id, year)
     try:
@@ -198,6 +199,7 @@ def budget_new(request: HttpRequest, association_id: int, year: int) -> HttpResp
 
 
 @login_required
+@permission_required(perm_name(Capability.MANAGE_ASSOCIATION), association_from("association_id"))
 def budget_edit(request: HttpRequest, association_id: int, year: int, version: int
                 ) -> HttpResponse:
     fy = _year(request, association_id, year)
@@ -225,6 +227,7 @@ def budget_edit(request: HttpRequest, association_id: int, year: int, version: i
 
 @login_required
 @require_POST
+@permission_required(perm_name(Capability.MANAGE_ASSOCIATION), association_from("association_id"))
 def budget_adopt(request: HttpRequest, association_id: int, year: int, version: int
                  ) -> HttpResponse:
     fy = _year(request, association_id, year)
@@ -257,6 +260,7 @@ SVG_POLICY = {"default-src": ["'none'"], "style-src": ["'unsafe-inline'"],
 
 @login_required
 @csp_replace(SVG_POLICY)
+@permission_required(perm_name(Capability.MANAGE_ASSOCIATION), association_from("association_id"))
 def chart(request: HttpRequest, association_id: int, year: int) -> HttpResponse:
     fy = _year(request, association_id, year)
     figures = selectors.year_figures(user=request.user, finance_year=fy)
@@ -277,6 +281,7 @@ def _export_event(request: HttpRequest, fy: Any, kind: str) -> None:
 
 
 @login_required
+@permission_required(perm_name(Capability.MANAGE_ASSOCIATION), association_from("association_id"))
 def export_xlsx(request: HttpRequest, association_id: int, year: int) -> HttpResponse:
     fy = _year(request, association_id, year)
     figures = selectors.year_figures(user=request.user, finance_year=fy)
@@ -290,6 +295,7 @@ def export_xlsx(request: HttpRequest, association_id: int, year: int) -> HttpRes
 
 
 @login_required
+@permission_required(perm_name(Capability.MANAGE_ASSOCIATION), association_from("association_id"))
 def export_pdf(request: HttpRequest, association_id: int, year: int) -> HttpResponse:
     fy = _year(request, association_id, year)
     figures = selectors.year_figures(user=request.user, finance_year=fy)

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stegvis.access.personal_data import personal_data
+from stegvis.access.roles import Capability
+from stegvis.access.rules import association_from, perm_name, permission_required
 from stegvis.interventions.services import anonymous_count_add
 from stegvis.participants import selectors, services
 from stegvis.participants.forms import (
@@ -106,6 +108,7 @@ def anonymous_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @GET_POST
+@permission_required(perm_name(Capability.MANAGE_ASSOCIATION), association_from("association_id"))
 def questions(request: HttpRequest, association_id: int) -> HttpResponse:
     """Kompletterande frågor of a förbund, defined by its administrators."""
     association, existing = selectors.supplementary_question_admin(

@@ -24,23 +24,30 @@
 })();
 
 // Forms with errors: move focus to the error summary, and let its links focus their field.
+// The same for a region htmx has just swapped in (report filters, audit log, what-if).
 (function () {
   "use strict";
+  function wire(summary) {
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      if (!link) { return; }
+      var target = document.getElementById(link.getAttribute("href").slice(1));
+      if (!target) { return; }
+      // A group of options (radio buttons, check boxes): focus its first input.
+      var input = target.matches("input, select, textarea, button") ? target
+        : target.querySelector("input, select, textarea, button");
+      if (!input) { return; }
+      event.preventDefault();
+      var field = input.closest("fieldset, .field") || input;
+      field.scrollIntoView();
+      input.focus({ preventScroll: true });
+    });
+  }
   var summary = document.querySelector(".error-summary");
-  if (!summary) { return; }
-  summary.focus();
-  summary.addEventListener("click", function (event) {
-    var link = event.target.closest("a[href^='#']");
-    if (!link) { return; }
-    var target = document.getElementById(link.getAttribute("href").slice(1));
-    if (!target) { return; }
-    // A group of options (radio buttons, check boxes): focus its first input.
-    var input = target.matches("input, select, textarea, button") ? target
-      : target.querySelector("input, select, textarea, button");
-    if (!input) { return; }
-    event.preventDefault();
-    var field = input.closest("fieldset, .field") || input;
-    field.scrollIntoView();
-    input.focus({ preventScroll: true });
+  if (summary) { wire(summary); }
+  document.body.addEventListener("htmx:afterSettle", function () {
+    var found = document.querySelector(".error-summary");
+    if (found) { wire(found); }
   });
 })();
