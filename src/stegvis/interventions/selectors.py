@@ -16,6 +16,7 @@ from django.http import Http404
 
 from stegvis.access import scope
 from stegvis.access.roles import Capability, Role
+from stegvis.access.rules import check, perm_name
 from stegvis.associations.models import Association, Organisation
 from stegvis.interventions.models import (
     BudgetLine,
@@ -26,6 +27,7 @@ from stegvis.interventions.models import (
 )
 from stegvis.reference.models import Code, CodeList
 
+MANAGE_INTERVENTIONS = perm_name(Capability.MANAGE_INTERVENTIONS)
 MANAGE = Capability.MANAGE_INTERVENTIONS
 
 
@@ -64,7 +66,7 @@ def intervention_get(*, user: Any, pk: int) -> Intervention:
     visible = scope.visible_association_ids(user)
     if visible is not None and intervention.association_id not in visible:
         raise Http404
-    scope.require(user, MANAGE, intervention.association)
+    check(user, MANAGE_INTERVENTIONS, intervention)  # the rules, per insats
     return intervention
 
 
@@ -135,7 +137,7 @@ def precise_orientation_codes(
 
 def assignable_officers(*, user: Any, intervention: Intervention) -> QuerySet[Any]:
     """Active users holding deltagaransvarig in the insats's förbund, not yet assigned."""
-    scope.require(user, MANAGE, intervention.association)
+    check(user, MANAGE_INTERVENTIONS, intervention)  # the rules, per insats
     return (
         get_user_model()
         .objects.filter(
@@ -151,7 +153,7 @@ def assignable_officers(*, user: Any, intervention: Intervention) -> QuerySet[An
 
 def assigned_user(*, user: Any, intervention: Intervention, user_id: int) -> Any:
     """An assigned user of an insats the acting user manages (404 if not assigned)."""
-    scope.require(user, MANAGE, intervention.association)
+    check(user, MANAGE_INTERVENTIONS, intervention)  # the rules, per insats
     assignment = (
         InterventionAssignment.objects.select_related("user")
         .filter(intervention=intervention, user_id=user_id)
@@ -165,7 +167,7 @@ def assigned_user(*, user: Any, intervention: Intervention, user_id: int) -> Any
 def intervention_year(
     *, user: Any, intervention: Intervention, year: int
 ) -> InterventionYear | None:
-    scope.require(user, MANAGE, intervention.association)
+    check(user, MANAGE_INTERVENTIONS, intervention)  # the rules, per insats
     return (
         InterventionYear.objects.prefetch_related("budget_lines")
         .filter(intervention=intervention, year=year)
