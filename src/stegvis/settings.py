@@ -238,6 +238,7 @@ INSTALLED_APPS = [
     "stegvis.finance",
     "stegvis.indicators",
     "stegvis.audit",
+    "stegvis.audit_review",
     "stegvis.web",
     "stegvis.demo",
     "stegvis.privacy",

@@ -30,7 +30,7 @@ urlpatterns = [
     path("", include("stegvis.followup.urls")),
     path("rapporter/", include("stegvis.indicators.urls")),
     path("ekonomi/", include("stegvis.finance.urls")),
-    path("granskning/", include("stegvis.audit.urls")),
+    path("granskning/", include("stegvis.audit_review.urls")),
     path("integritet/", include("stegvis.privacy.urls")),
     path("registermatchning/", include("stegvis.registry.urls")),
     path("kodlistor/", include("stegvis.reference.urls")),

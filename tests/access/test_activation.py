@@ -18,7 +18,7 @@ from stegvis.access import services
 from stegvis.access.models import ActivationCode
 from stegvis.access.totp import current_code
 from stegvis.audit.models import Action, AuditEvent
-from stegvis.audit.selectors import events_for
+from stegvis.audit_review.selectors import events_for
 from tests import factories
 from tests.conftest import PASSWORD
 

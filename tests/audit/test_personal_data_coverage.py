@@ -341,7 +341,7 @@ def test_worklist_spanning_two_forbund_records_one_event_each(world, personas, o
 
 
 def test_forbund_granskare_sees_the_reads_and_refusals(world, personas):
-    from stegvis.audit.selectors import events_for
+    from stegvis.audit_review.selectors import events_for
 
     for user in (world.officer, world.reader):
         page_calls(world)["participants:worklist"].run(_signed_in(user))

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from stegvis.audit import selectors
+from stegvis.audit_review import selectors
 from stegvis.audit.models import Action, AuditEvent
 
 pytestmark = pytest.mark.django_db

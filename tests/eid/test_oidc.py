@@ -176,7 +176,7 @@ def test_no_self_sign_up_without_recorded_identity(client, oidc, personas, djang
 
 
 def test_loa3_mark_only_counts_for_the_user_who_signed_in(client, oidc, eid_users, rf):
-    from stegvis.eid import session
+    from stegvis.access import eid_session as session
 
     oidc_sign_in(client, oidc, "new", LOA3)
     request = rf.get("/")

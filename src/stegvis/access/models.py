@@ -8,7 +8,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from stegvis.access.roles import NATIONAL_ROLES, Role
-from stegvis.associations.models import Association
 
 ROLE_LABELS = {
     Role.SYSTEM_ADMIN: _("Systemadministratör"),
@@ -29,7 +28,7 @@ class RoleGrant(models.Model):
     )
     role = models.CharField(_("roll"), max_length=30, choices=ROLE_CHOICES)
     association = models.ForeignKey(
-        Association, on_delete=models.CASCADE, null=True, blank=True, related_name="role_grants"
+        "associations.Association", on_delete=models.CASCADE, null=True, blank=True, related_name="role_grants"
     )
     granted_at = models.DateTimeField(_("tilldelad"), auto_now_add=True)
 

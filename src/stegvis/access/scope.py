@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from stegvis.access.roles import CAPABILITIES, Capability, Role, roles_with
+from stegvis.audit.services import record_permission_denied
 from stegvis.associations.models import Association
 
 _CACHE_ATTR = "_stegvis_grants"
@@ -152,8 +153,6 @@ def require(user: Any, capability: Capability, association: Association) -> None
 
 def deny(user: Any, capability: Capability, association: Association | None) -> None:
     """Record a PERMISSION_DENIED event and raise PermissionDenied."""
-    from stegvis.audit.services import record_permission_denied
-
     record_permission_denied(actor=user, capability=capability.value, association=association)
     raise PermissionDenied
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from allauth.mfa.stages import AuthenticateStage as MfaAuthenticateStage
 from django.http import HttpRequest
 
-from stegvis.eid import session
+from stegvis.access import eid_session as session
 
 
 class AuthenticateStage(MfaAuthenticateStage):

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from stegvis.api.types import FreeText, PlausibleDate
+from stegvis.lib.api_types import FreeText, PlausibleDate
 from stegvis.associations.models import Association
 from stegvis.interventions import selectors, services
 from stegvis.interventions.models import Intervention

@@ -1,4 +1,7 @@
-"""What an e-legitimation sign-in leaves in the session: whether it counts as two factors."""
+"""What an e-legitimation sign-in leaves in the session: whether it counts as two factors.
+
+Written by `stegvis.eid` at sign-in, read by the two-factor middleware here (access sits below
+eid, docs/adr/0014-layers.md)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stegvis.audit import views
+from stegvis.audit_review import views
 
 app_name = "audit"
 urlpatterns = [
