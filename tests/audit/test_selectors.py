@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from stegvis.audit_review import selectors
 from stegvis.audit.models import Action, AuditEvent
+from stegvis.audit_review import selectors
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from stegvis.access import scope
+from stegvis.access import eid_session, scope
 from stegvis.access.roles import TWO_FACTOR_ROLES
-from stegvis.access import eid_session
 
 # Paths a user without two-factor may still reach: sign-in and sign-out, confirming the
 # password again, setting up two-factor, assets and the accessibility statement. Everything

@@ -28,7 +28,11 @@ class RoleGrant(models.Model):
     )
     role = models.CharField(_("roll"), max_length=30, choices=ROLE_CHOICES)
     association = models.ForeignKey(
-        "associations.Association", on_delete=models.CASCADE, null=True, blank=True, related_name="role_grants"
+        "associations.Association",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="role_grants",
     )
     granted_at = models.DateTimeField(_("tilldelad"), auto_now_add=True)
 

@@ -15,8 +15,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from stegvis.access.roles import CAPABILITIES, Capability, Role, roles_with
-from stegvis.audit.services import record_permission_denied
 from stegvis.associations.models import Association
+from stegvis.audit.services import record_permission_denied
 
 _CACHE_ATTR = "_stegvis_grants"
 

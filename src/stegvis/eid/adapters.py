@@ -23,10 +23,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from stegvis.access import eid_session as session
 from stegvis.access import scope
 from stegvis.access import services as access_services
 from stegvis.access.adapters import AccountAdapter as BaseAccountAdapter
-from stegvis.access import eid_session as session
 from stegvis.eid import identifiers, refusals, selectors, services
 from stegvis.eid.config import Provider, is_strong
 from stegvis.participants.identity import blind_index

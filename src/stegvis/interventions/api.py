@@ -14,10 +14,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from stegvis.lib.api_types import FreeText, PlausibleDate
 from stegvis.associations.models import Association
 from stegvis.interventions import selectors, services
 from stegvis.interventions.models import Intervention
+from stegvis.lib.api_types import FreeText, PlausibleDate
 
 router = Router(tags=["insatser"])
 
