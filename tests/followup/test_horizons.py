@@ -167,7 +167,7 @@ def test_migration_fills_the_long_follow_up_dates_of_existing_facts(personas, in
 
     from django.apps import apps
 
-    from stegvis.indicators.models import ParticipationFact
+    from stegvis.participants.models import ParticipationFact
 
     migration = importlib.import_module(
         "stegvis.indicators.migrations.0003_follow_up_facts_24_and_36_months")

@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 
 from stegvis.associations.models import Organisation
-from stegvis.indicators.facts import refresh_participation_facts
 from stegvis.interventions.models import (
     AnonymousCount,
     BudgetLine,
@@ -26,6 +25,7 @@ from stegvis.interventions.models import (
 )
 from stegvis.participants import personnummer as pnr
 from stegvis.participants import services as ps
+from stegvis.participants.facts import refresh_participation_facts
 from stegvis.participants.models import Participation
 from stegvis.participants.services import ConsentInput, MeasurementInput
 from stegvis.reference.models import Code, CodeList

@@ -9,10 +9,9 @@ from django.core.management import call_command
 
 from stegvis.audit.models import AuditEvent
 from stegvis.indicators import periods, selectors
-from stegvis.indicators.facts import refresh_participation_facts
-from stegvis.indicators.models import ParticipationFact
 from stegvis.participants import services as ps
-from stegvis.participants.models import Measurement
+from stegvis.participants.facts import refresh_participation_facts
+from stegvis.participants.models import Measurement, ParticipationFact
 from tests.indicators.conftest import end, follow, m, make_pnr, start
 
 pytestmark = pytest.mark.django_db

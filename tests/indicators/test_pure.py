@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from stegvis.indicators import maths, periods, protection, tables
 from stegvis.indicators.periods import PeriodError
 from stegvis.indicators.protection import Relation
+from stegvis.participants import fact_rules
 
 T = 5
 
@@ -163,7 +164,7 @@ def test_ten_years_is_allowed_but_not_more():
      (29, "25_29"), (30, "30_39"), (59, "50_59"), (64, "60_64"), (65, "65_plus"), (67, "65_plus")],
 )
 def test_age_groups(age, group):
-    assert periods.age_group(age) == group
+    assert fact_rules.age_group(age) == group
 
 
 def test_young_band_expands():
@@ -173,7 +174,7 @@ def test_young_band_expands():
 
 
 def test_reference_maths_over_facts():
-    mf = maths.measurement_facts
+    mf = fact_rules.measurement_facts
     facts = [
         maths.Fact("K", dt.date(2024, 1, 1), dt.date(2024, 3, 1), person=1,
                    start=mf([("other", 50)], [("fsd", True)], 1),
@@ -187,4 +188,4 @@ def test_reference_maths_over_facts():
     assert out[("work_or_studies_after", "K")].value == 1.0
     assert out[("started_or_increased_extent", "T")].numerator == 1  # 0 → 75
     assert out[("median_days_in_intervention", "T")].value == 60
-    assert maths.join_keys(["b", "a", "a"]) == ",a,b,"
+    assert fact_rules.join_keys(["b", "a", "a"]) == ",a,b,"

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from stegvis.indicators import periods, reports, selectors
-from stegvis.indicators.models import ParticipationFact
 from stegvis.indicators.selectors import NO_PUBLIC, Filters
+from stegvis.participants.models import ParticipationFact
 
 pytestmark = pytest.mark.django_db
 

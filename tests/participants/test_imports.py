@@ -7,9 +7,8 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from stegvis.indicators.models import ParticipationFact
 from stegvis.participants.imports import ImportRejected, ImportRow, participations_import
-from stegvis.participants.models import Measurement, Participation, Person
+from stegvis.participants.models import Measurement, Participation, ParticipationFact, Person
 from tests.participants.conftest import consent, end_measurement, make_pnr, start_measurement
 
 pytestmark = pytest.mark.django_db

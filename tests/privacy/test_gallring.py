@@ -14,15 +14,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import DatabaseError, transaction
 
+from stegvis.associations import versions
 from stegvis.audit.models import Action, AuditEvent
 from stegvis.audit.services import record_event
-from stegvis.indicators import reports, versions
-from stegvis.indicators.facts import rebuild_all_facts
-from stegvis.indicators.models import ParticipationFact
+from stegvis.indicators import reports
 from stegvis.indicators.periods import year_period
 from stegvis.indicators.selectors import resolve_query
 from stegvis.participants import services as participant_services
-from stegvis.participants.models import Consent, Measurement, Participation, Person
+from stegvis.participants.facts import rebuild_all_facts
+from stegvis.participants.models import (
+    Consent,
+    Measurement,
+    Participation,
+    ParticipationFact,
+    Person,
+)
 from stegvis.privacy import retention, services
 from stegvis.privacy.models import LegalHold
 from tests.privacy.conftest import register

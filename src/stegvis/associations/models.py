@@ -169,3 +169,19 @@ class FundingShare(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation}: {self.share_pct} %"
+
+
+class DataVersion(models.Model):
+    """A token per förbund (``scope`` = its id; 0 = reference data shared by all) that every
+    write transaction changing what the indicators read replaces (ADR 0012). Cached bundles
+    and charts are keyed on the tokens of their scope, so a committed write is never answered
+    from an older cache entry. Random tokens (not counters) stay unique after a restore."""
+
+    scope = models.BigIntegerField(unique=True)
+    token = models.BigIntegerField()
+
+    class Meta:
+        db_table = "indicators_dataversion"  # moved from indicators, table kept
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.token}"

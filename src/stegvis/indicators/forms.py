@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stegvis.indicators import periods
-from stegvis.indicators.periods import AGE_GROUP_LABELS, AGE_GROUPS, PeriodError
+from stegvis.indicators.periods import AGE_GROUP_LABELS, PeriodError
 from stegvis.indicators.selectors import Filters
+from stegvis.participants.fact_rules import AGE_GROUPS
 
 
 class IdsField(forms.MultipleChoiceField):

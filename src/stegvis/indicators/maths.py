@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Final
 
+from stegvis.participants.fact_rules import MeasurementFacts  # a fact row's rules, with its writer
+
 # The headline follow-ups (every förbund); the long horizons a förbund may add are reported in
 # the Uppföljningsrapport only, for the förbund that chose them.
 FOLLOW_UP_MONTHS: Final = (3, 6, 12)
@@ -76,7 +78,6 @@ REASON_DISTRICT: Final = (
 )
 REASON_NO_POPULATION: Final = "befolkningsuppgift saknas"
 
-WORK_OR_STUDIES: Final = frozenset({"work", "studies"})
 CATEGORIES: Final = ("work", "studies", "job_seeking", "other")
 CATEGORY_LABELS: Final = {
     "work": "Förvärvsarbete",
@@ -93,42 +94,6 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def join_keys(keys: Iterable[str]) -> str:
-    """Multi-valued keys stored as ``,a,b,`` so that ``contains(',a,')`` finds exactly ``a``."""
-    items = sorted(set(keys))
-    return "," + ",".join(items) + "," if items else ""
-
-
-@dataclass
-class MeasurementFacts:
-    """What the indicators read from one measurement."""
-
-    categories: set[str] = field(default_factory=set)
-    income_keys: set[str] = field(default_factory=set)
-    no_public_support: bool = True
-    extent: int = 0
-    step: int | None = None
-
-    @property
-    def work_or_studies(self) -> bool:
-        return bool(self.categories & WORK_OR_STUDIES)
-
-
-def measurement_facts(
-    activities: Iterable[tuple[str, int]],
-    income: Iterable[tuple[str, bool]],
-    step: int | None,
-) -> MeasurementFacts:
-    """From (category, extent %) pairs and (income key, is public support) pairs."""
-    acts = list(activities)
-    inc = list(income)
-    return MeasurementFacts(
-        categories={c for c, _ in acts if c},
-        income_keys={k for k, _ in inc},
-        no_public_support=not any(public for _, public in inc),
-        extent=sum(pct for c, pct in acts if c in WORK_OR_STUDIES),
-        step=step,
-    )
 
 
 @dataclass

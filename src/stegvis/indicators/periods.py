@@ -118,17 +118,6 @@ def parse_period(
 
 # --- age groups (domain.md §3) -------------------------------------------------------------
 
-AGE_GROUPS: Final[tuple[tuple[str, int, int | None], ...]] = (
-    ("under_16", 0, 15),
-    ("16_19", 16, 19),
-    ("20_24", 20, 24),
-    ("25_29", 25, 29),
-    ("30_39", 30, 39),
-    ("40_49", 40, 49),
-    ("50_59", 50, 59),
-    ("60_64", 60, 64),
-    ("65_plus", 65, None),
-)
 AGE_GROUP_LABELS: Final[dict[str, str]] = {
     "under_16": "Under 16",
     "16_19": "16–19",
@@ -144,16 +133,6 @@ AGE_GROUP_LABELS: Final[dict[str, str]] = {
 YOUNG: Final = "unga_16_29"  # summary band: 16–19, 20–24 and 25–29
 YOUNG_GROUPS: Final = ("16_19", "20_24", "25_29")
 UNKNOWN: Final = "unknown"
-
-
-def age_group(age: int | None) -> str:
-    """The report age group of an age at start (``unknown`` when not known)."""
-    if age is None:
-        return UNKNOWN
-    for key, low, high in AGE_GROUPS:
-        if age >= low and (high is None or age <= high):
-            return key
-    return UNKNOWN
 
 
 def expand_age_filter(value: str) -> tuple[str, ...]:

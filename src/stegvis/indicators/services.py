@@ -9,7 +9,7 @@ from django.db import transaction
 
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
-from stegvis.indicators import facts
+from stegvis.participants import facts
 
 EXPORT_FORMATS = ("csv", "xlsx", "pdf", "json")
 

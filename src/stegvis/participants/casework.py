@@ -14,8 +14,8 @@ from django.db import transaction
 from stegvis.audit.models import Action
 from stegvis.audit.redaction import contains_identifier
 from stegvis.audit.services import record_event
-from stegvis.indicators.facts import refresh_participation_facts
 from stegvis.interventions.models import FollowUpMethod, Intervention, InterventionAssignment
+from stegvis.participants.facts import refresh_participation_facts
 from stegvis.participants.models import Participation
 from stegvis.participants.services import require_assigned
 

@@ -17,11 +17,11 @@ from django.db import transaction
 
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
-from stegvis.indicators.facts import refresh_participation_facts
 from stegvis.interventions.models import Intervention
 from stegvis.participants import domain, identity
 from stegvis.participants import personnummer as pnr
 from stegvis.participants.domain import ConsentInput, MeasurementInput
+from stegvis.participants.facts import refresh_participation_facts
 from stegvis.participants.models import (
     Consent,
     Measurement,

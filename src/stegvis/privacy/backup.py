@@ -27,7 +27,6 @@ from django.utils import timezone
 
 from stegvis.audit.append_only import guard_triggers
 from stegvis.audit.models import AuditEvent
-from stegvis.indicators.models import ParticipationFact
 from stegvis.indicators.periods import year_period
 from stegvis.indicators.selectors import headline_aggregates
 from stegvis.participants.models import (
@@ -35,6 +34,7 @@ from stegvis.participants.models import (
     Measurement,
     MeasurementActivity,
     Participation,
+    ParticipationFact,
     Person,
 )
 

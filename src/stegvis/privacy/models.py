@@ -50,7 +50,7 @@ class RetentionErasure(models.Model):
     """Marks a participation whose identity and measurements gallring has erased.
 
     Its row in the indicators' fact table is frozen from then on: it is the anonymised figure
-    that keeps past reports unchanged (``indicators/facts.py`` skips these participations).
+    that keeps past reports unchanged (``participants/facts.py`` skips these participations).
     """
 
     participation = models.OneToOneField(

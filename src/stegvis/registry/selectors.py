@@ -11,7 +11,7 @@ from django.http import Http404
 
 from stegvis.access import scope
 from stegvis.access.roles import Capability, Role
-from stegvis.indicators.models import ParticipationFact
+from stegvis.participants.models import ParticipationFact
 from stegvis.registry import rules
 from stegvis.registry.models import CohortExport, RegisterOutcome
 

@@ -26,8 +26,8 @@ from stegvis.access.roles import Role
 from stegvis.associations.models import Association
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
-from stegvis.indicators.models import ParticipationFact
 from stegvis.participants import identity
+from stegvis.participants.models import ParticipationFact
 from stegvis.registry import rules
 from stegvis.registry.models import CohortExport, CohortMember, RegisterImport, RegisterOutcome
 

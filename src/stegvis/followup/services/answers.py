@@ -22,7 +22,7 @@ from stegvis.followup.models import (
 from stegvis.followup.services._common import SELF_REPORT, _consent_covers_follow_up, _resolved
 from stegvis.followup.services.closure import closure_create
 from stegvis.followup.services.contacts import erase_contact_if_done
-from stegvis.indicators.facts import refresh_participation_facts
+from stegvis.participants.facts import refresh_participation_facts
 from stegvis.participants.models import (
     Measurement,
     MeasurementActivity,

@@ -22,8 +22,8 @@ from stegvis.followup.services._common import (
     _resolved,
 )
 from stegvis.followup.services.contacts import erase_contact_if_done
-from stegvis.indicators.facts import refresh_participation_facts
 from stegvis.participants import followup
+from stegvis.participants.facts import refresh_participation_facts
 from stegvis.participants.models import (
     Participation,
 )

@@ -8,10 +8,10 @@ from django.db import transaction
 
 from stegvis.access import scope
 from stegvis.access.roles import Capability
+from stegvis.associations import versions
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
 from stegvis.followup.models import HorizonSetting
-from stegvis.indicators import versions
 
 
 def horizons_set(*, actor: Any, association: Any, long_horizons: bool) -> HorizonSetting:

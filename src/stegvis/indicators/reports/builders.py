@@ -38,6 +38,7 @@ from stegvis.indicators.tables import (
     kmt_triples,
     rate_cell,
 )
+from stegvis.participants.fact_rules import AGE_GROUPS
 from stegvis.reference.models import CodeList
 
 # --- the six reports (raw tables; protected together by :func:`bundle`) -----------------
@@ -169,7 +170,7 @@ def _distribution_tables(*, user: Any, query: ReportQuery) -> list[Table]:
                                population="started"),
         key="age", caption="Påbörjade deltaganden efter åldersgrupp vid start",
         row_header="Åldersgrupp",
-        rows=[(k, periods.AGE_GROUP_LABELS[k]) for k, _, _ in periods.AGE_GROUPS],
+        rows=[(k, periods.AGE_GROUP_LABELS[k]) for k, _, _ in AGE_GROUPS],
         missing_label=periods.AGE_GROUP_LABELS[periods.UNKNOWN], total_ref=_started,
     )
     education = _code_table(

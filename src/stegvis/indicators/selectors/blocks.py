@@ -24,8 +24,8 @@ from django.utils import timezone
 
 from stegvis.indicators import maths
 from stegvis.indicators.maths import FOLLOW_UP_MONTHS, Figure
-from stegvis.indicators.models import ParticipationFact
 from stegvis.indicators.periods import Period
+from stegvis.participants.models import ParticipationFact
 from stegvis.reference.models import Code, CodeList, Municipality
 
 SEXES = ("K", "M")

@@ -16,12 +16,12 @@ from django.http import Http404
 from stegvis.access import scope
 from stegvis.access.roles import Capability
 from stegvis.associations.models import Association
-from stegvis.indicators.models import ParticipationFact
 from stegvis.indicators.periods import Period
 from stegvis.indicators.selectors.blocks import Filters, ReportQuery, filter_labels
 from stegvis.interventions.models import (
     Intervention,
 )
+from stegvis.participants.models import ParticipationFact
 from stegvis.reference.models import CodeList
 
 REPORTS = Capability.REPORTS

@@ -12,9 +12,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from stegvis.access import scope
+from stegvis.associations import versions
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
-from stegvis.indicators import versions
 from stegvis.interventions import domain
 from stegvis.interventions.domain import RuleError
 from stegvis.interventions.models import (

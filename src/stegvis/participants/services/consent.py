@@ -14,11 +14,11 @@ from stegvis.audit.models import Action
 from stegvis.audit.redaction import contains_identifier
 from stegvis.audit.services import record_event
 from stegvis.followup.services import erase_for_participation
-from stegvis.indicators.facts import refresh_participation_facts
 from stegvis.participants import identity
 from stegvis.participants.domain import (
     EXIT_REASON_ERROR,
 )
+from stegvis.participants.facts import refresh_participation_facts
 from stegvis.participants.models import (
     Consent,
     Measurement,

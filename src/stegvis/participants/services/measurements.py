@@ -11,11 +11,11 @@ from django.db import IntegrityError, transaction
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
 from stegvis.followup.selectors import closure_exists, schedule_for
-from stegvis.indicators.facts import refresh_participation_facts
 from stegvis.participants import domain, followup
 from stegvis.participants.domain import (
     MeasurementInput,
 )
+from stegvis.participants.facts import refresh_participation_facts
 from stegvis.participants.models import (
     Consent,
     Measurement,

@@ -11,7 +11,6 @@ from django.db import IntegrityError, transaction
 
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
-from stegvis.indicators.facts import refresh_new_participation_fact, refresh_participation_facts
 from stegvis.interventions.models import Intervention
 from stegvis.participants import domain, identity
 from stegvis.participants import personnummer as pnr
@@ -21,6 +20,7 @@ from stegvis.participants.domain import (
     ConsentInput,
     MeasurementInput,
 )
+from stegvis.participants.facts import refresh_new_participation_fact, refresh_participation_facts
 from stegvis.participants.models import (
     Consent,
     Measurement,

@@ -12,14 +12,17 @@ from typing import Any
 
 from django.db import transaction
 
-from stegvis.indicators import maths, periods, versions
-from stegvis.indicators.models import FOLLOW_UP_MONTHS, ParticipationFact
+from stegvis.associations import versions
+from stegvis.participants import fact_rules
+from stegvis.participants.fact_rules import FACT_FOLLOW_UP_MONTHS
+from stegvis.participants.followup import add_months
 from stegvis.participants.models import (
     Consent,
     Measurement,
     MeasurementActivity,
     Occasion,
     Participation,
+    ParticipationFact,
 )
 
 CHUNK = 1000
@@ -36,8 +39,8 @@ def _measurement_facts(
     m: Measurement,
     activities: dict[int, list[tuple[str, int]]],
     income: dict[int, list[tuple[str, bool]]],
-) -> maths.MeasurementFacts:
-    return maths.measurement_facts(
+) -> fact_rules.MeasurementFacts:
+    return fact_rules.measurement_facts(
         activities.get(m.pk, []),
         income.get(m.pk, []),
         m.step.level if m.step is not None else None,
@@ -69,7 +72,7 @@ def build_fact(
         intervention_id=p.intervention_id,
         person_key=p.person_id,
         sex=p.sex,
-        age_group=periods.age_group(p.age_at_start),
+        age_group=fact_rules.age_group(p.age_at_start),
         residence_id=p.residence_id,
         start_date=p.start_date,
         end_date=p.end_date,
@@ -93,11 +96,11 @@ def build_fact(
         setattr(fact, f"{prefix}_no_public_support", mf.no_public_support)
         setattr(fact, f"{prefix}_extent", mf.extent)
         setattr(fact, f"{prefix}_step", mf.step)
-        setattr(fact, f"{prefix}_categories", maths.join_keys(mf.categories))
-        setattr(fact, f"{prefix}_income", maths.join_keys(mf.income_keys))
-    for k in FOLLOW_UP_MONTHS:
+        setattr(fact, f"{prefix}_categories", fact_rules.join_keys(mf.categories))
+        setattr(fact, f"{prefix}_income", fact_rules.join_keys(mf.income_keys))
+    for k in FACT_FOLLOW_UP_MONTHS:
         if p.end_date is not None:
-            setattr(fact, f"fu{k}_date", maths.add_months(p.end_date, k))
+            setattr(fact, f"fu{k}_date", add_months(p.end_date, k))
         fm = by_occasion.get(_FOLLOW_UP_OCCASION[k])
         if fm is not None:
             mf = _measurement_facts(fm, activities, income)
