@@ -14,8 +14,8 @@ from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 
+from stegvis.access.models import InterventionAssignment
 from stegvis.audit.models import AuditEvent
-from stegvis.interventions.models import InterventionAssignment
 from stegvis.participants import services
 from tests import factories
 from tests.participants.conftest import consent, make_intervention, make_pnr, start_measurement

@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from stegvis.access import scope, services
+from stegvis.access.models import InterventionAssignment
 from stegvis.access.roles import Role
 from stegvis.interventions import services as intervention_services
-from stegvis.interventions.models import InterventionAssignment
 from tests import factories
 from tests.participants.conftest import make_intervention
 

@@ -18,10 +18,10 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from stegvis.access.models import InterventionAssignment
 from stegvis.access.personal_data import OPENAPI_MARK, is_personal_data
 from stegvis.access.roles import Role
 from stegvis.audit.models import Action, AuditEvent
-from stegvis.interventions.models import InterventionAssignment
 from stegvis.participants import services
 from stegvis.participants.models import Measurement
 from tests import factories

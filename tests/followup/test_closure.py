@@ -173,8 +173,8 @@ def test_register_link_only_in_window_and_lapsed_only_closable(personas, ended_f
 
 def test_start_page_counts_per_forbund_equal_the_worklist(personas, insats, insats_b,
                                                            client_for):
+    from stegvis.access.models import InterventionAssignment
     from stegvis.access.roles import Role
-    from stegvis.interventions.models import InterventionAssignment
     from tests import factories
 
     # officer_a is deltagaransvarig in both förbund, with one insats in each

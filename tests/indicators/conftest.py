@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 
+from stegvis.access.models import InterventionAssignment
 from stegvis.associations.models import Organisation
 from stegvis.interventions.models import (
     AnonymousCount,
     BudgetLine,
     Intervention,
-    InterventionAssignment,
     InterventionYear,
     VolumeCount,
 )

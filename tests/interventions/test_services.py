@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from stegvis.access import scope
+from stegvis.access.models import InterventionAssignment
 from stegvis.associations.models import PartyKind
 from stegvis.audit.models import Action, AuditEvent
 from stegvis.interventions import services
@@ -17,7 +18,6 @@ from stegvis.interventions.models import (
     BudgetLine,
     FollowUpMethod,
     Intervention,
-    InterventionAssignment,
     Orientation,
 )
 from tests import factories

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from stegvis.access.models import InterventionAssignment
 from stegvis.associations.models import PartyKind
 from stegvis.audit.models import Action, AuditEvent
 from stegvis.interventions import services
@@ -15,7 +16,6 @@ from stegvis.interventions.models import (
     AnonymousCount,
     BudgetLine,
     Intervention,
-    InterventionAssignment,
     VolumeCount,
 )
 from tests.interventions.conftest import members

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
+from stegvis.access.models import InterventionAssignment
 from stegvis.associations.models import Organisation
-from stegvis.interventions.models import Intervention, InterventionAssignment
+from stegvis.interventions.models import Intervention
 from stegvis.participants import personnummer as pnr
 from stegvis.participants.services import ConsentInput, MeasurementInput
 from tests import factories

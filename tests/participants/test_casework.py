@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from stegvis.access.models import InterventionAssignment
 from stegvis.access.roles import Role
 from stegvis.audit.models import Action, AuditEvent
-from stegvis.interventions.models import InterventionAssignment
 from stegvis.participants import services
 from stegvis.participants.models import Participation
 from tests import factories

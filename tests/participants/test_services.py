@@ -8,8 +8,9 @@ import logging
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from stegvis.access.models import InterventionAssignment
 from stegvis.audit.models import Action, AuditEvent
-from stegvis.interventions.models import AnonymousCount, InterventionAssignment
+from stegvis.interventions.models import AnonymousCount
 from stegvis.participants import services
 from stegvis.participants.models import (
     Consent,

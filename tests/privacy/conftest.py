@@ -8,7 +8,8 @@ from collections.abc import Iterator
 import pytest
 from pytest_django.plugin import blocking_manager_key
 
-from stegvis.interventions.models import Intervention, InterventionAssignment
+from stegvis.access.models import InterventionAssignment
+from stegvis.interventions.models import Intervention
 from stegvis.participants import services
 from stegvis.participants.models import Participation
 from stegvis.reference.loading import reload_reference_data

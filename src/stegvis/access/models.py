@@ -134,3 +134,35 @@ class PasswordChangeRequired(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class InterventionAssignment(models.Model):
+    """A deltagaransvarig assigned to an insats: they see its participants.
+
+    Kept here, with the role grants, because the scoping module reads it for every read of
+    personal data (:func:`stegvis.access.scope.assigned_intervention_ids`); the insats is named
+    by string so access stays below interventions (ADR 0014). The table keeps its old name."""
+
+    AUDIT_OBJECT_TYPE = "interventions.interventionassignment"  # its events before the move
+
+    intervention = models.ForeignKey(
+        "interventions.Intervention", on_delete=models.CASCADE, related_name="assignments"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="intervention_assignments"
+    )
+    assigned_at = models.DateTimeField(_("tilldelad"), auto_now_add=True)
+
+    class Meta:
+        db_table = "interventions_interventionassignment"
+        ordering = ["intervention", "user__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["intervention", "user"], name="intervention_assignment_unique"
+            ),
+        ]
+        verbose_name = _("tilldelad deltagaransvarig")
+        verbose_name_plural = _("tilldelade deltagaransvariga")
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.intervention}"

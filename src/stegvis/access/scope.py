@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from stegvis.access.models import InterventionAssignment, RoleGrant
 from stegvis.access.roles import CAPABILITIES, Capability, Role, roles_with
 from stegvis.associations.models import Association
 from stegvis.audit.services import record_permission_denied
@@ -45,8 +46,6 @@ def grants(user: Any) -> Grants:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    from stegvis.access.models import RoleGrant
-
     national: set[Role] = set()
     by_association: dict[int, set[Role]] = {}
     for role, association_id in RoleGrant.objects.filter(user=user).values_list(
@@ -169,8 +168,6 @@ def assigned_intervention_ids(user: Any) -> set[int]:
     }
     if not officer_in:
         return set()
-    from stegvis.interventions.models import InterventionAssignment
-
     return set(
         InterventionAssignment.objects.filter(
             user=user, intervention__association_id__in=officer_in

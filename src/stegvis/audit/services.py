@@ -11,6 +11,12 @@ from stegvis.audit.models import Action, AuditEvent
 from stegvis.audit.redaction import redact
 
 
+def object_type_of(obj: models.Model) -> str:
+    """The kind an event on ``obj`` records: ``app.model``, or the kind a model moved between apps
+    kept (``AUDIT_OBJECT_TYPE``), so its past and future events stay one kind."""
+    return getattr(type(obj), "AUDIT_OBJECT_TYPE", "") or obj._meta.label_lower
+
+
 def record_event(
     *,
     actor: Any,
@@ -27,7 +33,7 @@ def record_event(
     details = redact(details or {})
     reason = redact(reason)
     if obj is not None:
-        object_type = object_type or obj._meta.label_lower
+        object_type = object_type or object_type_of(obj)
         object_id = object_id or obj.pk
     authenticated = getattr(actor, "is_authenticated", False)
     return AuditEvent.objects.create(

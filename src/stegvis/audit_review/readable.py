@@ -185,10 +185,15 @@ def object_name(object_type: str) -> str:
         return ""
     parts = object_type.split(".")
     try:
-        model = apps.get_model(parts[0], parts[1])
+        model = _moved().get(object_type) or apps.get_model(parts[0], parts[1])
     except (LookupError, ValueError, IndexError):
         return parts[-1].replace("_", " ")
     return str(model._meta.verbose_name).capitalize()
+
+
+def _moved() -> dict[str, Any]:
+    """Models moved between apps, by the kind their events keep (``AUDIT_OBJECT_TYPE``)."""
+    return {m.AUDIT_OBJECT_TYPE: m for m in apps.get_models() if hasattr(m, "AUDIT_OBJECT_TYPE")}
 
 
 def _object_url(event: AuditEvent, user: Any, assigned: set[int]) -> str:

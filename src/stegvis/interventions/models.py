@@ -7,7 +7,6 @@ PostgreSQL. Öre are not tracked (the old register and annual reports use whole 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -144,31 +143,6 @@ class BudgetLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.budget} kr"
-
-
-class InterventionAssignment(models.Model):
-    """A deltagaransvarig assigned to an insats: they see its participants."""
-
-    intervention = models.ForeignKey(
-        Intervention, on_delete=models.CASCADE, related_name="assignments"
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="intervention_assignments"
-    )
-    assigned_at = models.DateTimeField(_("tilldelad"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["intervention", "user__username"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["intervention", "user"], name="intervention_assignment_unique"
-            ),
-        ]
-        verbose_name = _("tilldelad deltagaransvarig")
-        verbose_name_plural = _("tilldelade deltagaransvariga")
-
-    def __str__(self) -> str:
-        return f"{self.user} – {self.intervention}"
 
 
 class VolumeCount(models.Model):

@@ -15,13 +15,13 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from stegvis.access import scope
+from stegvis.access.models import InterventionAssignment
 from stegvis.access.roles import Capability, Role
 from stegvis.access.rules import check, perm_name
 from stegvis.associations.models import Association, Organisation
 from stegvis.interventions.models import (
     BudgetLine,
     Intervention,
-    InterventionAssignment,
     InterventionYear,
     VolumeCount,
 )

@@ -11,10 +11,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from stegvis.access.models import InterventionAssignment
 from stegvis.audit.models import Action
 from stegvis.audit.redaction import contains_identifier
 from stegvis.audit.services import record_event
-from stegvis.interventions.models import FollowUpMethod, Intervention, InterventionAssignment
+from stegvis.interventions.models import FollowUpMethod, Intervention
 from stegvis.participants.facts import refresh_participation_facts
 from stegvis.participants.models import Participation
 from stegvis.participants.services import require_assigned

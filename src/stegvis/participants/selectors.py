@@ -20,11 +20,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from stegvis.access import scope
+from stegvis.access.models import InterventionAssignment
 from stegvis.access.roles import CAPABILITIES, Capability
 from stegvis.access.rules import has_perm, perm_name
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
-from stegvis.interventions.models import FollowUpMethod, Intervention, InterventionAssignment
+from stegvis.interventions.models import FollowUpMethod, Intervention
 from stegvis.participants import followup, identity
 from stegvis.participants import personnummer as pnr
 from stegvis.participants.models import (

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
-from stegvis.access.models import RoleGrant
+from stegvis.access.models import InterventionAssignment, RoleGrant
 from stegvis.access.roles import Role
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
@@ -15,7 +15,6 @@ from stegvis.interventions import domain
 from stegvis.interventions.domain import RuleError
 from stegvis.interventions.models import (
     Intervention,
-    InterventionAssignment,
 )
 from stegvis.interventions.services._common import _raise, _require_manage
 
