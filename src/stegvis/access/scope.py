@@ -16,10 +16,18 @@ from django.http import Http404
 
 from stegvis.access.models import InterventionAssignment, RoleGrant
 from stegvis.access.roles import CAPABILITIES, Capability, Role, roles_with
-from stegvis.associations.models import Association
 from stegvis.audit.services import record_permission_denied
 
 _CACHE_ATTR = "_stegvis_grants"
+
+# A förbund, as this module sees it: the model lives in ``stegvis.associations``, a layer above
+# (docs/adr/0014-layers.md). Access names it only by the string its RoleGrant foreign key holds.
+Association = Any
+
+
+def _associations() -> QuerySet[Any]:
+    """Every förbund: the model the role grants' foreign key points to."""
+    return RoleGrant._meta.get_field("association").related_model._default_manager.all()
 
 
 @dataclass(frozen=True)
@@ -105,7 +113,7 @@ def visible_association_ids(user: Any) -> set[int] | None:
 
 def associations(user: Any, capability: Capability) -> QuerySet[Association]:
     ids = association_ids(user, capability)
-    qs = Association.objects.all()
+    qs = _associations()
     return qs if ids is None else qs.filter(pk__in=ids)
 
 
@@ -142,7 +150,7 @@ def visible_association(user: Any, pk: int) -> Association:
 
 
 def association_by_id(pk: int | None) -> Association | None:
-    return Association.objects.filter(pk=pk).first() if pk is not None else None
+    return _associations().filter(pk=pk).first() if pk is not None else None
 
 
 def require(user: Any, capability: Capability, association: Association) -> None:

@@ -13,7 +13,7 @@ from django.http import Http404
 from stegvis.access import scope
 from stegvis.access.models import ApiToken, RoleGrant
 from stegvis.access.roles import Capability, Role
-from stegvis.associations.models import Association
+from stegvis.access.scope import Association
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from stegvis.access import scope
 from stegvis.access.models import ROLE_LABELS, RoleGrant
 from stegvis.access.roles import NATIONAL_ROLES, Capability, Role
-from stegvis.associations.models import Association
+from stegvis.access.scope import Association
 
 User = get_user_model()
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from stegvis.access import scope
 from stegvis.access.models import ROLE_LABELS, PasswordChangeRequired, RoleGrant
 from stegvis.access.roles import PERSONAL_DATA_ROLES, Role
+from stegvis.access.scope import Association
 from stegvis.access.services._common import (
     User,
     _check_grantable,
@@ -20,7 +21,6 @@ from stegvis.access.services._common import (
     _require_manage,
     is_system_admin,
 )
-from stegvis.associations.models import Association
 from stegvis.audit.models import Action
 from stegvis.audit.redaction import contains_identifier
 from stegvis.audit.services import record_event
