@@ -12,6 +12,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
+# The upward imports left when the layers were first enforced (ADR 0014). Delete a line when
+# its import is gone; never add one.
+KNOWN_UPWARD_IMPORTS = {
+    "stegvis.access.adapters -> stegvis.participants.identity",
+    "stegvis.access.services -> stegvis.participants.identity",
+    "stegvis.lib.freetext -> stegvis.participants.personnummer",
+    "stegvis.participants.selectors -> stegvis.followup.selectors",
+    "stegvis.participants.services -> stegvis.followup.selectors",
+    "stegvis.participants.services -> stegvis.followup.services",
+    "stegvis.participants.views -> stegvis.followup.selectors",
+}
+
 
 def test_every_app_has_a_layer():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
@@ -22,4 +34,5 @@ def test_every_app_has_a_layer():
         if (p / "__init__.py").exists()
     }
     assert packages - layered == set()
-    assert not contract.get("ignore_imports"), "a cycle is waved through: remove it instead"
+    # Upward imports waved through may only be removed, never added: fix the import instead.
+    assert set(contract.get("ignore_imports", [])) <= KNOWN_UPWARD_IMPORTS

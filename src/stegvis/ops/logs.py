@@ -14,6 +14,8 @@ import logging
 import re
 from typing import Any
 
+from stegvis.audit import context
+
 # 10 or 12 digits, optionally with - or + before the last four: the shapes of a personnummer
 # (and of samordningsnummer). Over-redacting another long number in a log line is harmless.
 _IDENTIFIER = re.compile(r"(?<!\d)(?:\d{2})?\d{6}[-+]?\d{4}(?!\d)")
@@ -48,8 +50,6 @@ class RequestIdFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not getattr(record, "request_id", ""):
-            from stegvis.audit import context
-
             record.request_id = context.request_id.get()
         return True
 

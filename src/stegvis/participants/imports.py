@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 
+from stegvis.associations.models import Membership
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
 from stegvis.interventions.models import Intervention
@@ -162,8 +163,6 @@ def participations_import_check(
     codes = _Codes()
     members: set[int] = set()
     if any(row.consent.sharing_parties for row in rows):
-        from stegvis.associations.models import Membership
-
         members = set(
             Membership.objects.filter(association_id=intervention.association_id)
             .values_list("organisation_id", flat=True)

@@ -2,6 +2,9 @@
 
 Rotation: put a new key first in STEGVIS_IDENTITY_KEYS (keep the old ones after it), restart,
 run ``stegvis rotate_identity_keys``, then remove the old keys from the ring.
+
+It lives in privacy, above every app whose encrypted data it rotates (participants' identities,
+access's two-factor secrets, followup's contact channels; docs/adr/0014-layers.md).
 """
 
 from __future__ import annotations
