@@ -18,6 +18,7 @@ from stegvis.demo.generator.plans import DEMO_INTERVENTIONS, DemoResult, demo_or
 from stegvis.interventions import services as intervention_services
 from stegvis.interventions.models import FollowUpMethod, Intervention, Orientation
 from stegvis.participants import services as participant_services
+from stegvis.participants.imports import ImportRow, participations_import
 from stegvis.reference.models import Code, Municipality
 
 
@@ -56,8 +57,6 @@ def build_national(scale: NationalScale, progress: object = None) -> NationalRes
 
     ``progress`` is called with a short text after each förbund when given.
     """
-    from stegvis.participants.imports import participations_import
-
     rng = random.Random(scale.seed)
     result = NationalResult()
     actor = demo_system_admin(DemoResult())
@@ -147,8 +146,6 @@ def build_national(scale: NationalScale, progress: object = None) -> NationalRes
 
 
 def _import_row(p: synthetic.ParticipantPlan, residence: str) -> object:
-    from stegvis.participants.imports import ImportRow
-
     return ImportRow(
         personnummer=p.personnummer,
         referred_by=p.referred_by,

@@ -40,6 +40,8 @@ from stegvis.indicators.tables import (
 )
 from stegvis.participants.fact_rules import AGE_GROUPS
 from stegvis.reference.models import CodeList
+from stegvis.registry import rules as registry_rules
+from stegvis.registry import selectors as registry_selectors
 
 # --- the six reports (raw tables; protected together by :func:`bundle`) -----------------
 
@@ -450,9 +452,6 @@ def register_tables(*, user: Any, query: ReportQuery) -> list[Table]:
     """Register-matched outcomes k months after the end (and the start), by sex and born in
     Sweden / abroad (indicators.md, "Register-based follow-up"); only once register data has
     been imported for the scope. Shown beside, never merged with, the reported follow-ups."""
-    from stegvis.registry import rules as registry_rules
-    from stegvis.registry import selectors as registry_selectors
-
     facts = selectors.scoped_facts(user, query)
     if not registry_selectors.has_outcomes(facts):
         return []

@@ -10,6 +10,7 @@ from typing import Any, Final
 
 from django.utils import timezone
 
+from stegvis.followup import selectors as followup_selectors
 from stegvis.indicators import maths, periods, selectors
 from stegvis.indicators.reports.builders import INTERVENTION_TEXT_COLUMNS
 from stegvis.indicators.reports.protected import bundle, cached_parts
@@ -56,8 +57,6 @@ FOLLOW_UP_STATES: Final = (("due", "Att göra"), ("overdue", "Försenade"),
 def follow_ups_to_do_table(*, user: Any, association_id: int, today: dt.date) -> Table:
     """The start page's follow-ups to do: the same rule and counts as the coaches' worklist
     (``followup.selectors.association_follow_up_counts``), protected as any count."""
-    from stegvis.followup import selectors as followup_selectors
-
     counts = followup_selectors.association_follow_up_counts(
         user=user, association_id=association_id, today=today
     )

@@ -17,6 +17,7 @@ from django.db.models import (
 
 from stegvis.access import scope
 from stegvis.associations.models import AreaPart, Association
+from stegvis.followup.selectors import closures_by_follow_up
 from stegvis.indicators import maths
 from stegvis.indicators.maths import Figure
 from stegvis.indicators.periods import Period
@@ -46,7 +47,10 @@ from stegvis.interventions.models import (
     InterventionYear,
     VolumeCount,
 )
+from stegvis.participants.models import Measurement
 from stegvis.reference.models import Municipality, PopulationByAge
+from stegvis.registry import rules as registry_rules
+from stegvis.registry import selectors as registry_selectors
 
 
 def headline(
@@ -267,11 +271,6 @@ def follow_up_coverage(
     or declined (``followup`` closures) and still open. The parts add up to ``due``. And the
     register as a source of its own: ``register`` (an imported register outcome for the month
     end + k months) + ``register_missing`` = ``due``."""
-    from stegvis.followup.selectors import closures_by_follow_up
-    from stegvis.participants.models import Measurement
-    from stegvis.registry import rules as registry_rules
-    from stegvis.registry import selectors as registry_selectors
-
     due_rows = list(
         scoped_facts(user, query).filter(follow_up_q(query.period, k, local_today(today)),
                                    long_horizon_q(k))

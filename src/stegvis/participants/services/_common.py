@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from stegvis.access import scope
+from stegvis.associations.models import Membership
 from stegvis.interventions.models import FollowUpMethod, Intervention, Orientation
 from stegvis.participants import domain
 from stegvis.participants.domain import (
@@ -152,8 +153,6 @@ def _catalogue(
         }
     members: set[int] = set()
     if sharing:
-        from stegvis.associations.models import Membership
-
         members = set(
             Membership.objects.filter(association_id=association_id).values_list(
                 "organisation_id", flat=True

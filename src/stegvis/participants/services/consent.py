@@ -14,6 +14,7 @@ from stegvis.audit.models import Action
 from stegvis.audit.redaction import contains_identifier
 from stegvis.audit.services import record_event
 from stegvis.followup.services import erase_for_participation
+from stegvis.interventions.services import anonymous_count_add
 from stegvis.participants import identity
 from stegvis.participants.domain import (
     EXIT_REASON_ERROR,
@@ -146,8 +147,6 @@ def consent_withdraw(
     identified statistics; the person is added to the insats's anonymous count. A person with
     no other participation is deleted altogether.
     """
-    from stegvis.interventions.services import anonymous_count_add
-
     intervention = participation.intervention
     require_assigned(actor, intervention)
     now = timezone.now()

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from stegvis.access import scope
+from stegvis.access.roles import Capability
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
 from stegvis.lib import dates, freetext
@@ -33,8 +34,6 @@ def supplementary_question_create(
     valid_to: dt.date | None = None,
 ) -> SupplementaryQuestion:
     """A förbund-defined question asked at start or end (förbund administrators)."""
-    from stegvis.access.roles import Capability
-
     scope.require(actor, Capability.MANAGE_ASSOCIATION, association)
     problems: list[domain.Problem] = []
     today = _today()
