@@ -230,6 +230,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "stegvis.reference",
+    "stegvis.codelists",
     "stegvis.associations",
     "stegvis.access",
     "stegvis.interventions",

@@ -33,7 +33,7 @@ urlpatterns = [
     path("granskning/", include("stegvis.audit_review.urls")),
     path("integritet/", include("stegvis.privacy.urls")),
     path("registermatchning/", include("stegvis.registry.urls")),
-    path("kodlistor/", include("stegvis.reference.urls")),
+    path("kodlistor/", include("stegvis.codelists.urls")),
     path("konto/", include("stegvis.access.urls")),
     path("konto/", include("stegvis.eid.urls")),
     path("konto/", include("allauth.urls")),

@@ -47,7 +47,7 @@ def test_the_check_finds_every_apps_views():
     apps = {p.relative_to(SRC).parts[0] for p in modules}
     # Every app with pages or endpoints is scanned (a new app's views are picked up by name).
     assert {"access", "associations", "audit_review", "eid", "finance", "followup", "indicators",
-            "interventions", "ops", "participants", "privacy", "reference", "registry",
+            "interventions", "ops", "participants", "privacy", "codelists", "registry",
             "web", "api"} <= apps
 
 

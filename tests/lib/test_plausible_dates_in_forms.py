@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from stegvis.associations import forms as association_forms
+from stegvis.codelists import forms as reference_forms
 from stegvis.finance import forms as finance_forms
-from stegvis.reference import forms as reference_forms
 
 DATE_FIELDS = [
     (association_forms.AssociationCreateForm, "founded"),

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from stegvis.audit.models import Action, AuditEvent
-from stegvis.reference import services
+from stegvis.codelists import services
 from stegvis.reference.models import Code
 from stegvis.reference.selectors import codes, precise_orientations
 

@@ -10,8 +10,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from stegvis.reference import selectors, services
-from stegvis.reference.forms import CodeCreateForm, CodeRetireForm
+from stegvis.codelists import services
+from stegvis.codelists.forms import CodeCreateForm, CodeRetireForm
+from stegvis.reference import selectors
 from stegvis.reference.models import CodeList
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stegvis.reference import views
+from stegvis.codelists import views
 
 app_name = "reference"
 urlpatterns = [
