@@ -9,10 +9,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from stegvis.access.models import InterventionAssignment
 from stegvis.associations.models import PartyKind
 from stegvis.audit.models import Action, AuditEvent
 from stegvis.interventions import services, volume
-from stegvis.interventions.models import Intervention, InterventionAssignment, VolumeCount
+from stegvis.interventions.models import Intervention, VolumeCount
 from stegvis.reference.models import Code, CodeList
 from tests.interventions.conftest import create_kwargs, members
 from tests.interventions.test_views import _form_data

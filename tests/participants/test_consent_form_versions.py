@@ -11,8 +11,8 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from stegvis.codelists import services as reference_services
 from stegvis.participants.models import Consent, Participation
-from stegvis.reference import services as reference_services
 from stegvis.reference.models import Code, CodeList
 from tests.participants.test_views import form_data, registered
 

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from stegvis.reference import services as reference_services
+from stegvis.codelists import services as reference_services
 from stegvis.reference.models import CodeList
 from tests.conftest import PASSWORD
 from tests.factories import TOTP_SECRET

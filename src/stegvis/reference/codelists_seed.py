@@ -2,7 +2,7 @@
 
 Edit here to change what a *new* database starts with; the data migration
 ``0003_load_code_lists`` loads this module. In a running system, codes are added and retired
-through ``stegvis.reference.services`` (the "Kodlistor" pages), never edited in place.
+through ``stegvis.codelists.services`` (the "Kodlistor" pages), never edited in place.
 
 Conventions:
 - ``key`` is a stable, lowercase ASCII slug (``[a-z0-9_]``). Code and reports refer to keys; a key
