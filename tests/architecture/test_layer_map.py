@@ -24,6 +24,7 @@ KNOWN_UPWARD_IMPORTS = {
     "stegvis.participants.views._common -> stegvis.followup.selectors",
     "stegvis.participants.views.lists -> stegvis.followup.selectors",
     "stegvis.participants.views.participation -> stegvis.followup.selectors",
+    "stegvis.participants.services.consent -> stegvis.registry.services",
 }
 
 
