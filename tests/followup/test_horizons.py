@@ -165,12 +165,15 @@ def test_migration_fills_the_long_follow_up_dates_of_existing_facts(personas, in
     """Facts written before the 24/36-month columns existed get their follow-up dates."""
     import importlib
 
-    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
 
     from stegvis.participants.models import ParticipationFact
 
-    migration = importlib.import_module(
-        "stegvis.indicators.migrations.0003_follow_up_facts_24_and_36_months")
+    name = "0003_follow_up_facts_24_and_36_months"
+    migration = importlib.import_module(f"stegvis.indicators.migrations.{name}")
+    # The models as they were at that migration (the fact table was in indicators then).
+    apps = MigrationLoader(connection).project_state(("indicators", name)).apps
     p = ended(personas, insats, days_ago=DAYS_AGO_24)
     ParticipationFact.objects.filter(pk=p.pk).update(fu24_date=None, fu36_date=None)
     migration.fill_follow_up_dates(apps, None)
