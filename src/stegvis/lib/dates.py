@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from stegvis.lib.i18n import gettext as _
+
 FINSAM_START = dt.date(2004, 1, 1)
 
 
@@ -25,20 +27,21 @@ def date_reason(day: dt.date | None, *, today: dt.date) -> str | None:
     if day is None:
         return None
     if day < FINSAM_START:
-        return f"datumet kan inte vara före {FINSAM_START.isoformat()}, då Finsam började."
+        return _("datumet kan inte vara före %(date)s, då Finsam började.") % {
+            "date": FINSAM_START.isoformat()
+        }
     last = latest(today)
     if day > last:
-        return (
-            "datumet kan inte ligga mer än ett år fram i tiden "
-            f"(senast {last.isoformat()})."
-        )
+        return _("datumet kan inte ligga mer än ett år fram i tiden (senast %(date)s).") % {
+            "date": last.isoformat()
+        }
     return None
 
 
 def date_problem(label: str, day: dt.date | None, *, today: dt.date) -> str | None:
     """``"<label>: <reason>"`` if ``day`` is implausible, else ``None`` (``None`` days pass)."""
     reason = date_reason(day, today=today)
-    return f"{label}: {reason}" if reason else None
+    return _("%(label)s: %(reason)s") % {"label": label, "reason": reason} if reason else None
 
 
 def year_problem(label: str, year: int | None, *, today: dt.date) -> str | None:
@@ -46,7 +49,11 @@ def year_problem(label: str, year: int | None, *, today: dt.date) -> str | None:
     if year is None:
         return None
     if year < FINSAM_START.year:
-        return f"{label}: året kan inte vara före {FINSAM_START.year}, då Finsam började."
+        return _("%(label)s: året kan inte vara före %(year)s, då Finsam började.") % {
+            "label": label, "year": FINSAM_START.year
+        }
     if year > latest(today).year:
-        return f"{label}: året kan inte ligga mer än ett år fram i tiden (senast {today.year + 1})."
+        return _(
+            "%(label)s: året kan inte ligga mer än ett år fram i tiden (senast %(year)s)."
+        ) % {"label": label, "year": today.year + 1}
     return None

@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from stegvis.lib.i18n import gettext as _
+from stegvis.lib.i18n import gettext_noop
 from stegvis.participants import personnummer as pnr
 
 _CANDIDATE = re.compile(r"(?<!\d)(?:\d{2})?\d{6}[-+ ]?\d{4}(?!\d)")
 
-MESSAGE = (
+MESSAGE = gettext_noop(
     "texten ser ut att innehålla ett personnummer. Ta bort det: personnummer anges bara i "
     "fältet för personnummer."
 )
@@ -30,4 +32,6 @@ def contains_personnummer(text: str | None, *, today: dt.date | None = None) -> 
 
 def text_problem(label: str, text: str | None, *, today: dt.date | None = None) -> str | None:
     """``"<label>: <MESSAGE>"`` if ``text`` holds a personnummer, else ``None``."""
-    return f"{label}: {MESSAGE}" if contains_personnummer(text, today=today) else None
+    if not contains_personnummer(text, today=today):
+        return None
+    return _("%(label)s: %(reason)s") % {"label": label, "reason": _(MESSAGE)}

@@ -19,6 +19,8 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 from stegvis.lib import dates, freetext
+from stegvis.lib.i18n import gettext as _
+from stegvis.lib.i18n import gettext_noop
 from stegvis.participants import followup
 from stegvis.participants import personnummer as pnr
 
@@ -43,24 +45,26 @@ PROGRESSION_STEP = "progression_step"
 # Answer types of supplementary questions (participants.models.AnswerType values).
 YES_NO, NUMBER = "yes_no", "number"
 
-MSG_PROTECTED = (
+MSG_PROTECTED = gettext_noop(
     "Skyddad identitet: personer med skyddade personuppgifter registreras aldrig med "
     "personnummer. Räkna personen i insatsens anonyma räkning i stället."
 )
-MSG_NOT_IDENTIFIED = (
+MSG_NOT_IDENTIFIED = gettext_noop(
     "Insats: insatsen följs inte upp med identifierade deltagare. Använd anonym räkning eller "
     "volymräkning."
 )
-MSG_SECOND_OPEN = "Personnummer: personen har redan ett pågående deltagande i insatsen."
-MSG_SECOND_OPEN_IN_FILE = (
+MSG_SECOND_OPEN = gettext_noop(
+    "Personnummer: personen har redan ett pågående deltagande i insatsen."
+)
+MSG_SECOND_OPEN_IN_FILE = gettext_noop(
     "Personnummer: personen har redan ett pågående deltagande på en annan rad i filen."
 )
-MSG_RATING = "Självskattning: ange ett värde från 1 till 10."
-MSG_UNKNOWN_MUNICIPALITY = "Bostadskommun: okänd kommun."
+MSG_RATING = gettext_noop("Självskattning: ange ett värde från 1 till 10.")
+MSG_UNKNOWN_MUNICIPALITY = gettext_noop("Bostadskommun: okänd kommun.")
 
 
 def msg_unknown_code(label: str) -> str:
-    return f"{label}: okänd kod."
+    return _("%(label)s: okänd kod.") % {"label": label}
 
 
 @dataclass
@@ -157,13 +161,13 @@ def _code(
 ) -> None:
     if not key:
         if required:
-            problems.add(name, f"{label}: välj ett värde.")
+            problems.add(name, _("%(label)s: välj ett värde.") % {"label": label})
         return
     validity = cat.codes.get((code_list, key))
     if validity is None:
         problems.add(name, msg_unknown_code(label))
     elif not validity.covers(day):
-        problems.add(name, f"{label}: koden gäller inte det datumet.")
+        problems.add(name, _("%(label)s: koden gäller inte det datumet.") % {"label": label})
 
 
 def _day_problem(
@@ -171,14 +175,14 @@ def _day_problem(
 ) -> None:
     """A day something happened: not in the future, not before Finsam."""
     if day > today:
-        problems.add(name, f"{label}: datumet kan inte ligga i framtiden.")
+        problems.add(name, _("%(label)s: datumet kan inte ligga i framtiden.") % {"label": label})
     elif problem := dates.date_problem(label, day, today=today):
         problems.add(name, problem)
 
 
 def intervention_problems(intervention: InterventionFacts) -> list[Problem]:
     """Only an identified, individual insats has registered participants."""
-    return [] if intervention.identified else [Problem("intervention", MSG_NOT_IDENTIFIED)]
+    return [] if intervention.identified else [Problem("intervention", _(MSG_NOT_IDENTIFIED))]
 
 
 def measurement_problems(
@@ -188,68 +192,70 @@ def measurement_problems(
     """A measurement's own rules: its date, codes, extents, ratings and answers."""
     problems = _Problems()
     if day is None:
-        problems.add("measurement_date", "Mätdatum: ange ett datum.")
+        problems.add("measurement_date", _("Mätdatum: ange ett datum."))
         day = cat.today
     else:
-        _day_problem(problems, "measurement_date", "Mätdatum", day, cat.today)
+        _day_problem(problems, "measurement_date", _("Mätdatum"), day, cat.today)
     full = occasion in (START, END)
 
     if not m.income_sources:
-        problems.add("income_sources", "Försörjning: välj minst en försörjningskälla.")
+        problems.add("income_sources", _("Försörjning: välj minst en försörjningskälla."))
     for key in dict.fromkeys(m.income_sources):
-        _code(problems, "income_sources", "Försörjning", INCOME_SOURCE, key, day, cat,
+        _code(problems, "income_sources", _("Försörjning"), INCOME_SOURCE, key, day, cat,
               required=True)
 
     if not m.activities:
-        problems.add("activities", "Sysselsättning: välj minst en sysselsättning.")
+        problems.add("activities", _("Sysselsättning: välj minst en sysselsättning."))
     seen: set[str] = set()
     for key, pct in m.activities:
         if key in seen:
-            problems.add("activities", "Sysselsättning: samma sysselsättning är vald två gånger.")
+            problems.add(
+                "activities", _("Sysselsättning: samma sysselsättning är vald två gånger.")
+            )
             continue
         seen.add(key)
-        _code(problems, "activities", "Sysselsättning", ACTIVITY, key, day, cat, required=True)
+        _code(problems, "activities", _("Sysselsättning"), ACTIVITY, key, day, cat, required=True)
         if pct is None:
             problems.add(
-                "activities", "Omfattning: ange omfattning i procent för varje sysselsättning."
+                "activities", _("Omfattning: ange omfattning i procent för varje sysselsättning.")
             )
         elif not 0 <= pct <= 100:
-            problems.add("activities", "Omfattning: ange en procentsats mellan 0 och 100.")
+            problems.add("activities", _("Omfattning: ange en procentsats mellan 0 och 100."))
 
-    _code(problems, "education_level", "Utbildningsnivå", EDUCATION_LEVEL, m.education_level,
+    _code(problems, "education_level", _("Utbildningsnivå"), EDUCATION_LEVEL, m.education_level,
           day, cat, required=full)
     if occasion == START:
-        _code(problems, "public_support_duration", "Tid i offentlig försörjning",
+        _code(problems, "public_support_duration", _("Tid i offentlig försörjning"),
               PUBLIC_SUPPORT_DURATION, m.public_support_duration, day, cat, required=True)
     elif m.public_support_duration:
         problems.add("public_support_duration",
-                     "Tid i offentlig försörjning: anges bara vid start.")
-    _code(problems, "step", "Steg", PROGRESSION_STEP, m.step, day, cat, required=full)
+                     _("Tid i offentlig försörjning: anges bara vid start."))
+    _code(problems, "step", _("Steg"), PROGRESSION_STEP, m.step, day, cat, required=full)
 
     for name in RATINGS:
         value = getattr(m, name)
         if value is not None and not 1 <= value <= 10:
-            problems.add(name, MSG_RATING)
+            problems.add(name, _(MSG_RATING))
 
     answers = {qid: (raw or "").strip() for qid, raw in m.answers.items()}
     answers = {qid: value for qid, value in answers.items() if value}
     if answers and not full:
-        problems.add("answers", "Kompletterande frågor: besvaras bara vid start eller avslut.")
+        problems.add("answers", _("Kompletterande frågor: besvaras bara vid start eller avslut."))
     elif answers:
         for qid, value in answers.items():
             question = cat.questions.get(int(qid))
             if question is None or question.occasion != occasion or not (
                 question.validity.covers(day)
             ):
-                problems.add("answers", "Kompletterande frågor: okänd eller ogiltig fråga.")
+                problems.add("answers", _("Kompletterande frågor: okänd eller ogiltig fråga."))
             elif question.answer_type == YES_NO and value not in ("ja", "nej"):
-                problems.add(f"answer_{qid}", "Kompletterande fråga: svara ja eller nej.")
+                problems.add(f"answer_{qid}", _("Kompletterande fråga: svara ja eller nej."))
             elif question.answer_type == NUMBER and not _is_number(value):
-                problems.add(f"answer_{qid}", "Kompletterande fråga: ange ett tal.")
+                problems.add(f"answer_{qid}", _("Kompletterande fråga: ange ett tal."))
             elif freetext.contains_personnummer(value, today=cat.today):
                 problems.add(
                     f"answer_{qid}",
-                    "Kompletterande fråga: svaret får inte innehålla personnummer.",
+                    _("Kompletterande fråga: svaret får inte innehålla personnummer."),
                 )
     return [Problem(f"{prefix}{p.field}", p.message) for p in problems]
 
@@ -277,7 +283,7 @@ def registration_problems(
     ``prefix`` is put before the start measurement's field names.
     """
     if reg.protected_identity:
-        return None, [Problem("protected_identity", MSG_PROTECTED)]
+        return None, [Problem("protected_identity", _(MSG_PROTECTED))]
     if refused := intervention_problems(intervention):
         return None, refused
     problems = _Problems()
@@ -287,83 +293,93 @@ def registration_problems(
     try:
         ident = pnr.parse(reg.personnummer, today=today)
     except pnr.PersonnummerError as exc:
-        problems.add("personnummer", f"Personnummer: {exc.message}")
+        problems.add("personnummer", _("Personnummer: %(reason)s") % {"reason": exc.message})
 
     start = reg.start_date
     if start is None:
-        problems.add("start_date", "Startdatum: ange ett datum.")
+        problems.add("start_date", _("Startdatum: ange ett datum."))
     else:
         if start < intervention.start_date:
             problems.add(
                 "start_date",
-                f"Startdatum: insatsen började {intervention.start_date.isoformat()}; "
-                "deltagandet kan inte starta före det.",
+                _(
+                    "Startdatum: insatsen började %(date)s; deltagandet kan inte starta före det."
+                ) % {"date": intervention.start_date.isoformat()},
             )
         if intervention.end_date is not None and start > intervention.end_date:
             problems.add(
                 "start_date",
-                f"Startdatum: insatsen slutade {intervention.end_date.isoformat()}; "
-                "deltagandet kan inte starta efter det.",
+                _(
+                    "Startdatum: insatsen slutade %(date)s; deltagandet kan inte starta efter det."
+                ) % {"date": intervention.end_date.isoformat()},
             )
-        _day_problem(problems, "start_date", "Startdatum", start, today)
+        _day_problem(problems, "start_date", _("Startdatum"), start, today)
 
     if ident is not None and start is not None:
         age = ident.age_on(start)
         if age > MAX_AGE:
             problems.add(
                 "personnummer",
-                f"Personnummer: personen är över {MAX_AGE} år vid start och kan inte registreras.",
+                _(
+                    "Personnummer: personen är över %(age)s år vid start och kan inte registreras."
+                ) % {"age": MAX_AGE},
             )
         elif age < MIN_AGE and not reg.confirm_young:
             problems.add(
                 "confirm_young",
-                f"Personen är under {MIN_AGE} år vid start. Kontrollera uppgifterna och bekräfta "
-                "att personen ska registreras.",
+                _(
+                    "Personen är under %(age)s år vid start. Kontrollera uppgifterna och bekräfta "
+                    "att personen ska registreras."
+                ) % {"age": MIN_AGE},
             )
 
     consent = reg.consent
     if consent.date is None:
-        problems.add("consent_date", "Datum för samtycke: ange ett datum.")
+        problems.add("consent_date", _("Datum för samtycke: ange ett datum."))
     elif start is not None and consent.date > start:
         problems.add(
             "consent_date",
-            "Datum för samtycke: samtycket måste vara lämnat senast på startdatumet.",
+            _("Datum för samtycke: samtycket måste vara lämnat senast på startdatumet."),
         )
     else:
-        _day_problem(problems, "consent_date", "Datum för samtycke", consent.date, today)
+        _day_problem(problems, "consent_date", _("Datum för samtycke"), consent.date, today)
     version = (consent.form_version or "").strip()
     if not version:
-        problems.add("consent_form_version", "Blankettversion: ange samtyckesblankettens version.")
+        problems.add(
+            "consent_form_version", _("Blankettversion: ange samtyckesblankettens version.")
+        )
     elif len(version) > 40:
-        problems.add("consent_form_version", "Blankettversion: högst 40 tecken.")
-    elif problem := freetext.text_problem("Blankettversion", version, today=today):
+        problems.add("consent_form_version", _("Blankettversion: högst 40 tecken."))
+    elif problem := freetext.text_problem(_("Blankettversion"), version, today=today):
         problems.add("consent_form_version", problem)
     if not consent.scope_registration:
         problems.add(
             "consent_scope_registration",
-            "Samtycke: utan samtycke till registrering kan personen bara räknas anonymt.",
+            _("Samtycke: utan samtycke till registrering kan personen bara räknas anonymt."),
         )
     if not set(consent.sharing_parties) <= set(cat.member_ids):
         problems.add(
-            "consent_sharing_parties", "Delning mellan parter: välj bland förbundets medlemmar."
+            "consent_sharing_parties", _("Delning mellan parter: välj bland förbundets medlemmar.")
         )
 
     day = start or today
-    _code(problems, "referred_by", "Aktualiserad av", REFERRED_BY, reg.referred_by, day, cat,
+    _code(problems, "referred_by", _("Aktualiserad av"), REFERRED_BY, reg.referred_by, day, cat,
           required=True)
     if not reg.residence:
-        problems.add("residence", "Bostadskommun: välj en kommun.")
+        problems.add("residence", _("Bostadskommun: välj en kommun."))
     elif reg.residence not in cat.municipalities:
-        problems.add("residence", MSG_UNKNOWN_MUNICIPALITY)
+        problems.add("residence", _(MSG_UNKNOWN_MUNICIPALITY))
 
     m = reg.measurement
     measured = measurement_problems(m, occasion=START, day=m.date or start, cat=cat, prefix=prefix)
     problems.extend(measured)
     if not measured and start is not None and m.date is not None and m.date != start:
-        problems.add(f"{prefix}measurement_date", "Mätdatum: startmätningen görs på startdatumet.")
+        problems.add(
+            f"{prefix}measurement_date", _("Mätdatum: startmätningen görs på startdatumet.")
+        )
 
     if ident is not None and already_open(ident):
-        problems.add("personnummer", MSG_SECOND_OPEN)
+        problems.add("personnummer", _(MSG_SECOND_OPEN))
     return ident, list(problems)
 
 
@@ -379,26 +395,28 @@ def ending_problems(
     """Every rule of an end: the end date, the exit reason and the end measurement."""
     problems = _Problems()
     if end_date is None:
-        problems.add("end_date", "Slutdatum: ange ett datum.")
+        problems.add("end_date", _("Slutdatum: ange ett datum."))
     elif end_date < start_date:
-        problems.add("end_date", "Slutdatum: slutdatum kan inte vara före startdatum.")
+        problems.add("end_date", _("Slutdatum: slutdatum kan inte vara före startdatum."))
     else:
-        _day_problem(problems, "end_date", "Slutdatum", end_date, cat.today)
+        _day_problem(problems, "end_date", _("Slutdatum"), end_date, cat.today)
     if exit_reason == EXIT_REASON_ERROR:
         problems.add(
             "exit_reason",
-            "Avslutsanledning: använd ”Markera som felregistrering” för att ta bort "
-            "deltagandet ur statistiken.",
+            _(
+                "Avslutsanledning: använd ”Markera som felregistrering” för att ta bort "
+                "deltagandet ur statistiken."
+            ),
         )
     else:
-        _code(problems, "exit_reason", "Avslutsanledning", EXIT_REASON, exit_reason,
+        _code(problems, "exit_reason", _("Avslutsanledning"), EXIT_REASON, exit_reason,
               end_date or cat.today, cat, required=True)
     m = measurement or MeasurementInput()
     measured = measurement_problems(m, occasion=END, day=m.date or end_date, cat=cat,
                                     prefix=prefix)
     problems.extend(measured)
     if not measured and end_date is not None and m.date is not None and m.date != end_date:
-        problems.add(f"{prefix}measurement_date", "Mätdatum: slutmätningen görs på slutdatumet.")
+        problems.add(f"{prefix}measurement_date", _("Mätdatum: slutmätningen görs på slutdatumet."))
     return list(problems)
 
 
@@ -421,28 +439,30 @@ def later_measurement_problems(
     day = measurement.date
     if occasion == INTERIM:
         if end_date is not None:
-            problems.add("occasion", "Mättillfälle: delmätningar görs medan deltagandet pågår.")
+            problems.add("occasion", _("Mättillfälle: delmätningar görs medan deltagandet pågår."))
         elif day is not None and day < start_date:
-            problems.add("measurement_date", "Mätdatum: datumet är före deltagandets start.")
+            problems.add("measurement_date", _("Mätdatum: datumet är före deltagandets start."))
     elif occasion in FOLLOW_UPS:
         if end_date is None:
             problems.add(
-                "occasion", "Mättillfälle: uppföljning görs efter att deltagandet avslutats."
+                "occasion", _("Mättillfälle: uppföljning görs efter att deltagandet avslutats.")
             )
         elif not consent_follow_up:
             problems.add(
-                "occasion", "Mättillfälle: samtycket omfattar inte uppföljning efter avslut."
+                "occasion", _("Mättillfälle: samtycket omfattar inte uppföljning efter avslut.")
             )
         elif closed:
-            problems.add("occasion", "Mättillfälle: uppföljningen är redan avslutad utan mätning.")
+            problems.add(
+                "occasion", _("Mättillfälle: uppföljningen är redan avslutad utan mätning.")
+            )
         elif day is not None and not followup.in_window(end_date, occasion, day):
             first, last = followup.window(end_date, occasion)
             problems.add(
                 "measurement_date",
-                f"Mätdatum: uppföljningen registreras med ett datum från {first.isoformat()} "
-                f"till {last.isoformat()}.",
+                _("Mätdatum: uppföljningen registreras med ett datum från %(first)s till %(last)s.")
+                % {"first": first.isoformat(), "last": last.isoformat()},
             )
     else:
-        problems.add("occasion", "Mättillfälle: välj delmätning eller en uppföljning.")
+        problems.add("occasion", _("Mättillfälle: välj delmätning eller en uppföljning."))
     problems.extend(measurement_problems(measurement, occasion=occasion, day=day, cat=cat))
     return [Problem(f"{prefix}{p.field}", p.message) for p in problems]

@@ -17,19 +17,24 @@ from dataclasses import dataclass, field
 
 from localflavor.se.utils import id_number_checksum
 
+from stegvis.lib.i18n import gettext as _
+from stegvis.lib.i18n import gettext_noop
+
 _SHAPE = re.compile(
     r"^(?P<century>\d{2})?(?P<year>\d{2})(?P<month>\d{2})(?P<day>\d{2})"
     r"(?P<sign>[-+]?)(?P<serial>\d{3})(?P<checksum>\d)$"
 )
 
-MSG_EMPTY = "Ange personnummer eller samordningsnummer."
-MSG_FORMAT = (
+MSG_EMPTY = gettext_noop("Ange personnummer eller samordningsnummer.")
+MSG_FORMAT = gettext_noop(
     "Personnumret har fel format. Skriv 10 eller 12 siffror, till exempel ÅÅÅÅMMDD-NNNN."
 )
-MSG_DATE = "Personnumret innehåller inget giltigt datum."
-MSG_CHECKSUM = "Personnumrets kontrollsiffra stämmer inte. Kontrollera att siffrorna är rätt."
-MSG_FUTURE = "Personnumret anger ett födelsedatum i framtiden."
-MSG_PLUS = "Plustecken används bara för personer som fyllt 100 år."
+MSG_DATE = gettext_noop("Personnumret innehåller inget giltigt datum.")
+MSG_CHECKSUM = gettext_noop(
+    "Personnumrets kontrollsiffra stämmer inte. Kontrollera att siffrorna är rätt."
+)
+MSG_FUTURE = gettext_noop("Personnumret anger ett födelsedatum i framtiden.")
+MSG_PLUS = gettext_noop("Plustecken används bara för personer som fyllt 100 år.")
 
 SEX_WOMAN = "K"
 SEX_MAN = "M"
@@ -85,7 +90,7 @@ def _birth_date(year: int, month: int, day: int) -> dt.date:
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise PersonnummerError(MSG_DATE) from None
+        raise PersonnummerError(_(MSG_DATE)) from None
 
 
 def parse(value: str, *, today: dt.date | None = None) -> Identity:
@@ -93,28 +98,28 @@ def parse(value: str, *, today: dt.date | None = None) -> Identity:
     today = today or dt.date.today()
     text = (value or "").strip().replace(" ", "")
     if not text:
-        raise PersonnummerError(MSG_EMPTY)
+        raise PersonnummerError(_(MSG_EMPTY))
     m = _SHAPE.match(text)
     if m is None:
-        raise PersonnummerError(MSG_FORMAT)
+        raise PersonnummerError(_(MSG_FORMAT))
     gd = m.groupdict()
     month = int(gd["month"])
     day = int(gd["day"])
     coordination = day > 60
     real_day = day - 60 if coordination else day
     if not 1 <= month <= 12 or not 1 <= real_day <= 31:
-        raise PersonnummerError(MSG_DATE)
+        raise PersonnummerError(_(MSG_DATE))
     yy = int(gd["year"])
 
     if gd["century"] is not None:
         year = int(gd["century"]) * 100 + yy
         if year < 1800:
-            raise PersonnummerError(MSG_DATE)
+            raise PersonnummerError(_(MSG_DATE))
         birth = _birth_date(year, month, real_day)
         if birth > today:
-            raise PersonnummerError(MSG_FUTURE)
+            raise PersonnummerError(_(MSG_FUTURE))
         if gd["sign"] == "+" and age_on(birth, today) < 100:
-            raise PersonnummerError(MSG_PLUS)
+            raise PersonnummerError(_(MSG_PLUS))
     else:
         # The most recent century in which the date is not in the future; "+" adds 100 years.
         year = (today.year // 100) * 100 + yy
@@ -124,10 +129,10 @@ def parse(value: str, *, today: dt.date | None = None) -> Identity:
             year -= 100
         birth = _birth_date(year, month, real_day)
         if birth > today:  # only reachable for dates that do not exist this century
-            raise PersonnummerError(MSG_FUTURE)
+            raise PersonnummerError(_(MSG_FUTURE))
 
     if id_number_checksum(gd) != int(gd["checksum"]):
-        raise PersonnummerError(MSG_CHECKSUM)
+        raise PersonnummerError(_(MSG_CHECKSUM))
 
     normalised = f"{year:04d}{month:02d}{day:02d}{gd['serial']}{gd['checksum']}"
     sex = SEX_WOMAN if int(gd["serial"][2]) % 2 == 0 else SEX_MAN
