@@ -63,6 +63,8 @@ SYSTEM_PACKAGES: dict[str, Callable[[], bool]] = {
     "xmlsec1": lambda: shutil.which("xmlsec1") is not None,
     "nodejs": lambda: shutil.which("node") is not None,
     "npm": lambda: shutil.which("npm") is not None,
+    # GNU gettext: scripts/messages.sh (run by CI) regenerates and checks the message catalogue.
+    "gettext": lambda: shutil.which("msgfmt") is not None and shutil.which("msgen") is not None,
 }
 
 

@@ -40,7 +40,7 @@ class Recorder:
 def test_the_browser_and_pdf_packages_are_checked(dev):
     assert set(dev.SYSTEM_PACKAGES) == {
         "chromium", "libpango-1.0-0", "libpangoft2-1.0-0", "fonts-dejavu-core",
-        "xmlsec1", "nodejs", "npm",
+        "xmlsec1", "nodejs", "npm", "gettext",
     }
     probes = {"chromium": lambda: False, "libpango-1.0-0": lambda: True,
               "fonts-dejavu-core": lambda: False}
