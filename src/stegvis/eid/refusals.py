@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from stegvis.lib.i18n import gettext_noop
+
 WRONG_AUDIENCE = "wrong_audience"
 EXPIRED = "expired"
 REPLAYED = "replayed"
@@ -19,21 +21,39 @@ CANCELLED = "cancelled"
 FAILED = "failed"
 
 MESSAGES = {
-    WRONG_AUDIENCE: "Inloggningen avvisades: svaret från e-legitimationstjänsten var avsett "
-    "för en annan tjänst än Stegvis.",
-    EXPIRED: "Inloggningen avvisades: svaret från e-legitimationstjänsten har gått ut. "
-    "Börja om inloggningen.",
-    REPLAYED: "Inloggningen avvisades: svaret från e-legitimationstjänsten har redan använts "
-    "eller hör inte till den här inloggningen. Börja om inloggningen.",
-    UNKNOWN_USER: "Det finns inget konto i Stegvis kopplat till din e-legitimation. "
-    "Kontakta förbundets administratör.",
-    NO_ROLE: "Ditt konto har ingen roll i Stegvis. Kontakta förbundets administratör.",
-    INACTIVE: "Ditt konto är avstängt. Kontakta förbundets administratör.",
-    MISSING_IDENTITY: "E-legitimationstjänsten skickade ingen identitet som Stegvis kan "
-    "använda. Kontakta förbundets administratör.",
-    CANCELLED: "Inloggningen med e-legitimation avbröts.",
-    FAILED: "Inloggningen med e-legitimation misslyckades. Försök igen eller kontakta "
-    "förbundets administratör.",
+    WRONG_AUDIENCE: gettext_noop(
+        "Inloggningen avvisades: svaret från e-legitimationstjänsten var avsett "
+        "för en annan tjänst än Stegvis."
+    ),
+    EXPIRED: gettext_noop(
+        "Inloggningen avvisades: svaret från e-legitimationstjänsten har gått ut. "
+        "Börja om inloggningen."
+    ),
+    REPLAYED: gettext_noop(
+        "Inloggningen avvisades: svaret från e-legitimationstjänsten har redan använts "
+        "eller hör inte till den här inloggningen. Börja om inloggningen."
+    ),
+    UNKNOWN_USER: gettext_noop(
+        "Det finns inget konto i Stegvis kopplat till din e-legitimation. "
+        "Kontakta förbundets administratör."
+    ),
+    NO_ROLE: gettext_noop(
+        "Ditt konto har ingen roll i Stegvis. Kontakta förbundets administratör."
+    ),
+    INACTIVE: gettext_noop(
+        "Ditt konto är avstängt. Kontakta förbundets administratör."
+    ),
+    MISSING_IDENTITY: gettext_noop(
+        "E-legitimationstjänsten skickade ingen identitet som Stegvis kan "
+        "använda. Kontakta förbundets administratör."
+    ),
+    CANCELLED: gettext_noop(
+        "Inloggningen med e-legitimation avbröts."
+    ),
+    FAILED: gettext_noop(
+        "Inloggningen med e-legitimation misslyckades. Försök igen eller kontakta "
+        "förbundets administratör."
+    ),
 }
 
 

@@ -22,6 +22,9 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from stegvis.lib.i18n import gettext as _
+from stegvis.lib.i18n import gettext_noop
+
 FK = "FK"
 REGION = "REGION"
 KOMMUN = "KOMMUN"
@@ -63,7 +66,7 @@ def round_exact(total: int, exact: Sequence[tuple[Any, Fraction]]) -> list[Round
     remaining = total - sum(floors)
     order = sorted(range(len(exact)), key=lambda i: (-(exact[i][1] - floors[i]), i))
     if remaining < 0 or remaining > len(exact):
-        raise MoneyError(["Beloppen går inte att avrunda till totalen."])
+        raise MoneyError([_("Beloppen går inte att avrunda till totalen.")])
     for i in order[:remaining]:
         floors[i] += 1
     return [Rounded(key, value, floors[i]) for i, (key, value) in enumerate(exact)]
@@ -72,18 +75,18 @@ def round_exact(total: int, exact: Sequence[tuple[Any, Fraction]]) -> list[Round
 def largest_remainder(total: int, weights: Sequence[tuple[Any, Any]]) -> list[Rounded]:
     """Split ``total`` whole kronor in proportion to ``weights`` (largest-remainder rounding)."""
     if total < 0:
-        raise MoneyError(["Beloppet som ska fördelas får inte vara negativt."])
+        raise MoneyError([_("Beloppet som ska fördelas får inte vara negativt.")])
     fractions = [(key, to_fraction(w)) for key, w in weights]
     if any(w < 0 for _k, w in fractions):
-        raise MoneyError(["En fördelningsvikt får inte vara negativ."])
+        raise MoneyError([_("En fördelningsvikt får inte vara negativ.")])
     weight_sum = sum((w for _k, w in fractions), Fraction(0))
     if not fractions:
         if total:
-            raise MoneyError(["Det finns ingen att fördela beloppet på."])
+            raise MoneyError([_("Det finns ingen att fördela beloppet på.")])
         return []
     if weight_sum == 0:
         if total:
-            raise MoneyError(["Fördelningsvikterna är alla noll."])
+            raise MoneyError([_("Fördelningsvikterna är alla noll.")])
         return [Rounded(k, Fraction(0), 0) for k, _w in fractions]
     exact = [(key, total * w / weight_sum) for key, w in fractions]
     return round_exact(total, exact)
@@ -132,20 +135,29 @@ def split_contributions(
     """Each member's contribution to ``frame`` (whole kronor); the rows add up to the frame."""
     problems: list[str] = []
     if frame < 0:
-        problems.append("Ramen får inte vara negativ.")
+        problems.append(_("Ramen får inte vara negativ."))
     if not kommuner:
-        problems.append("Förbundet har ingen kommun som medlem under året.")
+        problems.append(_("Förbundet har ingen kommun som medlem under året."))
     for party in [*(kommuner if len(kommuner) > 1 else []),
                   *(regions if len(regions) > 1 else [])]:
         if party.share_pct is None:
-            problems.append(f"{party.name} saknar andel i fördelningsnyckeln.")
+            problems.append(
+                _("%(name)s saknar andel i fördelningsnyckeln.") % {"name": party.name}
+            )
         elif party.share_pct < 0:
-            problems.append(f"Andelen för {party.name} får inte vara negativ.")
-    for label, group in (("kommunernas", kommuner), ("regionernas", regions)):
+            problems.append(
+                _("Andelen för %(name)s får inte vara negativ.") % {"name": party.name}
+            )
+    for label, group in (
+        (gettext_noop("kommunernas"), kommuner), (gettext_noop("regionernas"), regions)
+    ):
         if len(group) > 1 or label == "kommunernas":
             shares = [p.share_pct for p in group if p.share_pct is not None]
             if group and len(shares) == len(group) and sum(shares) <= 0:
-                problems.append(f"Fördelningsnyckeln för {label} fjärdedel summerar till noll.")
+                problems.append(
+                    _("Fördelningsnyckeln för %(group)s fjärdedel summerar till noll.")
+                    % {"group": _(label)}
+                )
     if problems:
         raise MoneyError(problems)
     weights: list[tuple[str, int]] = [(FK, 2), (REGION, 1), (KOMMUN, 1)]

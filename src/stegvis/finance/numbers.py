@@ -17,6 +17,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from stegvis.lib.i18n import gettext as _
+from stegvis.lib.i18n import gettext_noop
+
 _SPACES = ("\u00a0", "\u202f", "\u2009", " ")
 _GROUPED = re.compile(r"^\d{1,3}( \d{3})+$")
 _DIGITS = re.compile(r"^\d+$")
@@ -26,29 +29,31 @@ class NumberError(ValueError):
     """A value that is not a number we accept. ``template`` is Swedish with %(label)s/%(value)s."""
 
     def __init__(self, template: str, value: str) -> None:
-        super().__init__(template % {"label": "Värdet", "value": value})
+        super().__init__(_(template) % {"label": _("Värdet"), "value": value})
         self.template = template
         self.value = value
 
     def message(self, label: str) -> str:
-        return self.template % {"label": label, "value": self.value}
+        return _(self.template) % {"label": label, "value": self.value}
 
 
-AMBIGUOUS = (
+AMBIGUOUS = gettext_noop(
     "%(label)s: ”%(value)s” är tvetydigt – skriv tusental med mellanslag (1 234) och "
     "decimaler med komma (1,5)."
 )
-NOT_A_NUMBER = (
+NOT_A_NUMBER = gettext_noop(
     "%(label)s: ”%(value)s” är inte ett tal. Skriv till exempel 1 234 567 eller 1 234,50."
 )
-MIXED = (
+MIXED = gettext_noop(
     "%(label)s: ”%(value)s” blandar punkt och komma – skriv tusental med mellanslag och "
     "decimaler med komma (1 234,50)."
 )
-GROUPING = "%(label)s: ”%(value)s” har felaktig gruppering av tusental (skriv 1 234 567)."
-NOT_WHOLE = "%(label)s: ange hela kronor utan ören (fick ”%(value)s”)."
-NOT_INTEGER = "%(label)s: ange ett heltal (fick ”%(value)s”)."
-NEGATIVE = "%(label)s: beloppet får inte vara negativt (fick ”%(value)s”)."
+GROUPING = gettext_noop(
+    "%(label)s: ”%(value)s” har felaktig gruppering av tusental (skriv 1 234 567)."
+)
+NOT_WHOLE = gettext_noop("%(label)s: ange hela kronor utan ören (fick ”%(value)s”).")
+NOT_INTEGER = gettext_noop("%(label)s: ange ett heltal (fick ”%(value)s”).")
+NEGATIVE = gettext_noop("%(label)s: beloppet får inte vara negativt (fick ”%(value)s”).")
 
 
 def _integer_part(text: str, original: str) -> str:

@@ -12,17 +12,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from stegvis.lib import dates, freetext
+from stegvis.lib.i18n import gettext as _
+from stegvis.lib.i18n import gettext_noop
 
 # Party kinds (must match associations.models.PartyKind values).
 FK, AF, REGION, KOMMUN = "FK", "AF", "REGION", "KOMMUN"
 
 # The fields fixed when an insats is created, with their Swedish names and the reason.
 IMMUTABLE_FIELDS: dict[str, str] = {
-    "orientation": "Inriktning",
-    "follow_up_method": "Uppföljningsmetod",
-    "esf_cofunded": "ESF-medfinansiering",
+    "orientation": gettext_noop("Inriktning"),
+    "follow_up_method": gettext_noop("Uppföljningsmetod"),
+    "esf_cofunded": gettext_noop("ESF-medfinansiering"),
 }
-IMMUTABLE_REASON = (
+IMMUTABLE_REASON = gettext_noop(
     "kan inte ändras när insatsen väl finns, eftersom uppföljning och statistik redan bygger på "
     "den. En insats med både individinriktat och strukturövergripande innehåll, eller med en "
     "annan uppföljningsmetod, registreras som en ny insats."
@@ -36,7 +38,9 @@ class RuleError:
 
 
 def immutable_message(field: str) -> str:
-    return f"{IMMUTABLE_FIELDS[field]} {IMMUTABLE_REASON}"
+    return _("%(field)s %(reason)s") % {
+        "field": _(IMMUTABLE_FIELDS[field]), "reason": _(IMMUTABLE_REASON)
+    }
 
 
 def party_errors(kinds: Iterable[str]) -> list[RuleError]:
@@ -49,9 +53,11 @@ def party_errors(kinds: Iterable[str]) -> list[RuleError]:
         return [
             RuleError(
                 "parties",
-                "Deltagande parter: minst två olika parter måste delta i insatsen "
-                "(Försäkringskassan, Arbetsförmedlingen, region eller kommun). "
-                "Flera kommuner räknas som en part.",
+                _(
+                    "Deltagande parter: minst två olika parter måste delta i insatsen "
+                    "(Försäkringskassan, Arbetsförmedlingen, region eller kommun). "
+                    "Flera kommuner räknas som en part."
+                ),
             )
         ]
     return []
@@ -60,17 +66,17 @@ def party_errors(kinds: Iterable[str]) -> list[RuleError]:
 def date_errors(start: dt.date | None, end: dt.date | None, *, today: dt.date) -> list[RuleError]:
     """Start given; both dates plausible (2004 to a year ahead); the end not before the start."""
     if start is None:
-        return [RuleError("start_date", "Startdatum: ange när insatsen börjar.")]
+        return [RuleError("start_date", _("Startdatum: ange när insatsen börjar."))]
     errors = [
         RuleError(field, problem)
         for field, label, day in (
-            ("start_date", "Startdatum", start),
-            ("end_date", "Slutdatum", end),
+            ("start_date", _("Startdatum"), start),
+            ("end_date", _("Slutdatum"), end),
         )
         if (problem := dates.date_problem(label, day, today=today))
     ]
     if not errors and end is not None and end < start:
-        errors.append(RuleError("end_date", "Slutdatum: kan inte vara före startdatum."))
+        errors.append(RuleError("end_date", _("Slutdatum: kan inte vara före startdatum.")))
     return errors
 
 
@@ -96,7 +102,7 @@ def year_errors(
     year: int, start: dt.date, end: dt.date | None, *, today: dt.date
 ) -> list[RuleError]:
     """A budget year must be plausible and fall within the insats's running time."""
-    problem = dates.year_problem("År", year, today=today)
+    problem = dates.year_problem(_("År"), year, today=today)
     if problem:
         return [RuleError("year", problem)]
     if year < start.year or (end is not None and year > end.year):
@@ -104,7 +110,8 @@ def year_errors(
         return [
             RuleError(
                 "year",
-                f"År: insatsen pågår {start.year}–{last}; budget kan bara anges för de åren.",
+                _("År: insatsen pågår %(first)s–%(last)s; budget kan bara anges för de åren.")
+                % {"first": start.year, "last": last},
             )
         ]
     return []
@@ -113,15 +120,25 @@ def year_errors(
 def money_errors(field: str, label: str, value: Any, *, required: bool) -> list[RuleError]:
     """Whole kronor, not negative."""
     if value is None:
-        return [RuleError(field, f"{label}: ange ett belopp i hela kronor.")] if required else []
+        return (
+            [RuleError(field, _("%(label)s: ange ett belopp i hela kronor.") % {"label": label})]
+            if required
+            else []
+        )
     try:
         is_whole = value == int(value)
     except (TypeError, ValueError):
-        return [RuleError(field, f"{label}: ange ett belopp i hela kronor.")]
+        return [RuleError(field, _("%(label)s: ange ett belopp i hela kronor.") % {"label": label})]
     if not is_whole:
-        return [RuleError(field, f"{label}: ange beloppet i hela kronor, utan ören.")]
+        return [
+            RuleError(
+                field, _("%(label)s: ange beloppet i hela kronor, utan ören.") % {"label": label}
+            )
+        ]
     if value < 0:
-        return [RuleError(field, f"{label}: beloppet kan inte vara negativt.")]
+        return [
+            RuleError(field, _("%(label)s: beloppet kan inte vara negativt.") % {"label": label})
+        ]
     return []
 
 
@@ -137,23 +154,27 @@ def volume_errors(
     errors = [
         RuleError(field, problem)
         for field, label, day in (
-            ("period_start", "Periodens början", period_start),
-            ("period_end", "Periodens slut", period_end),
+            ("period_start", _("Periodens början"), period_start),
+            ("period_end", _("Periodens slut"), period_end),
         )
         if (problem := dates.date_problem(label, day, today=today))
     ]
     if period_end < period_start:
         errors.append(
-            RuleError("period_end", "Periodens slut: kan inte vara före periodens början.")
+            RuleError("period_end", _("Periodens slut: kan inte vara före periodens början."))
         )
     if total < 0:
-        errors.append(RuleError("total", "Antal totalt: kan inte vara negativt."))
-    for field, label, value in (("women", "Varav kvinnor", women), ("men", "Varav män", men)):
+        errors.append(RuleError("total", _("Antal totalt: kan inte vara negativt.")))
+    for field, label, value in (("women", _("Varav kvinnor"), women), ("men", _("Varav män"), men)):
         if value is not None and value < 0:
-            errors.append(RuleError(field, f"{label}: kan inte vara negativt."))
+            errors.append(
+                RuleError(field, _("%(label)s: kan inte vara negativt.") % {"label": label})
+            )
     if (women or 0) + (men or 0) > total:
         errors.append(
-            RuleError("total", "Antal totalt: kan inte vara mindre än kvinnor och män tillsammans.")
+            RuleError(
+                "total", _("Antal totalt: kan inte vara mindre än kvinnor och män tillsammans.")
+            )
         )
     return errors
 
@@ -161,9 +182,9 @@ def volume_errors(
 def count_errors(women: int, men: int) -> list[RuleError]:
     errors = []
     if women < 0:
-        errors.append(RuleError("women", "Kvinnor: antalet kan inte vara negativt."))
+        errors.append(RuleError("women", _("Kvinnor: antalet kan inte vara negativt.")))
     if men < 0:
-        errors.append(RuleError("men", "Män: antalet kan inte vara negativt."))
+        errors.append(RuleError("men", _("Män: antalet kan inte vara negativt.")))
     return errors
 
 

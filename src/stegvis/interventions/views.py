@@ -117,15 +117,15 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _locked(intervention: Intervention) -> list[dict[str, str]]:
     return [
         {
-            "label": domain.IMMUTABLE_FIELDS["orientation"],
+            "label": _(domain.IMMUTABLE_FIELDS["orientation"]),
             "value": intervention.get_orientation_display(),
         },
         {
-            "label": domain.IMMUTABLE_FIELDS["follow_up_method"],
+            "label": _(domain.IMMUTABLE_FIELDS["follow_up_method"]),
             "value": intervention.get_follow_up_method_display(),
         },
         {
-            "label": domain.IMMUTABLE_FIELDS["esf_cofunded"],
+            "label": _(domain.IMMUTABLE_FIELDS["esf_cofunded"]),
             "value": _("Ja") if intervention.esf_cofunded else _("Nej"),
         },
     ]
@@ -167,7 +167,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             "association": intervention.association,
             "intervention": intervention,
             "locked": _locked(intervention),
-            "locked_reason": domain.IMMUTABLE_REASON,
+            "locked_reason": _(domain.IMMUTABLE_REASON),
         },
     )
 

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
+from stegvis.lib.i18n import gettext as _
+
 COHORT_COLUMNS: Final = ("personnummer", "nyckel", "startdatum", "slutdatum", "kon",
                          "aldersgrupp")
 OUTCOME_COLUMNS: Final = ("nyckel", "manad", "stod", "arbete", "studier", "fodd_utomlands")
@@ -116,7 +118,9 @@ def parse_outcomes(text: str) -> tuple[list[OutcomeRow], list[str]]:
     reader = csv.reader(io.StringIO(text), delimiter=";")
     header = next(reader, None)
     if header is None or tuple(h.strip().lower() for h in header) != OUTCOME_COLUMNS:
-        return [], ["Filen saknar rubrikraden " + ";".join(OUTCOME_COLUMNS) + "."]
+        return [], [
+            _("Filen saknar rubrikraden %(header)s.") % {"header": ";".join(OUTCOME_COLUMNS)}
+        ]
     rows: list[OutcomeRow] = []
     errors: list[str] = []
     seen: set[tuple[str, dt.date]] = set()
@@ -125,37 +129,42 @@ def parse_outcomes(text: str) -> tuple[list[OutcomeRow], list[str]]:
             continue
         problems: list[str] = []
         if len(values) != len(OUTCOME_COLUMNS):
-            errors.append(f"Rad {line}: raden ska ha {len(OUTCOME_COLUMNS)} fält.")
+            errors.append(
+                _("Rad %(line)s: raden ska ha %(count)s fält.")
+                % {"line": line, "count": len(OUTCOME_COLUMNS)}
+            )
             continue
         key, month_s, support_s, work_s, studies_s, abroad_s = (v.strip() for v in values)
         if not _KEY_RE.match(key):
-            problems.append("nyckeln har fel form")
+            problems.append(_("nyckeln har fel form"))
         month = None
         match = _MONTH_RE.match(month_s)
         if match and 1 <= int(match.group(2)) <= 12:
             month = dt.date(int(match.group(1)), int(match.group(2)), 1)
         else:
-            problems.append("månaden ska skrivas ÅÅÅÅ-MM")
+            problems.append(_("månaden ska skrivas ÅÅÅÅ-MM"))
         support = tuple(s.strip() for s in support_s.split(",") if s.strip())
         unknown = [s for s in support if s not in SUPPORT_MEASURES]
         if unknown:
-            problems.append("okänd stödform")
+            problems.append(_("okänd stödform"))
         flags: list[bool | None] = []
         for value, label, optional in ((work_s, "arbete", False), (studies_s, "studier", False),
                                        (abroad_s, "fodd_utomlands", True)):
             try:
                 flags.append(_flag(value, optional=optional))
             except ValueError:
-                problems.append(f"{label} ska vara 1 eller 0")
+                problems.append(_("%(column)s ska vara 1 eller 0") % {"column": label})
         if month is not None and (key, month) in seen:
-            problems.append("nyckeln och månaden finns redan på en tidigare rad")
+            problems.append(_("nyckeln och månaden finns redan på en tidigare rad"))
         if problems:
-            errors.append(f"Rad {line}: " + "; ".join(problems) + ".")
+            errors.append(
+                _("Rad %(line)s: %(problems)s.") % {"line": line, "problems": "; ".join(problems)}
+            )
             continue
         assert month is not None
         seen.add((key, month))
         rows.append(OutcomeRow(line, key, month, support, bool(flags[0]), bool(flags[1]),
                                flags[2]))
     if not rows and not errors:
-        errors.append("Filen innehåller inga rader.")
+        errors.append(_("Filen innehåller inga rader."))
     return rows, errors[:MAX_ERRORS]
