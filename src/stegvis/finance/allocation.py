@@ -29,6 +29,7 @@ from fractions import Fraction
 from typing import Any
 
 from stegvis.finance.money import equity_limit, round_exact, to_fraction, within_scale
+from stegvis.lib.i18n import gettext as _
 
 
 class AllocationError(ValueError):
@@ -150,27 +151,33 @@ def parameter_problems(p: Parameters, count: int | None = None) -> list[str]:
     """Swedish messages for parameters that cannot be used (empty list: fine)."""
     problems = []
     if p.state_total < 0:
-        problems.append("Statens totala belopp får inte vara negativt.")
+        problems.append(_("Statens totala belopp får inte vara negativt."))
     if p.base_amount < 0:
-        problems.append("Grundbeloppet får inte vara negativt.")
+        problems.append(_("Grundbeloppet får inte vara negativt."))
     if p.key_support_pct < 0 or p.key_population_pct < 0:
-        problems.append("Fördelningsnycklarna får inte vara negativa.")
+        problems.append(_("Fördelningsnycklarna får inte vara negativa."))
     if p.key_support_pct + p.key_population_pct != 100:
         problems.append(
-            f"Fördelningsnycklarna (försörjningsmått {_pct(p.key_support_pct)} % och "
-            f"befolkning {_pct(p.key_population_pct)} %) ska tillsammans bli 100 %."
+            _(
+                "Fördelningsnycklarna (försörjningsmått %(support)s %% och befolkning "
+                "%(population)s %%) ska tillsammans bli 100 %%."
+            )
+            % {"support": _pct(p.key_support_pct), "population": _pct(p.key_population_pct)}
         )
     if not (0 <= p.max_reduction_pct <= 100):
-        problems.append("Största årliga minskning ska vara mellan 0 och 100 procent.")
+        problems.append(_("Största årliga minskning ska vara mellan 0 och 100 procent."))
     sizes = [s for s, _pct_ in p.equity_scale]
     if len(set(sizes)) != len(sizes):
-        problems.append("Skalan för eget kapital har två steg med samma storlek.")
+        problems.append(_("Skalan för eget kapital har två steg med samma storlek."))
     if any(s < 0 for s in sizes) or any(pct < 0 for _s, pct in p.equity_scale):
-        problems.append("Skalan för eget kapital får inte ha negativa värden.")
+        problems.append(_("Skalan för eget kapital får inte ha negativa värden."))
     if count is not None and count * p.base_amount > p.state_total:
         problems.append(
-            f"Grundbeloppen ({count} förbund × {p.base_amount} kr) är större än statens "
-            f"totala belopp ({p.state_total} kr)."
+            _(
+                "Grundbeloppen (%(count)s förbund × %(base)s kr) är större än statens "
+                "totala belopp (%(total)s kr)."
+            )
+            % {"count": count, "base": p.base_amount, "total": p.state_total}
         )
     return problems
 
@@ -184,14 +191,18 @@ def input_problems(inputs: Sequence[Input]) -> list[str]:
     seen: set[Any] = set()
     for i in inputs:
         if i.key in seen:
-            problems.append(f"{i.name} finns med mer än en gång.")
+            problems.append(_("%(name)s finns med mer än en gång.") % {"name": i.name})
         seen.add(i.key)
         if i.support_measure < 0:
-            problems.append(f"{i.name}: försörjningsmåttet får inte vara negativt.")
+            problems.append(
+                _("%(name)s: försörjningsmåttet får inte vara negativt.") % {"name": i.name}
+            )
         if i.population < 0:
-            problems.append(f"{i.name}: befolkningen får inte vara negativ.")
+            problems.append(_("%(name)s: befolkningen får inte vara negativ.") % {"name": i.name})
         if i.previous is not None and i.previous < 0:
-            problems.append(f"{i.name}: föregående års tilldelning får inte vara negativ.")
+            problems.append(
+                _("%(name)s: föregående års tilldelning får inte vara negativ.") % {"name": i.name}
+            )
     return problems
 
 
@@ -258,17 +269,18 @@ def _check_and_split(parameters: Parameters, inputs: Sequence[Input]) -> _Pots:
     """Steps 1–2's sums; raises AllocationError with every problem found in the inputs."""
     problems = parameter_problems(parameters, len(inputs)) + input_problems(inputs)
     if not inputs:
-        problems.append("Det finns inga förbund att fördela till.")
+        problems.append(_("Det finns inga förbund att fördela till."))
     total_support = sum((Decimal(i.support_measure) for i in inputs), Decimal(0))
     total_population = sum(i.population for i in inputs)
     rest = parameters.state_total - len(inputs) * parameters.base_amount
     support_pot = rest * to_fraction(parameters.key_support_pct) / 100
     population_pot = rest * to_fraction(parameters.key_population_pct) / 100
     if not problems and support_pot and total_support == 0:
-        problems.append("Summan av försörjningsmåtten är noll; försörjningsnyckeln kan inte "
-                        "användas.")
+        problems.append(
+            _("Summan av försörjningsmåtten är noll; försörjningsnyckeln kan inte användas.")
+        )
     if not problems and population_pot and total_population == 0:
-        problems.append("Summan av befolkningen är noll; befolkningsnyckeln kan inte användas.")
+        problems.append(_("Summan av befolkningen är noll; befolkningsnyckeln kan inte användas."))
     if problems:
         raise AllocationError(problems)
     return _Pots(total_support, total_population, rest, support_pot, population_pot)
@@ -318,8 +330,11 @@ def _cap_on_reductions(
         if available < 0:
             raise AllocationError(
                 [
-                    "Takregeln kan inte uppfyllas: golven för de skyddade förbunden "
-                    f"({held} kr) är större än statens totala belopp ({total} kr)."
+                    _(
+                        "Takregeln kan inte uppfyllas: golven för de skyddade förbunden "
+                        "(%(held)s kr) är större än statens totala belopp (%(total)s kr)."
+                    )
+                    % {"held": held, "total": total}
                 ]
             )
         factor = Fraction(available) / free_model if free_model else Fraction(0)
@@ -335,8 +350,12 @@ def _cap_on_reductions(
     held = sum(floors[i] or 0 for i in capped_round)
     if len(capped_round) == len(inputs) and held != total:
         raise AllocationError(
-            ["Takregeln kan inte uppfyllas: alla förbund hålls vid sina golv och summan "
-             "stämmer inte med statens totala belopp."]
+            [
+                _(
+                    "Takregeln kan inte uppfyllas: alla förbund hålls vid sina golv och summan "
+                    "stämmer inte med statens totala belopp."
+                )
+            ]
         )
     return _Cap(capped_round, rounds, factor, held)
 

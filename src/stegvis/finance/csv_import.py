@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from stegvis.finance.numbers import NumberError, parse_count, parse_decimal
 
 COLUMNS = {
@@ -76,7 +78,7 @@ def parse(text: str) -> Parsed:
     """Rows and their problems of format (numbers, missing values, duplicates)."""
     text = text.lstrip("\ufeff")
     if not text.strip():
-        return Parsed([], ["Filen är tom."])
+        return Parsed([], [_("Filen är tom.")])
     first = text.splitlines()[0]
     delimiter = ";" if ";" in first else "\t" if "\t" in first else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
@@ -86,14 +88,19 @@ def parse(text: str) -> Parsed:
         return Parsed(
             [],
             [
-                f"Kolumnen ”{c}” saknas. Filen ska ha kolumnerna kommunkod, forsorjningsmatt och "
-                "befolkning (och valfritt forbund)."
+                _(
+                    "Kolumnen ”%(column)s” saknas. Filen ska ha kolumnerna kommunkod, "
+                    "forsorjningsmatt och befolkning (och valfritt forbund)."
+                )
+                % {"column": c}
                 for c in missing
             ],
         )
     dupes = sorted({h for h in header if header.count(h) > 1})
     if dupes:
-        return Parsed([], [f"Kolumnen ”{h}” finns mer än en gång." for h in dupes])
+        return Parsed(
+            [], [_("Kolumnen ”%(column)s” finns mer än en gång.") % {"column": h} for h in dupes]
+        )
     index = {h: i for i, h in enumerate(header)}
     rows: list[Row] = []
     seen: dict[tuple[str, str], int] = {}
@@ -101,7 +108,9 @@ def parse(text: str) -> Parsed:
         if not any(v.strip() for v in values):
             continue
         if len(rows) >= MAX_ROWS:
-            return Parsed(rows, [f"Filen har fler än {MAX_ROWS} rader."])
+            return Parsed(
+                rows, [_("Filen har fler än %(max)s rader.") % {"max": MAX_ROWS}]
+            )
 
         def get(column: str, values: Sequence[str] = values) -> str:
             i = index.get(column)
@@ -110,15 +119,21 @@ def parse(text: str) -> Parsed:
         row = Row(line=line, kommunkod=get("kommunkod"), forbund=get("forbund").replace(" ", ""))
         if len(values) > len(header):
             row.problems.append(
-                f"Raden har {len(values)} värden men rubriken {len(header)} kolumner "
-                "(kontrollera avgränsare och decimaltecken)."
+                _(
+                    "Raden har %(values)s värden men rubriken %(columns)s kolumner (kontrollera "
+                    "avgränsare och decimaltecken)."
+                )
+                % {"values": len(values), "columns": len(header)}
             )
         if not row.kommunkod and not row.forbund:
-            row.problems.append("Kommunkod saknas.")
+            row.problems.append(_("Kommunkod saknas."))
         elif row.kommunkod and not (len(row.kommunkod) == 4 and row.kommunkod.isdigit()):
-            row.problems.append(f"Ogiltig kommunkod ”{row.kommunkod}”: ange fyra siffror.")
+            row.problems.append(
+                _("Ogiltig kommunkod ”%(kommunkod)s”: ange fyra siffror.")
+                % {"kommunkod": row.kommunkod}
+            )
         for column, label, parser, attr in (
-            ("forsorjningsmatt", "Försörjningsmått", parse_decimal, "support_measure"),
+            ("forsorjningsmatt", _("Försörjningsmått"), parse_decimal, "support_measure"),
             ("befolkning", "Befolkning", parse_count, "population"),
         ):
             raw = get(column)
@@ -128,20 +143,30 @@ def parse(text: str) -> Parsed:
                 row.problems.append(error.message(label))
                 continue
             if value is None:
-                row.problems.append(f"{label} saknas.")
+                row.problems.append(_("%(label)s saknas.") % {"label": label})
             elif value < 0:
-                row.problems.append(f"{label}: får inte vara negativt (fick ”{raw}”).")
+                row.problems.append(
+                    _("%(label)s: får inte vara negativt (fick ”%(raw)s”).")
+                    % {"label": label, "raw": raw}
+                )
             else:
                 setattr(row, attr, value)
         key = (row.kommunkod, row.forbund)
         if key in seen:
-            what = f"kommun {row.kommunkod}" if row.kommunkod else f"förbund {row.forbund}"
-            row.problems.append(f"Dubblett: {what} finns redan på rad {seen[key]}.")
+            what = (
+                _("kommun %(kommunkod)s") % {"kommunkod": row.kommunkod}
+                if row.kommunkod
+                else _("förbund %(forbund)s") % {"forbund": row.forbund}
+            )
+            row.problems.append(
+                _("Dubblett: %(what)s finns redan på rad %(line)s.")
+                % {"what": what, "line": seen[key]}
+            )
         else:
             seen[key] = line
         rows.append(row)
     if not rows:
-        return Parsed([], ["Filen har inga datarader."])
+        return Parsed([], [_("Filen har inga datarader.")])
     return Parsed(rows, [])
 
 
@@ -168,41 +193,55 @@ def assign(parsed: Parsed, area: Area, normalise_org_number: Callable[[str], str
                 org_number = ""
             association = area.associations_by_org_number.get(org_number)
             if association is None:
-                row.problems.append(f"Okänt förbund med organisationsnummer ”{row.forbund}”.")
+                row.problems.append(
+                    _("Okänt förbund med organisationsnummer ”%(forbund)s”.")
+                    % {"forbund": row.forbund}
+                )
                 continue
         if row.kommunkod:
             if row.kommunkod not in area.known_kommuner:
-                row.problems.append(f"Okänd kommunkod ”{row.kommunkod}”.")
+                row.problems.append(
+                    _("Okänd kommunkod ”%(kommunkod)s”.") % {"kommunkod": row.kommunkod}
+                )
                 continue
             owners = area.areas.get(row.kommunkod, [])
             if association is not None:
                 if association not in owners:
                     row.problems.append(
-                        f"Kommun {row.kommunkod} ingår inte i området för "
-                        f"{area.names[association]}."
+                        _("Kommun %(kommunkod)s ingår inte i området för %(association)s.")
+                        % {"kommunkod": row.kommunkod, "association": area.names[association]}
                     )
                     continue
             elif len(owners) > 1:
                 row.problems.append(
-                    f"Kommun {row.kommunkod} ingår i flera förbunds områden ("
-                    + ", ".join(sorted(area.names[o] for o in owners))
-                    + "): ange förbundets organisationsnummer i kolumnen forbund, en rad per "
-                    "förbund."
+                    _(
+                        "Kommun %(kommunkod)s ingår i flera förbunds områden (%(associations)s): "
+                        "ange förbundets organisationsnummer i kolumnen forbund, en rad per "
+                        "förbund."
+                    )
+                    % {
+                        "kommunkod": row.kommunkod,
+                        "associations": ", ".join(sorted(area.names[o] for o in owners)),
+                    }
                 )
                 continue
             elif owners:
                 association = owners[0]
             else:
                 row.notes.append(
-                    f"Kommun {row.kommunkod} ingår inte i något förbunds område; raden sparas "
-                    "men räknas inte till något förbund."
+                    _(
+                        "Kommun %(kommunkod)s ingår inte i något förbunds område; raden sparas "
+                        "men räknas inte till något förbund."
+                    )
+                    % {"kommunkod": row.kommunkod}
                 )
             if association is not None:
                 kommun_rows_for.add(association)
         elif association is not None:
             if association in totals_for:
                 row.problems.append(
-                    f"{area.names[association]} har redan en totalrad."
+                    _("%(association)s har redan en totalrad.")
+                    % {"association": area.names[association]}
                 )
                 continue
             totals_for.add(association)
@@ -211,15 +250,16 @@ def assign(parsed: Parsed, area: Area, normalise_org_number: Callable[[str], str
     for row in parsed.rows:
         if row.association in both and row.ok:
             row.problems.append(
-                f"{area.names[row.association]} anges både med totalrad och med kommunrader; "
-                "välj det ena."
+                _("%(association)s anges både med totalrad och med kommunrader; välj det ena.")
+                % {"association": area.names[row.association]}
             )
     # Whole kommun rows and per-förbund rows for the same kommun do not mix.
     split = {r.kommunkod for r in parsed.rows if r.kommunkod and r.forbund}
     for row in parsed.rows:
         if row.kommunkod in split and not row.forbund and row.ok:
             row.problems.append(
-                f"Kommun {row.kommunkod} anges både för hela kommunen och per förbund."
+                _("Kommun %(kommunkod)s anges både för hela kommunen och per förbund.")
+                % {"kommunkod": row.kommunkod}
             )
 
 

@@ -11,6 +11,8 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from stegvis.finance.figures import YearFigures
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -31,39 +33,40 @@ class Section:
 
 def sections(f: YearFigures) -> list[Section]:
     income = Section(
-        "Intäkter per medlem",
-        ["Medlem", "Part", "Andel av partens del (%)", "Bidrag (kr)", "Betalt"],
+        _("Intäkter per medlem"),
+        [_("Medlem"), _("Part"), _("Andel av partens del (%)"), _("Bidrag (kr)"), _("Betalt")],
         [
             [c.organisation.name, c.organisation.get_kind_display(), float(c.share_pct),
-             int(c.amount), c.paid_on.isoformat() if c.paid_on else "Obetalt"]
+             int(c.amount), c.paid_on.isoformat() if c.paid_on else _("Obetalt")]
             for c in f.contributions
         ]
-        + [["Övriga intäkter", "", None, f.other_income, ""],
-           ["Summa intäkter", "", None, f.contributions_total + f.other_income, ""]],
+        + [[_("Övriga intäkter"), "", None, f.other_income, ""],
+           [_("Summa intäkter"), "", None, f.contributions_total + f.other_income, ""]],
     )
     posts = Section(
-        "Kostnader per post",
-        ["Post", "Budget (kr)", "Utfall (kr)", "Avvikelse (kr)"],
+        _("Kostnader per post"),
+        [_("Post"), _("Budget (kr)"), _("Utfall (kr)"), _("Avvikelse (kr)")],
         [[p.label, p.budget, p.actual, p.difference] for p in f.posts]
-        + [["Summa", f.budget_total, f.costs, f.costs - f.budget_total]],
+        + [[_("Summa"), f.budget_total, f.costs, f.costs - f.budget_total]],
     )
     insatser = Section(
-        "Kostnader per insats",
-        ["Insats", "Budget (kr)", "Utfall (kr)", "Avvikelse (kr)"],
+        _("Kostnader per insats"),
+        [_("Insats"), _("Budget (kr)"), _("Utfall (kr)"), _("Avvikelse (kr)")],
         [[i.name, i.budget, i.actual, i.difference] for i in f.interventions],
     )
     equity = Section(
-        "Eget kapital",
-        ["Post", "Belopp (kr)"],
+        _("Eget kapital"),
+        [_("Post"), _("Belopp (kr)")],
         [
-            ["Ingående eget kapital", f.opening_equity],
-            ["+ Medlemsbidrag", f.contributions_total],
-            ["+ Övriga intäkter", f.other_income],
-            ["− Kostnader", -f.costs],
-            ["Utgående eget kapital", f.closing_equity],
-            ["Eget kapital i % av medlemsbidragen",
+            [_("Ingående eget kapital"), f.opening_equity],
+            [_("+ Medlemsbidrag"), f.contributions_total],
+            [_("+ Övriga intäkter"), f.other_income],
+            [_("− Kostnader"), -f.costs],
+            [_("Utgående eget kapital"), f.closing_equity],
+            # xgettext:no-python-format
+            [_("Eget kapital i % av medlemsbidragen"),
              float(f.equity_share_pct) if f.equity_share_pct is not None else None],
-            ["Förbrukning av tillgängliga medel (%)",
+            [_("Förbrukning av tillgängliga medel (%)"),
              float(f.utilisation_pct) if f.utilisation_pct is not None else None],
         ],
     )

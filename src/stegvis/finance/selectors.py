@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from stegvis.access import scope
 from stegvis.access.roles import Capability, Role
@@ -182,9 +183,9 @@ def _with_new(allocation_year: int, inputs: list[am.Input], *, name: str, codes:
               ) -> tuple[list[am.Input], list[str]]:
     problems: list[str] = []
     if not codes:
-        problems.append("Ange minst en kommunkod för det nya förbundet.")
+        problems.append(_("Ange minst en kommunkod för det nya förbundet."))
     if len(set(codes)) != len(codes):
-        problems.append("En kommunkod anges mer än en gång.")
+        problems.append(_("En kommunkod anges mer än en gång."))
     rows = {
         r.municipality_id: r
         for r in AllocationKommunInput.objects.filter(
@@ -195,11 +196,14 @@ def _with_new(allocation_year: int, inputs: list[am.Input], *, name: str, codes:
     kommuner: list[am.KommunFigures] = []
     for code in dict.fromkeys(codes):
         if code not in known:
-            problems.append(f"Okänd kommunkod ”{code}”.")
+            problems.append(_("Okänd kommunkod ”%(code)s”.") % {"code": code})
         elif code not in rows:
             problems.append(
-                f"Kommun {code} har inga importerade uppgifter per hel kommun för "
-                f"{allocation_year}."
+                _(
+                    "Kommun %(code)s har inga importerade uppgifter per hel kommun för "
+                    "%(allocation_year)s."
+                )
+                % {"code": code, "allocation_year": allocation_year}
             )
         else:
             r = rows[code]
@@ -212,7 +216,7 @@ def _with_new(allocation_year: int, inputs: list[am.Input], *, name: str, codes:
         for p in AreaPart.objects.filter(municipality_id__in=codes, association_id__in=ids)
     }
     return (
-        am.with_new_association(inputs, key="new", name=name or "Nytt förbund",
+        am.with_new_association(inputs, key="new", name=name or _("Nytt förbund"),
                                 kommuner=kommuner, taken_from=taken_from),
         [],
     )

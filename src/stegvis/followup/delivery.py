@@ -13,8 +13,10 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-SUBJECT = "Hur går det för dig? En kort fråga från uppföljningen"
+SUBJECT = gettext_noop("Hur går det för dig? En kort fråga från uppföljningen")
 
 
 def link_for(token: str, base_url: str | None = None) -> str:
@@ -26,16 +28,16 @@ def send_email(*, to: str, link: str, valid_until: str, reminder: bool) -> None:
     body = render_to_string(
         "followup/email.txt", {"link": link, "valid_until": valid_until, "reminder": reminder}
     )
-    subject = ("Påminnelse: " if reminder else "") + SUBJECT
+    subject = _("Påminnelse: %(subject)s") % {"subject": _(SUBJECT)} if reminder else _(SUBJECT)
     EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [to]).send(fail_silently=False)
 
 
 def sms_text(*, link: str, valid_until: str, reminder: bool) -> str:
-    first = "Påminnelse: " if reminder else "Hej! "
-    return (
-        f"{first}Hur går det för dig? Svara på några korta frågor senast {valid_until}: {link} "
+    text = _(
+        "Hur går det för dig? Svara på några korta frågor senast %(valid_until)s: %(link)s "
         "Du kan också svara att du inte vill svara."
-    )
+    ) % {"valid_until": valid_until, "link": link}
+    return (_("Påminnelse: %(text)s") if reminder else _("Hej! %(text)s")) % {"text": text}
 
 
 def qr_png_data_uri(link: str) -> str:

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
 
@@ -111,7 +112,7 @@ def _filters(request: HttpRequest) -> selectors.Filters | Status[dict[str, Any]]
     get = request.GET.get
     sex = (get("sex") or "").strip()
     if sex not in ("", "K", "M"):
-        return _bad("sex", "Kön: ange K (kvinnor) eller M (män).")
+        return _bad("sex", _("Kön: ange K (kvinnor) eller M (män)."))
     age = (get("age_group") or "").strip()
     try:
         ages = expand_age_filter(age) if age else ()
@@ -119,11 +120,17 @@ def _filters(request: HttpRequest) -> selectors.Filters | Status[dict[str, Any]]
         return _bad("age_group", exc.message)
     target = (get("target_group") or "").strip()
     if target and target not in dict(selectors.code_choices("target_group")):
-        return _bad("target_group", f"Målgrupp: ”{target}” finns inte. Ange en målgrupps kod.")
+        return _bad(
+            "target_group",
+            _("Målgrupp: ”%(target)s” finns inte. Ange en målgrupps kod.") % {"target": target},
+        )
     kommun = (get("kommun") or "").strip()
     if kommun and kommun not in dict(selectors.kommun_choices()):
-        return _bad("kommun", f"Bostadskommun: ”{kommun}” finns inte. Ange en kommunkod "
-                              "med fyra siffror.")
+        return _bad(
+            "kommun",
+            _("Bostadskommun: ”%(kommun)s” finns inte. Ange en kommunkod med fyra siffror.")
+            % {"kommun": kommun},
+        )
     return selectors.Filters(sex=sex, age_groups=ages, target_group=target, kommun=kommun)
 
 
@@ -148,10 +155,10 @@ def _query(request: HttpRequest) -> selectors.ReportQuery | Status[dict[str, Any
     interventions = _ids(request, "intervention")
     if associations is None:
         return Status(400, {"code": "bad_request", "field": "association",
-                            "message": "Förbund: ange förbundets id som ett heltal."})
+                            "message": _("Förbund: ange förbundets id som ett heltal.")})
     if interventions is None:
         return Status(400, {"code": "bad_request", "field": "intervention",
-                            "message": "Insats: ange insatsens id som ett heltal."})
+                            "message": _("Insats: ange insatsens id som ett heltal.")})
     filters = _filters(request)
     if isinstance(filters, Status):
         return filters
@@ -228,8 +235,14 @@ def indicators(request: HttpRequest) -> Any:
 )
 def report(request: HttpRequest, name: str) -> Any:
     if name not in REPORTS:
-        return Status(404, {"code": "not_found",
-                            "message": f"Okänd rapport. Välj någon av: {', '.join(REPORTS)}."})
+        return Status(
+            404,
+            {
+                "code": "not_found",
+                "message": _("Okänd rapport. Välj någon av: %(reports)s.")
+                % {"reports": ", ".join(REPORTS)},
+            },
+        )
     query = _query(request)
     if isinstance(query, Status):
         return query

@@ -67,7 +67,7 @@ class ReportForm(forms.Form):
         self.fields["intervention"].choices = interventions
         self.fields["age_group"].choices = [
             ("", _("Alla")),
-            *[(k, AGE_GROUP_LABELS[k]) for k, _low, _high in AGE_GROUPS],
+            *[(k, _(AGE_GROUP_LABELS[k])) for k, _low, _high in AGE_GROUPS],
             (periods.YOUNG, _("Unga 16–29")),
         ]
         self.fields["target_group"].choices = [("", _("Alla")), *target_groups]

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Final
 
+from stegvis.lib.i18n import gettext_noop
 from stegvis.participants.fact_rules import MeasurementFacts  # a fact row's rules, with its writer
 
 # The headline follow-ups (every förbund); the long horizons a förbund may add are reported in
@@ -22,68 +23,89 @@ LONG_FOLLOW_UP_MONTHS: Final = (24, 36)
 REPORTED_FOLLOW_UP_MONTHS: Final = FOLLOW_UP_MONTHS + LONG_FOLLOW_UP_MONTHS
 
 # Headline keys in report order: (key, kind, Swedish label). Kinds: count, rate, median, amount.
+# The labels and reasons below are msgids: the Django layer translates them where it shows them.
 HEADLINE: Final[tuple[tuple[str, str, str], ...]] = (
-    ("participants_active", "count", "Aktiva deltaganden"),
-    ("persons_active", "count", "Aktiva personer"),
-    ("participants_started", "count", "Påbörjade deltaganden"),
-    ("participants_ended", "count", "Avslutade deltaganden"),
-    ("anonymous_started", "count", "Anonyma deltagare (startår i perioden)"),
-    ("volume_count", "count", "Volymräkning"),
-    ("work_or_studies_before", "rate", "I arbete eller studier före"),
-    ("work_or_studies_after", "rate", "I arbete eller studier efter"),
-    ("no_public_support_before", "rate", "Utan offentlig försörjning före"),
-    ("no_public_support_after", "rate", "Utan offentlig försörjning efter"),
-    ("started_or_increased_extent", "rate", "Påbörjat eller ökat omfattning av arbete/studier"),
-    ("step_progress", "rate", "Förflyttat sig uppåt på stegen"),
-    ("median_days_in_intervention", "median", "Mediantid i insatsen (dagar)"),
-    *(
-        item
-        for k in FOLLOW_UP_MONTHS
-        for item in (
-            (f"followup_{k}m_response", "rate", f"Uppföljning {k} mån: svarsandel"),
-            (
-                f"followup_{k}m_work_or_studies",
-                "rate",
-                f"Uppföljning {k} mån: i arbete eller studier",
-            ),
-            (
-                f"followup_{k}m_no_public_support",
-                "rate",
-                f"Uppföljning {k} mån: utan offentlig försörjning",
-            ),
-        )
+    ("participants_active", "count", gettext_noop("Aktiva deltaganden")),
+    ("persons_active", "count", gettext_noop("Aktiva personer")),
+    ("participants_started", "count", gettext_noop("Påbörjade deltaganden")),
+    ("participants_ended", "count", gettext_noop("Avslutade deltaganden")),
+    ("anonymous_started", "count", gettext_noop("Anonyma deltagare (startår i perioden)")),
+    ("volume_count", "count", gettext_noop("Volymräkning")),
+    ("work_or_studies_before", "rate", gettext_noop("I arbete eller studier före")),
+    ("work_or_studies_after", "rate", gettext_noop("I arbete eller studier efter")),
+    ("no_public_support_before", "rate", gettext_noop("Utan offentlig försörjning före")),
+    ("no_public_support_after", "rate", gettext_noop("Utan offentlig försörjning efter")),
+    (
+        "started_or_increased_extent",
+        "rate",
+        gettext_noop("Påbörjat eller ökat omfattning av arbete/studier"),
     ),
-    ("cost_per_participant", "amount", "Kostnad per deltagare (kr)"),
+    ("step_progress", "rate", gettext_noop("Förflyttat sig uppåt på stegen")),
+    ("median_days_in_intervention", "median", gettext_noop("Mediantid i insatsen (dagar)")),
+    ("followup_3m_response", "rate", gettext_noop("Uppföljning 3 mån: svarsandel")),
+    (
+        "followup_3m_work_or_studies",
+        "rate",
+        gettext_noop("Uppföljning 3 mån: i arbete eller studier"),
+    ),
+    (
+        "followup_3m_no_public_support",
+        "rate",
+        gettext_noop("Uppföljning 3 mån: utan offentlig försörjning"),
+    ),
+    ("followup_6m_response", "rate", gettext_noop("Uppföljning 6 mån: svarsandel")),
+    (
+        "followup_6m_work_or_studies",
+        "rate",
+        gettext_noop("Uppföljning 6 mån: i arbete eller studier"),
+    ),
+    (
+        "followup_6m_no_public_support",
+        "rate",
+        gettext_noop("Uppföljning 6 mån: utan offentlig försörjning"),
+    ),
+    ("followup_12m_response", "rate", gettext_noop("Uppföljning 12 mån: svarsandel")),
+    (
+        "followup_12m_work_or_studies",
+        "rate",
+        gettext_noop("Uppföljning 12 mån: i arbete eller studier"),
+    ),
+    (
+        "followup_12m_no_public_support",
+        "rate",
+        gettext_noop("Uppföljning 12 mån: utan offentlig försörjning"),
+    ),
+    ("cost_per_participant", "amount", gettext_noop("Kostnad per deltagare (kr)")),
 )
 HEADLINE_KEYS: Final = tuple(k for k, _, _ in HEADLINE)
 HEADLINE_KIND: Final = {k: kind for k, kind, _ in HEADLINE}
 HEADLINE_LABEL: Final = {k: label for k, _, label in HEADLINE}
 
 # Reasons for a value that is not applicable / not available (shown as "–" with the reason).
-REASON_CALENDAR_YEAR: Final = "räknas per kalenderår"
-REASON_ANONYMOUS_FILTER: Final = (
+REASON_CALENDAR_YEAR: Final = gettext_noop("räknas per kalenderår")
+REASON_ANONYMOUS_FILTER: Final = gettext_noop(
     "anonyma deltagare kan inte avgränsas efter ålder eller bostadskommun"
 )
-REASON_VOLUME_FILTER: Final = (
+REASON_VOLUME_FILTER: Final = gettext_noop(
     "volymräkningar kan inte avgränsas efter kön, ålder eller bostadskommun"
 )
-REASON_COST_SEX: Final = "ej tillämplig: kostnaderna fördelas inte på kön"
-REASON_COST_FILTER: Final = (
+REASON_COST_SEX: Final = gettext_noop("ej tillämplig: kostnaderna fördelas inte på kön")
+REASON_COST_FILTER: Final = gettext_noop(
     "inte tillgänglig: kostnaden kan inte avgränsas efter kön, ålder eller bostadskommun"
 )
-REASON_NO_COST: Final = "utfall saknas"
-REASON_NO_PEOPLE: Final = "inga personer i gruppen"
-REASON_DISTRICT: Final = (
+REASON_NO_COST: Final = gettext_noop("utfall saknas")
+REASON_NO_PEOPLE: Final = gettext_noop("inga personer i gruppen")
+REASON_DISTRICT: Final = gettext_noop(
     "befolkningen i kommundelen saknas (förbundet anger den under sitt område)"
 )
-REASON_NO_POPULATION: Final = "befolkningsuppgift saknas"
+REASON_NO_POPULATION: Final = gettext_noop("befolkningsuppgift saknas")
 
 CATEGORIES: Final = ("work", "studies", "job_seeking", "other")
 CATEGORY_LABELS: Final = {
-    "work": "Förvärvsarbete",
-    "studies": "Studier",
-    "job_seeking": "Aktivt arbetssökande",
-    "other": "Övrigt",
+    "work": gettext_noop("Förvärvsarbete"),
+    "studies": gettext_noop("Studier"),
+    "job_seeking": gettext_noop("Aktivt arbetssökande"),
+    "other": gettext_noop("Övrigt"),
 }
 
 

@@ -12,6 +12,9 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from stegvis.lib.i18n import gettext as _
+from stegvis.lib.i18n import gettext_noop
+
 MAX_YEARS: Final = 10
 
 _YEAR = re.compile(r"^\d{4}$")
@@ -82,7 +85,8 @@ def _parse_date(value: str, field: str, label: str) -> dt.date:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
         raise PeriodError(
-            field, f"{label}: datumet kunde inte tolkas. Skriv det som ÅÅÅÅ-MM-DD."
+            field,
+            _("%(label)s: datumet kunde inte tolkas. Skriv det som ÅÅÅÅ-MM-DD.") % {"label": label},
         ) from None
 
 
@@ -95,7 +99,7 @@ def parse_period(
         if _YEAR.match(text):
             year = int(text)
             if not 1900 <= year <= 2999:
-                raise PeriodError("period", "Period: året ligger utanför det tillåtna.")
+                raise PeriodError("period", _("Period: året ligger utanför det tillåtna."))
             return year_period(year)
         m = _QUARTER.match(text)
         if m:
@@ -103,23 +107,25 @@ def parse_period(
             return Period(dt.date(year, 3 * quarter - 2, 1), _quarter_end(year, quarter))
         raise PeriodError(
             "period",
-            "Period: ange ett år (2024), ett kvartal (2024-Q2) eller datum från och till.",
+            _("Period: ange ett år (2024), ett kvartal (2024-Q2) eller datum från och till."),
         )
     if not start or not end:
-        raise PeriodError("from", "Period: ange både från- och till-datum.")
-    first = _parse_date(start, "from", "Från")
-    last = _parse_date(end, "to", "Till")
+        raise PeriodError("from", _("Period: ange både från- och till-datum."))
+    first = _parse_date(start, "from", _("Från"))
+    last = _parse_date(end, "to", _("Till"))
     if last < first:
-        raise PeriodError("to", "Till: slutdatumet ligger före startdatumet.")
+        raise PeriodError("to", _("Till: slutdatumet ligger före startdatumet."))
     if _shift_year(first, MAX_YEARS) <= last:
-        raise PeriodError("to", f"Period: perioden får vara högst {MAX_YEARS} år lång.")
+        raise PeriodError(
+            "to", _("Period: perioden får vara högst %(years)s år lång.") % {"years": MAX_YEARS}
+        )
     return Period(first, last)
 
 
 # --- age groups (domain.md §3) -------------------------------------------------------------
 
 AGE_GROUP_LABELS: Final[dict[str, str]] = {
-    "under_16": "Under 16",
+    "under_16": gettext_noop("Under 16"),
     "16_19": "16–19",
     "20_24": "20–24",
     "25_29": "25–29",
@@ -128,7 +134,7 @@ AGE_GROUP_LABELS: Final[dict[str, str]] = {
     "50_59": "50–59",
     "60_64": "60–64",
     "65_plus": "65+",
-    "unknown": "Okänd",
+    "unknown": gettext_noop("Okänd"),
 }
 YOUNG: Final = "unga_16_29"  # summary band: 16–19, 20–24 and 25–29
 YOUNG_GROUPS: Final = ("16_19", "20_24", "25_29")
@@ -141,7 +147,7 @@ def expand_age_filter(value: str) -> tuple[str, ...]:
         return YOUNG_GROUPS
     if value in AGE_GROUP_LABELS:
         return (value,)
-    raise PeriodError("age_group", "Åldersgrupp: okänd åldersgrupp.")
+    raise PeriodError("age_group", _("Åldersgrupp: okänd åldersgrupp."))
 
 
 def check_within_data(period: Period, today: dt.date) -> None:
@@ -149,6 +155,9 @@ def check_within_data(period: Period, today: dt.date) -> None:
     if period.start > today:
         raise PeriodError(
             "from",
-            f"Perioden börjar {period.start.isoformat()}, efter dagens datum: det finns inga "
-            "uppgifter för den ännu. Välj en period som börjar senast i dag.",
+            _(
+                "Perioden börjar %(date)s, efter dagens datum: det finns inga uppgifter för den "
+                "ännu. Välj en period som börjar senast i dag."
+            )
+            % {"date": period.start.isoformat()},
         )

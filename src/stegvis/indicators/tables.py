@@ -16,6 +16,8 @@ from typing import Any, Final
 
 from stegvis.indicators import protection
 from stegvis.indicators.protection import Relation
+from stegvis.lib.i18n import gettext as _
+from stegvis.lib.i18n import gettext_noop
 
 COUNT: Final = "count"  # a number of participations/persons: protected
 RATE: Final = "rate"  # numerator / denominator, shown as a percentage
@@ -32,7 +34,14 @@ NA_MARK: Final = "–"
 MINUS: Final = "\u2212"
 THIN_SPACE: Final = "\u202f"  # narrow no-break space: thousands separator everywhere
 
-UNITS: Final = {COUNT: "antal", RATE: "%", MEDIAN: "dagar", PER: "kr", CHANGE: "p.e."}
+# Units are msgids, translated where shown.
+UNITS: Final = {
+    COUNT: gettext_noop("antal"),
+    RATE: "%",
+    MEDIAN: gettext_noop("dagar"),
+    PER: gettext_noop("kr"),
+    CHANGE: gettext_noop("p.e."),
+}
 
 
 def format_number(value: float | int, decimals: int = 0) -> str:
@@ -43,19 +52,19 @@ def format_number(value: float | int, decimals: int = 0) -> str:
 
 
 def hidden_legend(threshold: int) -> str:
-    return (
-        f"{HIDDEN_MARK} = uppgiften visas inte för att skydda enskilda personer (färre än "
-        f"{threshold}, eller dold för att en annan uppgift inte ska kunna räknas fram)"
-    )
+    return _(
+        "%(mark)s = uppgiften visas inte för att skydda enskilda personer (färre än "
+        "%(threshold)s, eller dold för att en annan uppgift inte ska kunna räknas fram)"
+    ) % {"mark": HIDDEN_MARK, "threshold": threshold}
 
 
 def threshold_sentence(threshold: int) -> str:
-    return (
-        f"Antal personer färre än {threshold} visas inte. Andelar, medianer och belopp per "
-        f"deltagare döljs när de bygger på ett dolt antal. Fler uppgifter döljs när ett dolt "
-        f"antal annars skulle kunna räknas fram ur summor, andra tabeller eller andelar för "
-        f"samma urval och period."
-    )
+    return _(
+        "Antal personer färre än %(threshold)s visas inte. Andelar, medianer och belopp per "
+        "deltagare döljs när de bygger på ett dolt antal. Fler uppgifter döljs när ett dolt "
+        "antal annars skulle kunna räknas fram ur summor, andra tabeller eller andelar för "
+        "samma urval och period."
+    ) % {"threshold": threshold}
 
 
 @dataclass
@@ -90,12 +99,12 @@ class Cell:
         if self.kind == CHANGE:
             value = float(self.value)
             sign = "+" if round(value, 1) > 0 else ""
-            return sign + format_number(value, 1) + " p.e."
+            return sign + format_number(value, 1) + " " + _("p.e.")
         if self.kind == MEDIAN:
             return format_number(float(self.value), 0)
         if self.kind in (COUNT, AMOUNT, PER) and isinstance(self.value, int | float):
             text = format_number(self.value, 0)
-            return text + " (preliminär)" if self.preliminary else text
+            return text + " " + _("(preliminär)") if self.preliminary else text
         return str(self.value)
 
     def number(self) -> float | int | None:
@@ -112,9 +121,11 @@ class Cell:
 
     def accessible_text(self) -> str:
         if self.suppressed:
-            return "dold uppgift"
+            return _("dold uppgift")
         if self.value is None and self.kind != TEXT:
-            return "uppgift saknas: " + (self.reason or "ej tillgänglig")
+            return _("uppgift saknas: %(reason)s") % {
+                "reason": self.reason or _("ej tillgänglig")
+            }
         return self.display()
 
 
@@ -161,9 +172,9 @@ class Table:
         reasons = sorted({c.reason for c in self.cells() if c.not_available and c.reason})
         lines.extend(f"{NA_MARK} = {reason}" for reason in reasons)
         if any(c.not_available and not c.reason and c.kind != TEXT for c in self.cells()):
-            lines.append(f"{NA_MARK} = uppgift saknas")
+            lines.append(_("%(mark)s = uppgift saknas") % {"mark": NA_MARK})
         if any(c.preliminary and not c.suppressed for c in self.cells()):
-            lines.append("preliminär = utfallet för något av åren är inte stängt ännu")
+            lines.append(_("preliminär = utfallet för något av åren är inte stängt ännu"))
         return lines
 
     def column_units(self) -> list[str | None]:
@@ -171,7 +182,7 @@ class Table:
         out: list[str | None] = []
         for c in range(len(self.columns)):
             units = {
-                UNITS.get(row.cells[c].kind, "")
+                _(UNITS.get(row.cells[c].kind, ""))
                 for row in self.rows
                 if c < len(row.cells) and row.cells[c].kind != TEXT
             }
@@ -182,7 +193,7 @@ class Table:
         """Per row: the unit of its numeric cells when they share one, else empty."""
         out = []
         for row in self.rows:
-            units = {UNITS.get(c.kind, "") for c in row.cells if c.kind != TEXT}
+            units = {_(UNITS.get(c.kind, "")) for c in row.cells if c.kind != TEXT}
             out.append(units.pop() if len(units) == 1 else "")
         return out
 
@@ -228,7 +239,7 @@ def cell_json(cell: Cell) -> dict[str, Any]:
         return {"kind": cell.kind, "value": None, "suppressed": True}
     out: dict[str, Any] = {"kind": cell.kind, "value": cell.value, "suppressed": False}
     if cell.value is None and cell.kind != TEXT:
-        out["reason"] = cell.reason or "uppgift saknas"
+        out["reason"] = cell.reason or _("uppgift saknas")
         return out
     if cell.kind in (RATE, MEDIAN, PER):
         out["numerator"] = cell.numerator if cell.kind == RATE else None
@@ -239,7 +250,7 @@ def cell_json(cell: Cell) -> dict[str, Any]:
 
 
 def kmt_columns(prefix: str = "") -> list[str]:
-    labels = ["Kvinnor", "Män", "Totalt"]
+    labels = [_("Kvinnor"), _("Män"), _("Totalt")]
     return [f"{prefix} {x}".strip() for x in labels]
 
 
@@ -362,7 +373,7 @@ def rate_cell(numerator: int, denominator: int, *, num_ref: Hashable | None = No
     value = numerator / denominator if denominator else None
     return Cell(kind=RATE, value=value, numerator=numerator, denominator=denominator,
                 num_ref=num_ref, den_ref=den_ref,
-                reason="" if denominator else "inga personer i gruppen")
+                reason="" if denominator else _("inga personer i gruppen"))
 
 
 def change_cell(before: Cell, after: Cell, where: tuple[tuple[int, int], tuple[int, int]]) -> Cell:

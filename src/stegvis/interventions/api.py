@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from stegvis.associations.models import Association
@@ -93,26 +94,32 @@ def _resolve(
         if key in data:
             org = orgs.filter(pk=data[key]).first() if data[key] is not None else None
             if org is None:
-                errors[field] = [f"{key}: okänd organisation eller inte medlem i förbundet."]
+                errors[field] = [
+                    _("%(key)s: okänd organisation eller inte medlem i förbundet.") % {"key": key}
+                ]
             out[field] = org
     if "party_ids" in data:
         ids = set(data["party_ids"] or [])
         parties = list(orgs.filter(pk__in=ids))
         if len(parties) != len(ids):
-            errors["parties"] = ["party_ids: okänd organisation eller inte medlem i förbundet."]
+            errors["parties"] = [_("party_ids: okänd organisation eller inte medlem i förbundet.")]
         out["parties"] = parties
     if "target_groups" in data:
         keys = set(data["target_groups"] or [])
         codes = list(selectors.target_group_codes().filter(key__in=keys))
         if len(codes) != len(keys):
             unknown = sorted(keys - {c.key for c in codes})
-            errors["target_groups"] = [f"target_groups: okänd kod {', '.join(unknown)}."]
+            errors["target_groups"] = [
+                _("target_groups: okänd kod %(codes)s.") % {"codes": ", ".join(unknown)}
+            ]
         out["target_groups"] = codes
     if "precise_orientation" in data:
         key = data["precise_orientation"]
         code = selectors.precise_orientation_codes().filter(key=key).first() if key else None
         if key and code is None:
-            errors["precise_orientation"] = [f"precise_orientation: okänd kod {key}."]
+            errors["precise_orientation"] = [
+                _("precise_orientation: okänd kod %(key)s.") % {"key": key}
+            ]
         out["precise_orientation"] = code
     if errors:
         raise ValidationError(errors)

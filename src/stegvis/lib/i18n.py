@@ -31,8 +31,9 @@ def install(translate: Callable[[str], str]) -> None:
 
 
 def gettext(message: str) -> str:
-    """``message`` (a Swedish msgid) in the active language."""
-    return _translate(message)
+    """``message`` (a Swedish msgid) in the active language; ``""`` stays ``""`` (gettext would
+    give the catalogue's header)."""
+    return _translate(message) if message else message
 
 
 def gettext_noop(message: str) -> str:

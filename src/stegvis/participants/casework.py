@@ -10,6 +10,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from stegvis.access.models import InterventionAssignment
 from stegvis.audit.models import Action
@@ -21,15 +23,16 @@ from stegvis.participants.models import Participation
 from stegvis.participants.services import require_assigned
 
 REFERENCE_MAX = 40
-MSG_REFERENCE_LONG = f"Egen referens: högst {REFERENCE_MAX} tecken."
-MSG_REFERENCE_PNR = (
+MSG_REFERENCE_PNR = gettext_lazy(
     "Egen referens: skriv inget personnummer, till exempel ett förnamn eller en kort anteckning."
 )
-MSG_COACH = "Deltagaransvarig: välj en deltagaransvarig som är tilldelad insatsen."
-MSG_SAME_COACH = "Deltagaransvarig: deltagandet har redan den deltagaransvarige."
-MSG_TARGET = "Insats: välj en annan insats i samma förbund som du är tilldelad."
-MSG_TARGET_OPEN = "Insats: personen har redan ett pågående deltagande i den insatsen."
-MSG_NOT_OPEN = "Deltagandet är avslutat, felregistrerat eller raderat och kan inte flyttas."
+MSG_COACH = gettext_lazy("Deltagaransvarig: välj en deltagaransvarig som är tilldelad insatsen.")
+MSG_SAME_COACH = gettext_lazy("Deltagaransvarig: deltagandet har redan den deltagaransvarige.")
+MSG_TARGET = gettext_lazy("Insats: välj en annan insats i samma förbund som du är tilldelad.")
+MSG_TARGET_OPEN = gettext_lazy("Insats: personen har redan ett pågående deltagande i den insatsen.")
+MSG_NOT_OPEN = gettext_lazy(
+    "Deltagandet är avslutat, felregistrerat eller raderat och kan inte flyttas."
+)
 
 
 def _require_movable(participation: Participation) -> None:
@@ -44,7 +47,9 @@ def participation_reference_set(
     require_assigned(actor, participation.intervention)
     reference = " ".join((reference or "").split())
     if len(reference) > REFERENCE_MAX:
-        raise ValidationError({"own_reference": MSG_REFERENCE_LONG})
+        raise ValidationError(
+            {"own_reference": _("Egen referens: högst %(max)s tecken.") % {"max": REFERENCE_MAX}}
+        )
     if contains_identifier(reference):
         raise ValidationError({"own_reference": MSG_REFERENCE_PNR})
     with transaction.atomic():

@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from stegvis.associations.models import Organisation
@@ -33,9 +34,13 @@ def _code_choices(code_list: str, on: dt.date, *, blank: bool = True) -> list[tu
     return [("", _("– välj –")), *choices] if blank else choices
 
 
-def _unknown(label: str) -> dict[str, str]:
-    """The error message of a choice that is not offered: the rules' "okänd kod"."""
-    return {"invalid_choice": domain.msg_unknown_code(label)}
+def _unknown(label: Any) -> dict[str, Any]:
+    """The error message of a choice that is not offered: the rules' "okänd kod" (translated when
+    shown, like every message set when the module is imported)."""
+    return {"invalid_choice": _lazy_unknown_code(label)}
+
+
+_lazy_unknown_code = lazy(domain.msg_unknown_code, str)
 
 
 def mark_mandatory(fields: dict[str, forms.Field], names: list[str]) -> None:
@@ -83,7 +88,7 @@ class MeasurementFieldsMixin:
             widget=forms.CheckboxSelectMultiple,
             required=False,
             help_text=_("Välj alla försörjningskällor personen har."),
-            error_messages=_unknown("Försörjning"),
+            error_messages=_unknown(_("Försörjning")),
         )
         self.activity_keys = [
             (c.key, c.label) for c in reference.codes(CodeList.ACTIVITY, on=on)
@@ -98,21 +103,21 @@ class MeasurementFieldsMixin:
             label=_("Utbildningsnivå"),
             choices=_code_choices(CodeList.EDUCATION_LEVEL, on),
             required=False,
-            error_messages=_unknown("Utbildningsnivå"),
+            error_messages=_unknown(_("Utbildningsnivå")),
         )
         if occasion == Occasion.START:
             self.fields["public_support_duration"] = forms.ChoiceField(
                 label=_("Tid i offentlig försörjning före insatsen"),
                 choices=_code_choices(CodeList.PUBLIC_SUPPORT_DURATION, on),
                 required=False,
-                error_messages=_unknown("Tid i offentlig försörjning"),
+                error_messages=_unknown(_("Tid i offentlig försörjning")),
                 help_text=_("Avbrott på högst en månad räknas inte."),
             )
         self.fields["step"] = forms.ChoiceField(
             label=_("Steg"),
             choices=_code_choices(CodeList.PROGRESSION_STEP, on),
             required=False,
-            error_messages=_unknown("Steg"),
+            error_messages=_unknown(_("Steg")),
         )
         for name, label in RATING_FIELDS:
             self.fields[name] = forms.IntegerField(
@@ -247,13 +252,13 @@ class RegistrationForm(MeasurementFieldsMixin, ServiceErrorsMixin, forms.Form):
         required=False,
     )
     referred_by = forms.ChoiceField(
-        label=_("Aktualiserad av"), required=False, error_messages=_unknown("Aktualiserad av")
+        label=_("Aktualiserad av"), required=False, error_messages=_unknown(_("Aktualiserad av"))
     )
     start_date = forms.DateField(label=_("Startdatum"), widget=DATE, required=False)
     residence = forms.ChoiceField(
         label=_("Bostadskommun"),
         required=False,
-        error_messages={"invalid_choice": domain.MSG_UNKNOWN_MUNICIPALITY},
+        error_messages={"invalid_choice": _(domain.MSG_UNKNOWN_MUNICIPALITY)},
     )
     confirm_young = forms.BooleanField(
         label=_("Jag har kontrollerat uppgifterna: personen är under 16 år och ska registreras"),
@@ -332,7 +337,7 @@ class RegistrationForm(MeasurementFieldsMixin, ServiceErrorsMixin, forms.Form):
 class EndForm(MeasurementFieldsMixin, ServiceErrorsMixin, forms.Form):
     end_date = forms.DateField(label=_("Slutdatum"), widget=DATE, required=False)
     exit_reason = forms.ChoiceField(
-        label=_("Avslutsanledning"), required=False, error_messages=_unknown("Avslutsanledning")
+        label=_("Avslutsanledning"), required=False, error_messages=_unknown(_("Avslutsanledning"))
     )
 
     def __init__(

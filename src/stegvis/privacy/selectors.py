@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from stegvis.access import scope
 from stegvis.access.roles import Capability, Role
@@ -203,16 +204,16 @@ def _record_extract(
 # --- correction history ----------------------------------------------------------------------
 
 FIELD_LABELS = {
-    "date": "Datum",
-    "income_sources": "Försörjning",
-    "activities": "Sysselsättning",
-    "education_level": "Utbildningsnivå",
-    "public_support_duration": "Tid i offentlig försörjning",
-    "step": "Steg",
-    "rating_work": "Hur nära arbete eller studier",
-    "rating_health": "Hälsa",
-    "rating_future": "Framtidstro",
-    "answers": "Kompletterande frågor",
+    "date": gettext_lazy("Datum"),
+    "income_sources": gettext_lazy("Försörjning"),
+    "activities": gettext_lazy("Sysselsättning"),
+    "education_level": gettext_lazy("Utbildningsnivå"),
+    "public_support_duration": gettext_lazy("Tid i offentlig försörjning"),
+    "step": gettext_lazy("Steg"),
+    "rating_work": gettext_lazy("Hur nära arbete eller studier"),
+    "rating_health": gettext_lazy("Hälsa"),
+    "rating_future": gettext_lazy("Framtidstro"),
+    "answers": gettext_lazy("Kompletterande frågor"),
 }
 _CODE_LISTS = {
     "income_sources": CodeList.INCOME_SOURCE,

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from stegvis.access import scope
 from stegvis.access.roles import Capability, Role
@@ -50,12 +51,12 @@ def legal_hold_place(*, actor: Any, participation: Participation, reason: str) -
     _require_manager(actor, participation)
     reason = (reason or "").strip()
     if len(reason) < 5:
-        raise ValidationError({"reason": "Anledning: beskriv varför uppgifterna ska bevaras."})
+        raise ValidationError({"reason": _("Anledning: beskriv varför uppgifterna ska bevaras.")})
     if contains_identifier(reason):
         raise ValidationError({"reason": "Anledning: skriv anledningen utan personnummer."})
     if hasattr(participation, "retention_erasure"):
         raise ValidationError(
-            {"reason": "Anledning: deltagandet är redan gallrat och kan inte bevaras."}
+            {"reason": _("Anledning: deltagandet är redan gallrat och kan inte bevaras.")}
         )
     try:
         with transaction.atomic():
@@ -72,7 +73,7 @@ def legal_hold_place(*, actor: Any, participation: Participation, reason: str) -
             )
     except IntegrityError:
         raise ValidationError(
-            {"reason": "Anledning: deltagandet har redan ett gällande bevarandebeslut."}
+            {"reason": _("Anledning: deltagandet har redan ett gällande bevarandebeslut.")}
         ) from None
     return hold
 
@@ -82,7 +83,7 @@ def legal_hold_release(*, actor: Any, hold: LegalHold) -> LegalHold:
     participation = hold.participation
     _require_manager(actor, participation)
     if hold.released_at is not None:
-        raise ValidationError({"hold": "Bevarandebeslutet är redan hävt."})
+        raise ValidationError({"hold": _("Bevarandebeslutet är redan hävt.")})
     with transaction.atomic():
         hold.released_at = timezone.now()
         hold.released_by = actor

@@ -19,6 +19,7 @@ import pyrage
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from stegvis.access import scope
 from stegvis.access.middleware import has_totp
@@ -45,7 +46,7 @@ def _recipient(public_key: str) -> Any:
         return pyrage.x25519.Recipient.from_str(public_key.strip())
     except pyrage.RecipientError:
         raise ValidationError(
-            {"public_key": "Mottagarens nyckel: ange en giltig age-nyckel (age1…)."}
+            {"public_key": _("Mottagarens nyckel: ange en giltig age-nyckel (age1…).")}
         ) from None
 
 
@@ -64,14 +65,14 @@ def cohort_export(
         record_event(actor=actor, action=Action.PERMISSION_DENIED, object_type="registry.export",
                      association=association.pk if association else None,
                      details={"purpose": "cohort_export"})
-        raise PermissionDenied("Kohortexport: din roll får inte göra kohortexporter.")
+        raise PermissionDenied(_("Kohortexport: din roll får inte göra kohortexporter."))
     errors = {}
     if not purpose.strip():
-        errors["purpose"] = "Ändamål: ange ändamålet med exporten."
+        errors["purpose"] = _("Ändamål: ange ändamålet med exporten.")
     if not legal_basis.strip():
-        errors["legal_basis"] = "Rättslig grund: ange den rättsliga grunden."
+        errors["legal_basis"] = _("Rättslig grund: ange den rättsliga grunden.")
     if not recipient.strip():
-        errors["recipient"] = "Mottagare: ange mottagaren."
+        errors["recipient"] = _("Mottagare: ange mottagaren.")
     if errors:
         raise ValidationError(errors)
     target = _recipient(public_key)
@@ -139,7 +140,7 @@ def _require_import(actor: Any, export: CohortExport) -> None:
     if not _may_import(actor, export):
         record_event(actor=actor, action=Action.PERMISSION_DENIED, object_type="registry.import",
                      association=export.association_id, details={"export": export.pk})
-        raise PermissionDenied("Registerimport: din roll får inte importera registeruppgifter.")
+        raise PermissionDenied(_("Registerimport: din roll får inte importera registeruppgifter."))
 
 
 def outcome_preview(*, actor: Any, export: CohortExport, text: str) -> Preview:
@@ -147,17 +148,24 @@ def outcome_preview(*, actor: Any, export: CohortExport, text: str) -> Preview:
     _require_import(actor, export)
     rows, errors = rules.parse_outcomes(text)
     if export.keys_destroyed_at is not None:
-        errors = ["Exportens nycklar är förstörda; filen kan inte längre matchas.", *errors]
+        errors = [_("Exportens nycklar är förstörda; filen kan inte längre matchas."), *errors]
     keys = dict(CohortMember.objects.filter(export=export).values_list("key", "participation_id"))
     taken = set(RegisterOutcome.objects.filter(
         participation_id__in=keys.values()).values_list("participation_id", "month"))
     for row in rows:
         pid = keys.get(row.key)
         if pid is None:  # never exported, or erased when the person withdrew consent
-            errors.append(f"Rad {row.line}: nyckeln finns inte i exporten (eller personen har "
-                          "återkallat sitt samtycke); ta bort raden.")
+            errors.append(
+                _(
+                    "Rad %(line)s: nyckeln finns inte i exporten (eller personen har "
+                    "återkallat sitt samtycke); ta bort raden."
+                )
+                % {"line": row.line}
+            )
         elif (pid, row.month) in taken:
-            errors.append(f"Rad {row.line}: månaden är redan importerad för nyckeln.")
+            errors.append(
+                _("Rad %(line)s: månaden är redan importerad för nyckeln.") % {"line": row.line}
+            )
     errors = errors[:rules.MAX_ERRORS]
     return Preview(rows, errors, len({r.key for r in rows}),
                    sorted({r.month.strftime("%Y-%m") for r in rows}))
