@@ -340,13 +340,13 @@ def _cap_on_reductions(
         factor = Fraction(available) / free_model if free_model else Fraction(0)
         newly = [
             i for i in free
-            if protected[i] and floors[i] is not None and model[i] * factor < floors[i]
+            if protected[i] and (floor := floors[i]) is not None and model[i] * factor < floor
         ]
         rounds.append(Round(number, [inputs[i].name for i in newly], held, factor))
         if not newly:
             break
-        for i in newly:
-            capped_round[i] = number
+        for index in newly:
+            capped_round[index] = number
     held = sum(floors[i] or 0 for i in capped_round)
     if len(capped_round) == len(inputs) and held != total:
         raise AllocationError(

@@ -152,8 +152,8 @@ def split_contributions(
         (gettext_noop("kommunernas"), kommuner), (gettext_noop("regionernas"), regions)
     ):
         if len(group) > 1 or label == "kommunernas":
-            shares = [p.share_pct for p in group if p.share_pct is not None]
-            if group and len(shares) == len(group) and sum(shares) <= 0:
+            given = [p.share_pct for p in group if p.share_pct is not None]
+            if group and len(given) == len(group) and sum(given) <= 0:
                 problems.append(
                     _("Fördelningsnyckeln för %(group)s fjärdedel summerar till noll.")
                     % {"group": _(label)}

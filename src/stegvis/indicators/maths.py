@@ -192,13 +192,13 @@ def headline_from_facts(
         out[("started_or_increased_extent", sex)] = _rate(
             sum(1 for f in cohort if f.start and f.end and f.end.extent > f.start.extent), n
         )
-        stepped = [
-            f for f in cohort
+        steps = [
+            (f.start.step, f.end.step)
+            for f in cohort
             if f.start and f.end and f.start.step is not None and f.end.step is not None
         ]
         out[("step_progress", sex)] = _rate(
-            sum(1 for f in stepped if f.end.step > f.start.step),  # type: ignore[operator,union-attr]
-            len(stepped),
+            sum(1 for before, after in steps if after > before), len(steps)
         )
         days = [(f.end_date - f.start_date).days for f in cohort if f.end_date]
         out[("median_days_in_intervention", sex)] = Figure(None, n, median(days))

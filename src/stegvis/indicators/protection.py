@@ -37,6 +37,7 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
+from typing import cast
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,9 @@ def determined(
     rows: list[dict[Hashable, Fraction | int]] = []
     for rel in rels:
         coefficients = rel.coefficients
-        row = {k: coefficients[k] for k in coefficients.keys() & unknown}
+        row: dict[Hashable, Fraction | int] = {
+            k: coefficients[k] for k in coefficients.keys() & unknown
+        }
         if not row:
             continue
         keys = list(row)
@@ -244,15 +247,20 @@ def protect(
         for k in r.members:
             ids.setdefault(k, len(ids))
         rels.append(Relation(ids[r.total], tuple(ids[p] for p in r.parts)))
-    missing = {ids.setdefault(k, len(ids)) for k in unavailable}
+    missing: set[Hashable] = {ids.setdefault(k, len(ids)) for k in unavailable}
     keys = list(ids)
-    hidden_ids = _protect_ids({ids[k]: v for k, v in values.items()}, rels, threshold, missing)
+    interned: dict[Hashable, int | None] = {ids[k]: v for k, v in values.items()}
+    hidden_ids = _protect_ids(interned, rels, threshold, missing)
     return {keys[i] for i in hidden_ids}
 
 
 def _protect_ids(
-    values: dict[int, int | None], rels: list[Relation], threshold: int, unavailable: set[int]
+    values: Mapping[Hashable, int | None],
+    rels: list[Relation],
+    threshold: int,
+    unavailable: set[Hashable],
 ) -> set[int]:
+    """:func:`protect` over the interned variables: every key here is an ``int``."""
     by_var = _index(rels)
     hidden: set[Hashable] = {k for k, v in values.items() if is_primary(v, threshold)}
     unknown = hidden | unavailable
@@ -270,7 +278,7 @@ def _protect_ids(
                 hidden.add(pick)
                 added = True
         if not added:
-            return hidden  # type: ignore[return-value]
+            return cast("set[int]", hidden)
 
 
 def rate_suppressed(

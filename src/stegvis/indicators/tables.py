@@ -278,13 +278,14 @@ def _var(table: Table, r: int, c: int, part: str) -> Hashable | None:
 def _cell_vars(table: Table, r: int, c: int) -> list[tuple[Hashable, int | None]]:
     cell = table.cell(r, c)
     out: list[tuple[Hashable, int | None]] = []
-    for part, value in (("v", cell.value), ("n", cell.numerator), ("d", cell.denominator)):
+    parts: tuple[tuple[str, float | int | str | None], ...] = (
+        ("v", cell.value), ("n", cell.numerator), ("d", cell.denominator)
+    )
+    for part, value in parts:
         key = _var(table, r, c, part)
         if key is None:
             continue
-        if part == "v" and value is not None:
-            value = int(value)  # type: ignore[arg-type]
-        out.append((key, value))  # type: ignore[arg-type]
+        out.append((key, None if value is None else int(value)))
     return out
 
 
