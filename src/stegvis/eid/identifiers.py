@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 
 from stegvis.eid.config import HSA_ID, PERSONNUMMER
+from stegvis.lib.i18n import gettext as _
+from stegvis.lib.i18n import gettext_noop
 from stegvis.participants.personnummer import PersonnummerError, parse
 
 _HSA_ID = re.compile(r"^SE\d{10,12}-[0-9A-Z]{1,31}$")
 
-MSG_HSA_ID = "HSA-id har fel format. Skriv till exempel SE2321000016-ABCD."
+MSG_HSA_ID = gettext_noop("HSA-id har fel format. Skriv till exempel SE2321000016-ABCD.")
 
 
 class IdentifierError(ValueError):
@@ -26,14 +28,14 @@ def normalise(kind: str, value: str) -> str:
     if kind == HSA_ID:
         upper = value.upper()
         if not _HSA_ID.match(upper):
-            raise IdentifierError(MSG_HSA_ID)
+            raise IdentifierError(_(MSG_HSA_ID))
         return upper
     if kind == PERSONNUMMER:
         try:
             return parse(value).normalised
         except PersonnummerError as e:
             raise IdentifierError(str(e)) from None
-    raise IdentifierError("Okänd typ av identitet.")
+    raise IdentifierError(_("Okänd typ av identitet."))
 
 
 def index_input(kind: str, normalised: str) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from stegvis.access.services import _require_manage_account
 from stegvis.audit.models import Action
@@ -20,7 +21,7 @@ from stegvis.eid.config import IDENTITY_KINDS
 from stegvis.eid.models import EidIdentity
 from stegvis.participants.identity import blind_index, encrypt
 
-MSG_TAKEN = "Identiteten är redan kopplad till ett annat konto."
+MSG_TAKEN = gettext_noop("Identiteten är redan kopplad till ett annat konto.")
 
 
 def _parse(kind: str, value: str) -> tuple[str, str]:

@@ -12,6 +12,7 @@ import io
 from collections.abc import Sequence
 
 import matplotlib
+from django.utils.translation import gettext as _
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
@@ -42,17 +43,17 @@ def _budget_vs_actual(
     positions = list(range(len(labels)))
     height = 0.38
     axes.barh([p - height / 2 for p in positions], list(budget), height=height,
-              label="Budget", color="#1f5f8b")
+              label=_("Budget"), color="#1f5f8b")
     axes.barh([p + height / 2 for p in positions], [a or 0 for a in actual], height=height,
-              label="Utfall", color="#e08a1e", hatch="//", edgecolor="#7a4a0f")
+              label=_("Utfall"), color="#e08a1e", hatch="//", edgecolor="#7a4a0f")
     axes.set_yticks(positions, labels=[label[:40] for label in labels])
     axes.invert_yaxis()
     axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: format_kronor(int(x))))
-    axes.set_xlabel("kronor")
+    axes.set_xlabel(_("kronor"))
     axes.set_title(title)
     axes.legend(loc="lower right")
     if not labels:
-        axes.text(0.5, 0.5, "Inga insatser med budget detta år", transform=axes.transAxes,
+        axes.text(0.5, 0.5, _("Inga insatser med budget detta år"), transform=axes.transAxes,
                   ha="center")
     figure.tight_layout()
     buffer = io.BytesIO()

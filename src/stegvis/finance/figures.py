@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from stegvis.associations.models import Association
 from stegvis.finance import allocation as am
@@ -155,14 +156,14 @@ def year_figures(finance_year: FinanceYear) -> YearFigures:
     insats_actuals = [r.actual for r in interventions]
     insats_actual = sum(a for a in insats_actuals if a is not None) if interventions else 0
     posts = [
-        Post("board", "Styrelse", _int(current.board if current else 0),
+        Post("board", _("Styrelse"), _int(current.board if current else 0),
              None if finance_year.actual_board is None else int(finance_year.actual_board)),
-        Post("administration", "Administration", _int(current.administration if current else 0),
+        Post("administration", _("Administration"), _int(current.administration if current else 0),
              None if finance_year.actual_administration is None
              else int(finance_year.actual_administration)),
-        Post("audit", "Revision", _int(current.audit if current else 0),
+        Post("audit", _("Revision"), _int(current.audit if current else 0),
              None if finance_year.actual_audit is None else int(finance_year.actual_audit)),
-        Post("interventions", "Insatser", insats_budget,
+        Post("interventions", _("Insatser"), insats_budget,
              insats_actual if any(a is not None for a in insats_actuals) else None),
     ]
     costs = sum(p.actual or 0 for p in posts)
@@ -293,9 +294,13 @@ def calculation(allocation_year: int, parameters: AllocationParameters | None = 
     problems: list[str] = []
     result = None
     if parameters is None and model_parameters is None:
-        problems.append(f"Det finns inga parametrar för fördelningsåret {allocation_year}.")
+        problems.append(
+            _("Det finns inga parametrar för fördelningsåret %(year)s.") % {"year": allocation_year}
+        )
     elif not inputs:
-        problems.append(f"Det finns inga indata för fördelningsåret {allocation_year}.")
+        problems.append(
+            _("Det finns inga indata för fördelningsåret %(year)s.") % {"year": allocation_year}
+        )
     else:
         try:
             result = am.calculate(model_parameters or to_model_parameters(parameters), inputs)

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class FollowupConfig(AppConfig):
     name = "stegvis.followup"
-    verbose_name = "Uppföljning efter avslut"
+    verbose_name = _("Uppföljning efter avslut")

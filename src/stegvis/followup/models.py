@@ -16,6 +16,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from stegvis.associations.models import Association
@@ -77,7 +78,7 @@ class Closure(models.Model):
         verbose_name_plural = _("avslutade uppföljningar")
 
     def __str__(self) -> str:
-        return f"Avslutad uppföljning {self.pk}"
+        return gettext("Avslutad uppföljning %(pk)s") % {"pk": self.pk}
 
 
 class ContactChannel(models.Model):
@@ -103,7 +104,7 @@ class ContactChannel(models.Model):
         verbose_name_plural = _("kontaktvägar för uppföljning")
 
     def __str__(self) -> str:
-        return f"Kontaktväg {self.pk}"
+        return gettext("Kontaktväg %(pk)s") % {"pk": self.pk}
 
 
 class Channel(models.TextChoices):
@@ -161,4 +162,4 @@ class InvitationToken(models.Model):
         verbose_name_plural = _("engångslänkar")
 
     def __str__(self) -> str:
-        return f"Länk {self.pk}"
+        return gettext("Länk %(pk)s") % {"pk": self.pk}

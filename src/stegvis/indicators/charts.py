@@ -17,6 +17,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 from django.core.cache import cache
+from django.utils.translation import gettext as _
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
@@ -50,7 +51,7 @@ def _series(table: Table) -> tuple[list[str], dict[str, list[float]], str]:
         unit = "count"
         series = {}
         for _k, _m, t in table.triples:
-            name = table.columns[t].replace("Totalt", "").strip(" :") or table.columns[t]
+            name = table.columns[t].replace(_("Totalt"), "").strip(" :") or table.columns[t]
             values = []
             for r in rows:
                 cell = r.cells[t]
@@ -91,7 +92,7 @@ def chart_svg(table: Table) -> bytes:
     n = len(series)
     bar = 0.8 / n
     positions = list(range(len(labels)))
-    names = {"K": "Kvinnor", "M": "Män", "T": "Totalt"}
+    names = {"K": _("Kvinnor"), "M": _("Män"), "T": _("Totalt")}
     for i, (sex, values) in enumerate(series.items()):
         ax.barh([p + i * bar for p in positions], values, height=bar,
                 label=names.get(sex, sex),
@@ -99,7 +100,7 @@ def chart_svg(table: Table) -> bytes:
     ax.set_yticks([p + bar * (n - 1) / 2 for p in positions])
     ax.set_yticklabels(labels)
     ax.invert_yaxis()
-    ax.set_xlabel("Procent" if unit == "rate" else "Antal")
+    ax.set_xlabel(_("Procent") if unit == "rate" else _("Antal"))
     # Swedish numbers on the axis: narrow no-break space, decimal comma, U+2212 minus.
     ax.xaxis.set_major_formatter(FuncFormatter(
         lambda x, _pos: format_number(x, 0 if float(x).is_integer() else 1)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
@@ -39,7 +40,7 @@ def export_record(
 ) -> None:
     """Record one EXPORT event (no personal data: report name, format, period and scope)."""
     if fmt not in EXPORT_FORMATS:
-        raise ValidationError({"format": "Format: välj CSV, XLSX eller PDF."})
+        raise ValidationError({"format": _("Format: välj CSV, XLSX eller PDF.")})
     single = association_ids[0] if association_ids and len(association_ids) == 1 else None
     with transaction.atomic():
         record_event(

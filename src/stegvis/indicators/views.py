@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from stegvis.access.roles import Capability
 from stegvis.access.rules import (
@@ -168,7 +169,7 @@ def report(request: HttpRequest, name: str) -> HttpResponse:
 @login_required
 @permission_required(NATIONAL_REPORTS)
 def national(request: HttpRequest) -> HttpResponse:
-    return _report_page(request, "nationellt", "Nationell översikt")
+    return _report_page(request, "nationellt", _("Nationell översikt"))
 
 
 @login_required

@@ -54,7 +54,7 @@ def search(request: HttpRequest) -> HttpResponse:
                 user=request.user, personnummer=form.cleaned_data["personnummer"]
             )
         except pnr.PersonnummerError as exc:
-            form.add_error("personnummer", f"Personnummer: {exc.message}")
+            form.add_error("personnummer", _("Personnummer: %(reason)s") % {"reason": exc.message})
     else:
         selectors.require_officer(user=request.user)
     return render(
