@@ -134,7 +134,7 @@ def parse(text: str) -> Parsed:
             )
         for column, label, parser, attr in (
             ("forsorjningsmatt", _("Försörjningsmått"), parse_decimal, "support_measure"),
-            ("befolkning", "Befolkning", parse_count, "population"),
+            ("befolkning", _("Befolkning"), parse_count, "population"),
         ):
             raw = get(column)
             try:

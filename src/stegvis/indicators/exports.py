@@ -14,6 +14,7 @@ import io
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from stegvis.indicators import charts
 from stegvis.indicators.reports import Report
@@ -31,7 +32,7 @@ def escape(value: Any) -> Any:
 def _header_block(report: Report) -> list[list[Any]]:
     """What the export shows: report, förbund, insatser, period, every filter, threshold."""
     return [[escape(k), escape(v)] for k, v in report.header_lines()] + [
-        ["Not", escape(n)] for n in report.notes
+        [_("Not"), escape(n)] for n in report.notes
     ]
 
 
@@ -55,7 +56,7 @@ def to_csv(report: Report) -> bytes:
         units = table.row_units()
         writer.writerow([])
         writer.writerow([escape(table.caption)])
-        writer.writerow([escape(table.row_header), *(["Enhet"] if per_row else []),
+        writer.writerow([escape(table.row_header), *([_("Enhet")] if per_row else []),
                          *[escape(h) for h in headers]])
         for i, row in enumerate(table.rows):
             writer.writerow([escape(row.header), *([units[i]] if per_row else []),
@@ -76,7 +77,7 @@ NUMBER_FORMATS = {
 
 
 def _sheet_title(caption: str, used: set[str]) -> str:
-    base = "".join(ch for ch in caption if ch not in "[]:*?/\\")[:28].strip() or "Tabell"
+    base = "".join(ch for ch in caption if ch not in "[]:*?/\\")[:28].strip() or _("Tabell")
     title, n = base, 2
     while title in used:
         title, n = f"{base[:26]} {n}", n + 1
@@ -104,7 +105,7 @@ def to_xlsx(report: Report) -> bytes:
         ws.append([])
         headers, per_row = _columns(table)
         units = table.row_units()
-        ws.append([escape(table.row_header), *(["Enhet"] if per_row else []),
+        ws.append([escape(table.row_header), *([_("Enhet")] if per_row else []),
                    *[escape(h) for h in headers]])
         header_row = ws.max_row
         for cell in ws[header_row]:

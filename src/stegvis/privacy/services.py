@@ -53,7 +53,7 @@ def legal_hold_place(*, actor: Any, participation: Participation, reason: str) -
     if len(reason) < 5:
         raise ValidationError({"reason": _("Anledning: beskriv varför uppgifterna ska bevaras.")})
     if contains_identifier(reason):
-        raise ValidationError({"reason": "Anledning: skriv anledningen utan personnummer."})
+        raise ValidationError({"reason": _("Anledning: skriv anledningen utan personnummer.")})
     if hasattr(participation, "retention_erasure"):
         raise ValidationError(
             {"reason": _("Anledning: deltagandet är redan gallrat och kan inte bevaras.")}

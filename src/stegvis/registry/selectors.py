@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from stegvis.access import scope
 from stegvis.access.roles import Capability, Role
@@ -95,7 +96,7 @@ def export_scopes(*, user: Any) -> list[tuple[str, str]]:
     systemadministratör."""
     out = []
     if scope.has_role(user, Role.SYSTEM_ADMIN):
-        out.append(("hela_landet", "Hela landet"))
+        out.append(("hela_landet", _("Hela landet")))
     out.extend((str(a.pk), a.name) for a in
                scope.associations(user, Capability.MANAGE_ASSOCIATION).order_by("name"))
     return out
