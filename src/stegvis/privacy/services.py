@@ -181,7 +181,7 @@ def _erase_chunk(ids: list[int]) -> tuple[list[int], int, int]:
             age_at_start=None,
             idempotency_key=None,
         )
-        n_persons, _ = Person.objects.filter(
+        n_persons, _by_model = Person.objects.filter(
             pk__in=person_ids, participations__isnull=True
         ).delete()
     return erased, n_measurements, n_persons
@@ -191,7 +191,7 @@ def _purge_audit(cutoff: dt.datetime) -> int:
     """Delete audit events older than ``cutoff`` through the guard's one window (ADR 0007)."""
     with transaction.atomic():
         window = AuditPurgeWindow.objects.create(cutoff=cutoff)
-        deleted, _ = AuditEvent.objects.filter(at__lt=cutoff).delete()
+        deleted, _by_model = AuditEvent.objects.filter(at__lt=cutoff).delete()
         window.delete()
     return deleted
 
