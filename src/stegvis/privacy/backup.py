@@ -24,6 +24,7 @@ from typing import Any
 
 from django.db import connection, models
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from stegvis.audit.append_only import guard_triggers
 from stegvis.audit.models import AuditEvent
@@ -141,7 +142,10 @@ def _pg_env() -> dict[str, str]:
 
 def _run(args: list[str]) -> None:
     if shutil.which(args[0]) is None:
-        raise BackupError(f"Programmet {args[0]} saknas. Installera PostgreSQL:s klientprogram.")
+        raise BackupError(
+            _("Programmet %(program)s saknas. Installera PostgreSQL:s klientprogram.")
+            % {"program": args[0]}
+        )
     done = subprocess.run(  # noqa: S603 - fixed program, argument list
         args, env=_pg_env(), capture_output=True, text=True, check=False
     )
@@ -157,7 +161,7 @@ def backup(path: Path) -> dict[str, Any]:
     """Write a backup of the configured database to ``path`` and its manifest next to it."""
     path = Path(path)
     if path.exists():
-        raise BackupError(f"Filen {path} finns redan. Välj ett nytt filnamn.")
+        raise BackupError(_("Filen %(path)s finns redan. Välj ett nytt filnamn.") % {"path": path})
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     vendor = connection.vendor
@@ -173,7 +177,9 @@ def backup(path: Path) -> dict[str, Any]:
         finally:
             target.close()
     else:
-        raise BackupError(f"Säkerhetskopiering stöds inte för databasen {vendor}.")
+        raise BackupError(
+            _("Säkerhetskopiering stöds inte för databasen %(vendor)s.") % {"vendor": vendor}
+        )
     partial.chmod(0o600)
     partial.rename(path)
     manifest = {
@@ -208,7 +214,7 @@ def _kind(path: Path) -> str:
         return "postgresql"
     if head == SQLITE_MAGIC:
         return "sqlite"
-    raise BackupError(f"{path} är ingen säkerhetskopia från Stegvis.")
+    raise BackupError(_("%(path)s är ingen säkerhetskopia från Stegvis.") % {"path": path})
 
 
 def database_is_empty() -> bool:
@@ -224,21 +230,24 @@ def restore(path: Path, *, force: bool = False) -> dict[str, Any]:
     """
     path = Path(path)
     if not path.is_file():
-        raise BackupError(f"Säkerhetskopian {path} finns inte.")
+        raise BackupError(_("Säkerhetskopian %(path)s finns inte.") % {"path": path})
     kind = _kind(path)
     if kind != connection.vendor:
         raise BackupError(
-            f"Säkerhetskopian är från {kind} men databasen är {connection.vendor}."
+            _("Säkerhetskopian är från %(kind)s men databasen är %(vendor)s.")
+            % {"kind": kind, "vendor": connection.vendor}
         )
     manifest = None
     if manifest_path(path).is_file():
         manifest = json.loads(manifest_path(path).read_text())
         if manifest.get("sha256") != _file_digest(path):
-            raise BackupError("Säkerhetskopian stämmer inte med sitt manifest (skadad fil?).")
+            raise BackupError(_("Säkerhetskopian stämmer inte med sitt manifest (skadad fil?)."))
     if not force and not database_is_empty():
         raise BackupError(
-            "Databasen är inte tom. Återläs till en ny, tom databas, eller ange --force för "
-            "att skriva över den."
+            _(
+                "Databasen är inte tom. Återläs till en ny, tom databas, eller ange --force för "
+                "att skriva över den."
+            )
         )
     if kind == "postgresql":
         args = ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error",

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from stegvis.demo import generator
 
@@ -27,7 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.STEGVIS_DEMO:
             raise CommandError(
-                "Demodata får bara skapas när STEGVIS_DEMO är på (aldrig i produktion)."
+                _("Demodata får bara skapas när STEGVIS_DEMO är på (aldrig i produktion).")
             )
         call_command("migrate", interactive=False, verbosity=0)
         result = generator.build_demo(
@@ -35,7 +36,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(self.style.SUCCESS(result.summary()))
         self.stdout.write("")
-        self.stdout.write("Demoinloggningar (användarnamn / lösenord / roll):")
+        self.stdout.write(_("Demoinloggningar (användarnamn / lösenord / roll):"))
         for login in result.logins:
             self.stdout.write(f"  {login.username:<28} {login.password:<20} {login.description}")
             if login.totp_uri:
@@ -44,5 +45,7 @@ class Command(BaseCommand):
         if options["no_serve"]:
             return
         port = options["port"]
-        self.stdout.write(f"Stegvis körs på http://127.0.0.1:{port}/  (avsluta med Ctrl+C)")
+        self.stdout.write(
+            _("Stegvis körs på http://127.0.0.1:%(port)s/  (avsluta med Ctrl+C)") % {"port": port}
+        )
         call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, skip_checks=True)

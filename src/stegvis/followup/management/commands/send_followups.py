@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from stegvis.followup.services import send_due_links
 
@@ -25,9 +26,18 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         result = send_due_links(base_url=options["base_url"])
         self.stdout.write(
-            f"Skickade {result.sent} länkar och {result.reminded} påminnelser. "
-            f"Misslyckades: {result.failed}. Utan fungerande kontaktväg: {result.no_channel}. "
-            f"Raderade kontaktvägar: {result.erased}."
+            _(
+                "Skickade %(sent)s länkar och %(reminded)s påminnelser. Misslyckades: "
+                "%(failed)s. Utan fungerande kontaktväg: %(no_channel)s. Raderade "
+                "kontaktvägar: %(erased)s."
+            )
+            % {
+                "sent": result.sent,
+                "reminded": result.reminded,
+                "failed": result.failed,
+                "no_channel": result.no_channel,
+                "erased": result.erased,
+            }
         )
         if result.failed:
-            self.stderr.write("Några utskick misslyckades; de försöks igen vid nästa körning.")
+            self.stderr.write(_("Några utskick misslyckades; de försöks igen vid nästa körning."))

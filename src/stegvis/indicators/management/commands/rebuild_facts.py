@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from stegvis.indicators.services import facts_rebuild
 
@@ -14,4 +15,4 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         count = facts_rebuild(actor=None)
-        self.stdout.write(f"Faktatabellen är ombyggd: {count} deltaganden.")
+        self.stdout.write(_("Faktatabellen är ombyggd: %(count)s deltaganden.") % {"count": count})

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from stegvis.privacy import backup
 
@@ -27,8 +28,14 @@ class Command(BaseCommand):
         chain = manifest["fingerprint"]["audit_chain"]
         tables = manifest["fingerprint"]["tables"]
         self.stdout.write(
-            f"Säkerhetskopia skriven: {options['file']} "
-            f"({tables['participants.person']['rows']} personer, "
-            f"{tables['participants.participation']['rows']} deltaganden, "
-            f"{chain['events']} granskningshändelser)."
+            _(
+                "Säkerhetskopia skriven: %(file)s (%(persons)s personer, %(participations)s "
+                "deltaganden, %(events)s granskningshändelser)."
+            )
+            % {
+                "file": options["file"],
+                "persons": tables["participants.person"]["rows"],
+                "participations": tables["participants.participation"]["rows"],
+                "events": chain["events"],
+            }
         )

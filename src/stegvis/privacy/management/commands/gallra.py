@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from stegvis.interventions.models import Intervention
 from stegvis.privacy.services import gallra
@@ -23,7 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         r = gallra(dry_run=options["dry_run"])
-        verb = "Skulle gallras" if r.dry_run else "Gallrat"
+        verb = _("Skulle gallras") if r.dry_run else _("Gallrat")
         self.stdout.write(
             f"Regel: deltaganden {r.participation_years} år efter avslut (avslutade före "
             f"{r.participation_cutoff.isoformat()}), granskningshändelser {r.audit_years} år "
@@ -33,9 +34,22 @@ class Command(BaseCommand):
             Intervention.objects.filter(pk__in=r.by_intervention).values_list("pk", "name")
         )
         for pk, n in sorted(r.by_intervention.items()):
-            self.stdout.write(f"  insats {pk} {names.get(pk, '')}: {n} deltaganden")
+            self.stdout.write(
+                _("  insats %(pk)s %(name)s: %(n)s deltaganden")
+                % {"pk": pk, "name": names.get(pk, ""), "n": n}
+            )
         self.stdout.write(
-            f"{verb}: {r.participations} deltaganden, {r.measurements} mätningar, "
-            f"{r.persons} personer, {r.audit_events} granskningshändelser. "
-            f"Stoppade av bevarandebeslut: {r.held}."
+            _(
+                "%(verb)s: %(participations)s deltaganden, %(measurements)s mätningar, "
+                "%(persons)s personer, %(audit_events)s granskningshändelser. Stoppade "
+                "av bevarandebeslut: %(held)s."
+            )
+            % {
+                "verb": verb,
+                "participations": r.participations,
+                "measurements": r.measurements,
+                "persons": r.persons,
+                "audit_events": r.audit_events,
+                "held": r.held,
+            }
         )

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from stegvis.privacy import backup
 
@@ -31,15 +32,25 @@ class Command(BaseCommand):
         chain = report["fingerprint"]["audit_chain"]
         if report["matches"] is False:
             raise CommandError(
-                "Återläsningen stämmer INTE med säkerhetskopians manifest: "
-                + ", ".join(report["differs"])
+                _("Återläsningen stämmer INTE med säkerhetskopians manifest: %(tables)s")
+                % {"tables": ", ".join(report["differs"])}
             )
-        checked = "kontrollerad mot manifestet"
+        checked = _("kontrollerad mot manifestet")
         if report["matches"] is None:
-            checked = "manifest saknas, inte kontrollerad"
+            checked = _("manifest saknas, inte kontrollerad")
         self.stdout.write(
-            f"Återläst: {options['file']} ({checked}; {chain['events']} granskningshändelser, "
-            f"skydd: {', '.join(report['fingerprint']['audit_guard']) or 'SAKNAS'})."
+            _(
+                "Återläst: %(file)s (%(checked)s; %(events)s granskningshändelser, "
+                "skydd: %(guard)s)."
+            )
+            % {
+                "file": options["file"],
+                "checked": checked,
+                "events": chain["events"],
+                "guard": ", ".join(report["fingerprint"]["audit_guard"]) or _("SAKNAS"),
+            }
         )
         if not report["fingerprint"]["audit_guard"]:
-            raise CommandError("Granskningsloggens skydd mot ändring saknas efter återläsningen.")
+            raise CommandError(
+                _("Granskningsloggens skydd mot ändring saknas efter återläsningen.")
+            )

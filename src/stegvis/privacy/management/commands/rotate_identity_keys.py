@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from stegvis.access.services import two_factor_secrets_rotate
 from stegvis.followup.services import rotate_contact_keys
@@ -26,8 +27,16 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         count = rotate_identity_keys(batch_size=options["batch_size"])
-        self.stdout.write(f"Krypterade om {count} identiteter med den nyaste nyckeln.")
+        self.stdout.write(
+            _("Krypterade om %(count)s identiteter med den nyaste nyckeln.") % {"count": count}
+        )
         secrets = two_factor_secrets_rotate()
-        self.stdout.write(f"Krypterade om {secrets} tvåfaktorshemligheter med den nyaste nyckeln.")
+        self.stdout.write(
+            _("Krypterade om %(secrets)s tvåfaktorshemligheter med den nyaste nyckeln.")
+            % {"secrets": secrets}
+        )
         contacts = rotate_contact_keys(batch_size=options["batch_size"])
-        self.stdout.write(f"Krypterade om {contacts} kontaktvägar med den nyaste nyckeln.")
+        self.stdout.write(
+            _("Krypterade om %(contacts)s kontaktvägar med den nyaste nyckeln.")
+            % {"contacts": contacts}
+        )

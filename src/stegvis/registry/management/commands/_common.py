@@ -6,12 +6,13 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 
 def actor(username: str) -> Any:
     user = get_user_model().objects.filter(username=username, is_active=True).first()
     if user is None:
-        raise CommandError("Ingen aktiv användare med det användarnamnet.")
+        raise CommandError(_("Ingen aktiv användare med det användarnamnet."))
     return user
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from stegvis.associations.models import Association
 from stegvis.registry import services
@@ -32,10 +33,10 @@ class Command(BaseCommand):
         if options["forbund"] is not None:
             association = Association.objects.filter(pk=options["forbund"]).first()
             if association is None:
-                raise CommandError("Förbundet finns inte.")
+                raise CommandError(_("Förbundet finns inte."))
         output: Path = options["output"]
         if output.exists():
-            raise CommandError("Filen finns redan; välj ett nytt filnamn.")
+            raise CommandError(_("Filen finns redan; välj ett nytt filnamn."))
         try:
             result = services.cohort_export(
                 actor=actor(options["user"]), association=association,

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from stegvis.registry import services
 from stegvis.registry.management.commands._common import actor, messages
@@ -28,20 +29,26 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         export = CohortExport.objects.filter(pk=options["export"]).first()
         if export is None:
-            raise CommandError("Kohortexporten finns inte.")
+            raise CommandError(_("Kohortexporten finns inte."))
         try:
             text = options["file"].read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError):
-            raise CommandError("Filen kan inte läsas som UTF-8-text.") from None
+            raise CommandError(_("Filen kan inte läsas som UTF-8-text.")) from None
         user = actor(options["user"])
         try:
             preview = services.outcome_preview(actor=user, export=export, text=text)
             if not preview.ok:
-                raise CommandError("Filen importerades inte:\n" + "\n".join(preview.errors))
-            self.stdout.write(f"{len(preview.rows)} rader för {preview.people} personer, "
-                              f"månader: {', '.join(preview.months)}.")
+                raise CommandError(_("Filen importerades inte:") + "\n" + "\n".join(preview.errors))
+            self.stdout.write(
+                _("%(rows)s rader för %(people)s personer, månader: %(months)s.")
+                % {
+                    "rows": len(preview.rows),
+                    "people": preview.people,
+                    "months": ", ".join(preview.months),
+                }
+            )
             if not options["commit"]:
-                self.stdout.write("Förhandsgranskning: inget har sparats (lägg till --commit).")
+                self.stdout.write(_("Förhandsgranskning: inget har sparats (lägg till --commit)."))
                 return
             imported = services.outcome_import(actor=user, export=export, text=text,
                                                destroy_keys=options["destroy_keys"])
