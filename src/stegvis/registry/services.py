@@ -92,10 +92,13 @@ def cohort_export(
         )
         rows, members = [], []
         for fact in facts:
+            person = fact.participation.person
+            if person is None:  # left out by the query already (erased identities)
+                continue
             key = rules.new_key()
             members.append(CohortMember(export=export, participation_id=fact.pk, key=key))
             rows.append(rules.CohortRow(
-                personnummer=identity.decrypt(fact.participation.person.identity_ciphertext),
+                personnummer=identity.decrypt(person.identity_ciphertext),
                 key=key, start=fact.start_date, end=fact.end_date, sex=fact.sex,
                 age_group=fact.age_group,
             ))
