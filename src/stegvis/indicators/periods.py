@@ -56,7 +56,10 @@ class Period:
         for q in range(4):
             first = dt.date(self.start.year, 3 * q + 1, 1)
             if self.start == first and self.end == _quarter_end(self.start.year, q + 1):
-                return f"{self.start.year} kvartal {q + 1}"
+                return _("%(year)s kvartal %(quarter)s") % {
+                    "year": self.start.year,
+                    "quarter": q + 1,
+                }
         return f"{self.start.isoformat()}–{self.end.isoformat()}"
 
     def previous_year(self) -> Period:

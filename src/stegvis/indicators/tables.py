@@ -81,7 +81,7 @@ class Cell:
     num_ref: Hashable | None = None
     den_ref: Hashable | None = None
     # Why a value is not applicable / not available (shown as ``–``).
-    reason: str = ""
+    reason: str = ""  # why there is no value: a msgid, translated where it is shown
     preliminary: bool = False
 
     @property
@@ -124,7 +124,7 @@ class Cell:
             return _("dold uppgift")
         if self.value is None and self.kind != TEXT:
             return _("uppgift saknas: %(reason)s") % {
-                "reason": self.reason or _("ej tillgänglig")
+                "reason": _(self.reason) or _("ej tillgänglig")
             }
         return self.display()
 
@@ -169,7 +169,7 @@ class Table:
         lines = []
         if any(c.suppressed for c in self.cells()):
             lines.append(hidden_legend(self.threshold))
-        reasons = sorted({c.reason for c in self.cells() if c.not_available and c.reason})
+        reasons = sorted({_(c.reason) for c in self.cells() if c.not_available and c.reason})
         lines.extend(f"{NA_MARK} = {reason}" for reason in reasons)
         if any(c.not_available and not c.reason and c.kind != TEXT for c in self.cells()):
             lines.append(_("%(mark)s = uppgift saknas") % {"mark": NA_MARK})
@@ -239,7 +239,7 @@ def cell_json(cell: Cell) -> dict[str, Any]:
         return {"kind": cell.kind, "value": None, "suppressed": True}
     out: dict[str, Any] = {"kind": cell.kind, "value": cell.value, "suppressed": False}
     if cell.value is None and cell.kind != TEXT:
-        out["reason"] = cell.reason or _("uppgift saknas")
+        out["reason"] = _(cell.reason) or _("uppgift saknas")
         return out
     if cell.kind in (RATE, MEDIAN, PER):
         out["numerator"] = cell.numerator if cell.kind == RATE else None
@@ -374,7 +374,7 @@ def rate_cell(numerator: int, denominator: int, *, num_ref: Hashable | None = No
     value = numerator / denominator if denominator else None
     return Cell(kind=RATE, value=value, numerator=numerator, denominator=denominator,
                 num_ref=num_ref, den_ref=den_ref,
-                reason="" if denominator else _("inga personer i gruppen"))
+                reason="" if denominator else gettext_noop("inga personer i gruppen"))
 
 
 def change_cell(before: Cell, after: Cell, where: tuple[tuple[int, int], tuple[int, int]]) -> Cell:

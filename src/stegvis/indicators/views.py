@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from stegvis.access.roles import Capability
 from stegvis.access.rules import (
@@ -31,7 +32,7 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
 }
-ALL_REPORTS = {**REPORT_TITLES, "indikatorer": "Huvudindikatorer"}
+ALL_REPORTS = {**REPORT_TITLES, "indikatorer": gettext_noop("Huvudindikatorer")}  # msgids
 
 
 PAGE_ROWS = 50  # rows of a long table (the national Insatsrapport) shown per page
@@ -122,7 +123,7 @@ def index(request: HttpRequest) -> HttpResponse:
         request,
         "indicators/index.html",
         {
-            "reports": list(REPORT_TITLES.items()),
+            "reports": [(name, _(title)) for name, title in REPORT_TITLES.items()],
             "associations": selectors.report_associations(user=request.user),
             "threshold_text": threshold_sentence(reports.threshold()),
         },
@@ -163,7 +164,7 @@ def _report_page(request: HttpRequest, name: str, title: str) -> HttpResponse:
 def report(request: HttpRequest, name: str) -> HttpResponse:
     if name not in ALL_REPORTS:
         raise Http404
-    return _report_page(request, name, ALL_REPORTS[name])
+    return _report_page(request, name, _(ALL_REPORTS[name]))
 
 
 @login_required
@@ -180,7 +181,7 @@ def export(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     form = _form(request)
     if form.is_bound and not form.is_valid():
         return render(request, "indicators/report.html",
-                      {"form": form, "title": ALL_REPORTS.get(name, name), "name": name},
+                      {"form": form, "title": _(ALL_REPORTS.get(name, name)), "name": name},
                       status=400)
     if form.is_bound:
         query = _query(request, form)

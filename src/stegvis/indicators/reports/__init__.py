@@ -4,6 +4,7 @@ bundle (:mod:`.protected`) and the start page, national view and yearly aggregat
 it (:mod:`.start`).
 """
 
+
 from stegvis.indicators.reports.builders import (
     COVERAGE_ROWS,
     COVERAGE_SHARE,

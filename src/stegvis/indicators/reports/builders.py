@@ -11,6 +11,8 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from stegvis.indicators import linking, maths, periods, selectors
 from stegvis.indicators.linking import fu_due, fu_measured, headline
@@ -50,25 +52,26 @@ def standard(*, user: Any, query: ReportQuery, figures: Figures) -> Report:
     data = selectors.activity_before_after(user=user, query=query)
     act = Table(
         key="activity",
-        caption="Sysselsättning före och efter (utfallsgruppen: avslutade med start- och "
-        "slutmätning)",
-        row_header="Sysselsättning",
-        columns=[*kmt_columns("Före:"), *kmt_columns("Efter:")],
+        caption=_(
+            "Sysselsättning före och efter (utfallsgruppen: avslutade med start- och slutmätning)"
+        ),
+        row_header=_("Sysselsättning"),
+        columns=[*kmt_columns(_("Före:")), *kmt_columns(_("Efter:"))],
         triples=kmt_triples(2),
         chart=True,
     )
     for cat in maths.CATEGORIES:
         act.rows.append(
             Row(
-                maths.CATEGORY_LABELS[cat],
+                _(maths.CATEGORY_LABELS[cat]),
                 [*_count_kmt(data, (), f"start_{cat}"), *_count_kmt(data, (), f"end_{cat}")],
                 key=cat,
             )
         )
     main = Table(
         key="results",
-        caption="Resultat för utfallsgruppen",
-        row_header="Indikator",
+        caption=_("Resultat för utfallsgruppen"),
+        row_header=_("Indikator"),
         columns=kmt_columns(),
         triples=kmt_triples(1),
         chart=False,
@@ -76,7 +79,7 @@ def standard(*, user: Any, query: ReportQuery, figures: Figures) -> Report:
 
     def add(k: str) -> None:
         main.rows.append(
-            Row(maths.HEADLINE_LABEL[k], [headline_cell(k, figures[(k, s)], s) for s in KMT],
+            Row(_(maths.HEADLINE_LABEL[k]), [headline_cell(k, figures[(k, s)], s) for s in KMT],
                 key=k)
         )
 
@@ -84,7 +87,7 @@ def standard(*, user: Any, query: ReportQuery, figures: Figures) -> Report:
         add(k)
     main.rows.append(
         Row(
-            "Förändring arbete eller studier (procentenheter)",
+            _("Förändring arbete eller studier (procentenheter)"),
             [change_cell(main.cell(1, c), main.cell(2, c), ((1, c), (2, c))) for c in range(3)],
             key="work_or_studies_change",
         )
@@ -93,23 +96,23 @@ def standard(*, user: Any, query: ReportQuery, figures: Figures) -> Report:
         add(k)
     main.rows.append(
         Row(
-            "Förändring utan offentlig försörjning (procentenheter)",
+            _("Förändring utan offentlig försörjning (procentenheter)"),
             [change_cell(main.cell(4, c), main.cell(5, c), ((4, c), (5, c))) for c in range(3)],
             key="no_public_support_change",
         )
     )
     for k in ("started_or_increased_extent", "step_progress", "median_days_in_intervention"):
         add(k)
-    return Report("standard", REPORT_TITLES["standard"], query, [act, main])
+    return Report("standard", _(REPORT_TITLES["standard"]), query, [act, main])
 
 
 def _income_table(*, user: Any, query: ReportQuery, keys: list[str], labels: list[str]) -> Table:
     data = selectors.income_before_after(user=user, query=query, keys=keys)
     income = Table(
         key="income",
-        caption="Försörjning före och efter (utfallsgruppen; flera källor per person möjligt)",
-        row_header="Försörjning",
-        columns=[*kmt_columns("Före:"), *kmt_columns("Efter:")],
+        caption=_("Försörjning före och efter (utfallsgruppen; flera källor per person möjligt)"),
+        row_header=_("Försörjning"),
+        columns=[*kmt_columns(_("Före:")), *kmt_columns(_("Efter:"))],
         triples=kmt_triples(2),
         chart=True,
     )
@@ -134,11 +137,11 @@ def _transition_matrix(*, user: Any, query: ReportQuery, keys: list[str],
     matrix_data = selectors.transition_matrix(user=user, query=query, keys=keys)
     matrix = Table(
         key="transition",
-        caption="Övergångsmatris: försörjning vid start (rad) och vid avslut (kolumn)",
-        row_header="Vid start \\ vid avslut",
+        caption=_("Övergångsmatris: försörjning vid start (rad) och vid avslut (kolumn)"),
+        row_header=_("Vid start \\ vid avslut"),
         columns=list(labels),
     )
-    sex_label = {"K": "kvinnor", "M": "män", "T": "totalt"}
+    sex_label = {"K": _("kvinnor"), "M": _("män"), "T": _("totalt")}
     for i, x in enumerate(labels):
         base = len(matrix.rows)
         for s in KMT:
@@ -170,16 +173,16 @@ def _distribution_tables(*, user: Any, query: ReportQuery) -> list[Table]:
     ages = _code_table(
         selectors.distribution(user=user, query=query, field_name="age_group",
                                population="started"),
-        key="age", caption="Påbörjade deltaganden efter åldersgrupp vid start",
-        row_header="Åldersgrupp",
-        rows=[(k, periods.AGE_GROUP_LABELS[k]) for k, _, _ in AGE_GROUPS],
-        missing_label=periods.AGE_GROUP_LABELS[periods.UNKNOWN], total_ref=_started,
+        key="age", caption=_("Påbörjade deltaganden efter åldersgrupp vid start"),
+        row_header=_("Åldersgrupp"),
+        rows=[(k, _(periods.AGE_GROUP_LABELS[k])) for k, _low, _high in AGE_GROUPS],
+        missing_label=_(periods.AGE_GROUP_LABELS[periods.UNKNOWN]), total_ref=_started,
     )
     education = _code_table(
         selectors.distribution(user=user, query=query, field_name="education_level",
                                population="started"),
-        key="education", caption="Påbörjade deltaganden efter utbildningsnivå",
-        row_header="Utbildningsnivå",
+        key="education", caption=_("Påbörjade deltaganden efter utbildningsnivå"),
+        row_header=_("Utbildningsnivå"),
         rows=[(c.key, c.label) for c in selectors.codes(CodeList.EDUCATION_LEVEL)],
         total_ref=_started,
     )
@@ -187,16 +190,16 @@ def _distribution_tables(*, user: Any, query: ReportQuery) -> list[Table]:
         selectors.distribution(user=user, query=query, field_name="public_support_duration",
                                population="started"),
         key="support_duration",
-        caption="Påbörjade deltaganden efter tid i offentlig försörjning före start",
-        row_header="Tid i offentlig försörjning",
+        caption=_("Påbörjade deltaganden efter tid i offentlig försörjning före start"),
+        row_header=_("Tid i offentlig försörjning"),
         rows=[(c.key, c.label) for c in selectors.codes(CodeList.PUBLIC_SUPPORT_DURATION)],
         total_ref=_started,
     )
     exits = _code_table(
         selectors.distribution(user=user, query=query, field_name="exit_reason",
                                population="ended"),
-        key="exit_reasons", caption="Avslutade deltaganden efter avslutsanledning",
-        row_header="Avslutsanledning",
+        key="exit_reasons", caption=_("Avslutade deltaganden efter avslutsanledning"),
+        row_header=_("Avslutsanledning"),
         rows=[
             (c.key, c.label) for c in selectors.codes(CodeList.EXIT_REASON)
             if c.key != "felregistrering"
@@ -209,20 +212,35 @@ def _distribution_tables(*, user: Any, query: ReportQuery) -> list[Table]:
 def participants(*, user: Any, query: ReportQuery, figures: Figures) -> Report:
     income_codes = selectors.codes(CodeList.INCOME_SOURCE)
     keys = [c.key for c in income_codes] + [NO_PUBLIC]
-    labels = [c.label for c in income_codes] + ["Ingen offentlig försörjning"]
+    labels = [c.label for c in income_codes] + [_("Ingen offentlig försörjning")]
     return Report(
-        "deltagare", REPORT_TITLES["deltagare"], query,
-        [_income_table(user=user, query=query, keys=keys, labels=labels),
-         _transition_matrix(user=user, query=query, keys=keys, labels=labels),
-         *_distribution_tables(user=user, query=query)],
-        notes=["Försörjningskällorna är flervalda: raderna i övergångsmatrisen summerar inte "
-               "till utfallsgruppen."],
+        "deltagare",
+        _(REPORT_TITLES["deltagare"]),
+        query,
+        [
+            _income_table(user=user, query=query, keys=keys, labels=labels),
+            _transition_matrix(user=user, query=query, keys=keys, labels=labels),
+            *_distribution_tables(user=user, query=query),
+        ],
+        notes=[
+            _(
+                "Försörjningskällorna är flervalda: raderna i övergångsmatrisen summerar inte "
+                "till utfallsgruppen."
+            )
+        ],
     )
 
 
+# Column headers (msgids, translated where the table is built).
 INTERVENTION_TEXT_COLUMNS: Final = (
-    "Förbund", "Inriktning", "Preciserad inriktning", "Målgrupper", "Uppföljningsmetod",
-    "Anordnare", "Startdatum", "Slutdatum",
+    gettext_noop("Förbund"),
+    gettext_noop("Inriktning"),
+    gettext_noop("Preciserad inriktning"),
+    gettext_noop("Målgrupper"),
+    gettext_noop("Uppföljningsmetod"),
+    gettext_noop("Anordnare"),
+    gettext_noop("Startdatum"),
+    gettext_noop("Slutdatum"),
 )
 
 
@@ -230,10 +248,10 @@ def interventions(*, user: Any, query: ReportQuery, figures: Figures) -> Report:
     items = selectors.interventions_overview(user=user, query=query)
     table = Table(
         key="interventions",
-        caption="Insatser med planerat och faktiskt antal deltagare",
-        row_header="Insats",
-        columns=[*INTERVENTION_TEXT_COLUMNS, "Planerat antal deltagare",
-                 *kmt_columns("Identifierade:"), *kmt_columns("Anonyma:"), "Volym"],
+        caption=_("Insatser med planerat och faktiskt antal deltagare"),
+        row_header=_("Insats"),
+        columns=[*map(_, INTERVENTION_TEXT_COLUMNS), _("Planerat antal deltagare"),
+                 *kmt_columns(_("Identifierade:")), *kmt_columns(_("Anonyma:")), _("Volym")],
     )
     n = len(INTERVENTION_TEXT_COLUMNS)
     table.triples = [(n + 1, n + 2, n + 3), (n + 4, n + 5, n + 6)]
@@ -268,9 +286,13 @@ def interventions(*, user: Any, query: ReportQuery, figures: Figures) -> Report:
                 key=str(i.pk),
             )
         )
-    return Report("insatser", REPORT_TITLES["insatser"], query, [table],
-                  notes=["Volymräkningar redovisas utan uppdelning och blandas aldrig in i "
-                         "andelar."])
+    return Report(
+        "insatser",
+        _(REPORT_TITLES["insatser"]),
+        query,
+        [table],
+        notes=[_("Volymräkningar redovisas utan uppdelning och blandas aldrig in i andelar.")],
+    )
 
 
 def costs(*, user: Any, query: ReportQuery, figures: Figures) -> Report:
@@ -279,10 +301,10 @@ def costs(*, user: Any, query: ReportQuery, figures: Figures) -> Report:
     per_reason = maths.REASON_COST_FILTER if f.narrows_people or f.sex else ""
     table = Table(
         key="costs",
-        caption="Budget och utfall per insats och år",
-        row_header="Insats",
-        columns=["År", "Budget (kr)", "Utfall (kr)", *kmt_columns("Deltagare:"),
-                 "Kostnad per deltagare (kr)"],
+        caption=_("Budget och utfall per insats och år"),
+        row_header=_("Insats"),
+        columns=[_("År"), _("Budget (kr)"), _("Utfall (kr)"), *kmt_columns(_("Deltagare:")),
+                 _("Kostnad per deltagare (kr)")],
         triples=[(3, 4, 5)],
     )
     totals = {"budget": 0, "actual": 0, "K": 0, "M": 0, "T": 0}
@@ -313,25 +335,34 @@ def costs(*, user: Any, query: ReportQuery, figures: Figures) -> Report:
             totals[s] += part[s]
     table.total_row = len(table.rows)
     table.rows.append(
-        Row("Totalt", [Cell(TEXT, ""), Cell(AMOUNT, totals["budget"]),
+        Row(_("Totalt"), [Cell(TEXT, ""), Cell(AMOUNT, totals["budget"]),
                        Cell(AMOUNT, totals["actual"]),
                        *[Cell(COUNT, totals[s]) for s in KMT], Cell(TEXT, "")], key="total")
     )
     cpp = Table(
         key="cost_per_participant",
-        caption="Kostnad per deltagare för perioden (utfall / aktiva identifierade + anonyma)",
-        row_header="Indikator",
-        columns=["Totalt"],
+        caption=_("Kostnad per deltagare för perioden (utfall / aktiva identifierade + anonyma)"),
+        row_header=_("Indikator"),
+        columns=[_("Totalt")],
     )
     cpp.rows.append(
-        Row(maths.HEADLINE_LABEL["cost_per_participant"],
+        Row(_(maths.HEADLINE_LABEL["cost_per_participant"]),
             [headline_cell("cost_per_participant", figures[("cost_per_participant", "T")],
                            "T")],
             key="cost_per_participant")
     )
-    return Report("kostnader", REPORT_TITLES["kostnader"], query, [table, cpp],
-                  notes=["Kostnad per deltagare är preliminär så länge utfallet för något av "
-                         "åren inte är stängt (året inte är slut eller utfall saknas)."])
+    return Report(
+        "kostnader",
+        _(REPORT_TITLES["kostnader"]),
+        query,
+        [table, cpp],
+        notes=[
+            _(
+                "Kostnad per deltagare är preliminär så länge utfallet för något av "
+                "åren inte är stängt (året inte är slut eller utfall saknas)."
+            )
+        ],
+    )
 
 
 def follow_up(*, user: Any, query: ReportQuery, figures: Figures) -> Report:
@@ -349,8 +380,9 @@ def follow_up(*, user: Any, query: ReportQuery, figures: Figures) -> Report:
         d = selectors.follow_up_details(user=user, query=query, k=k)
         t = Table(
             key=f"followup_{k}m",
-            caption=f"Uppföljning {k} månader efter avslut (uppföljningsdatum i perioden)",
-            row_header="Mått",
+            caption=_("Uppföljning %(k)s månader efter avslut (uppföljningsdatum i perioden)")
+            % {"k": k},
+            row_header=_("Mått"),
             columns=kmt_columns(),
             triples=kmt_triples(1),
             chart=k == 12,
@@ -359,19 +391,19 @@ def follow_up(*, user: Any, query: ReportQuery, figures: Figures) -> Report:
         def g(name: str, s: str, data: dict[tuple[Any, ...], dict[str, int]] = d) -> int:
             return selectors.count_at(data, (s,), name)
 
-        t.rows.append(Row("Ska följas upp (samtycke)",
+        t.rows.append(Row(_("Ska följas upp (samtycke)"),
                           [Cell(COUNT, g("due", s), ref=fu_due(k, s)) for s in KMT], key="due"))
-        t.rows.append(Row("Svarsandel",
+        t.rows.append(Row(_("Svarsandel"),
                           [rate_cell(g("measured", s), g("due", s), num_ref=fu_measured(k, s),
                                      den_ref=fu_due(k, s)) for s in KMT], key="response"))
         for name, label, headline_key in (
-            ("wos_start", "I arbete eller studier vid start", None),
-            ("wos_end", "I arbete eller studier vid avslut", None),
-            ("wos_fu", f"I arbete eller studier efter {k} mån",
+            ("wos_start", _("I arbete eller studier vid start"), None),
+            ("wos_end", _("I arbete eller studier vid avslut"), None),
+            ("wos_fu", _("I arbete eller studier efter %(k)s mån") % {"k": k},
              f"followup_{k}m_work_or_studies" if headline_ref else None),
-            ("nps_start", "Utan offentlig försörjning vid start", None),
-            ("nps_end", "Utan offentlig försörjning vid avslut", None),
-            ("nps_fu", f"Utan offentlig försörjning efter {k} mån",
+            ("nps_start", _("Utan offentlig försörjning vid start"), None),
+            ("nps_end", _("Utan offentlig försörjning vid avslut"), None),
+            ("nps_fu", _("Utan offentlig försörjning efter %(k)s mån") % {"k": k},
              f"followup_{k}m_no_public_support" if headline_ref else None),
         ):
             t.rows.append(
@@ -384,28 +416,37 @@ def follow_up(*, user: Any, query: ReportQuery, figures: Figures) -> Report:
                                                with_register=with_register))
     tables.extend(register_tables(user=user, query=query))
     return Report(
-        "uppfoljning", REPORT_TITLES["uppfoljning"], query, tables,
-        notes=["Gruppen bestäms av uppföljningsdatumet (slutdatum + k månader) inom perioden "
-               "och senast i dag. Andelarna vid start, avslut och uppföljning gäller samma "
-               "personer: de som har uppföljningsmätningen.",
-               "Registeruppgifter (när de finns) kommer från registerhållarens matchning av en "
-               "kohortexport och visas bredvid de rapporterade uppföljningarna, aldrig "
-               "sammanslagna med dem."],
+        "uppfoljning",
+        _(REPORT_TITLES["uppfoljning"]),
+        query,
+        tables,
+        notes=[
+            _(
+                "Gruppen bestäms av uppföljningsdatumet (slutdatum + k månader) inom perioden "
+                "och senast i dag. Andelarna vid start, avslut och uppföljning gäller samma "
+                "personer: de som har uppföljningsmätningen."
+            ),
+            _(
+                "Registeruppgifter (när de finns) kommer från registerhållarens matchning av en "
+                "kohortexport och visas bredvid de rapporterade uppföljningarna, aldrig "
+                "sammanslagna med dem."
+            ),
+        ],
     )
 
 
 COVERAGE_ROWS: Final = (
-    ("coach", "Mätta: registrerade av deltagaransvarig"),
-    ("self_reported", "Mätta: självrapporterade"),
-    ("not_reached", "Stängda: ej nådda"),
-    ("declined", "Stängda: avböjt"),
-    ("open", "Fortfarande öppna"),
+    ("coach", gettext_noop("Mätta: registrerade av deltagaransvarig")),
+    ("self_reported", gettext_noop("Mätta: självrapporterade")),
+    ("not_reached", gettext_noop("Stängda: ej nådda")),
+    ("declined", gettext_noop("Stängda: avböjt")),
+    ("open", gettext_noop("Fortfarande öppna")),
 )
 
 
 REGISTER_COVERAGE_ROWS: Final = (
-    ("register", "Mätta i register (registeruppgift för månaden)"),
-    ("register_missing", "Utan registeruppgift för månaden"),
+    ("register", gettext_noop("Mätta i register (registeruppgift för månaden)")),
+    ("register_missing", gettext_noop("Utan registeruppgift för månaden")),
 )
 
 
@@ -422,29 +463,32 @@ def follow_up_coverage_table(
     d = selectors.follow_up_coverage(user=user, query=query, k=k)
     t = Table(
         key=f"followup_{k}m_coverage",
-        caption=f"Täckning av uppföljningen {k} månader efter avslut: bortfall och källa",
-        row_header="Status",
+        caption=_("Täckning av uppföljningen %(k)s månader efter avslut: bortfall och källa")
+        % {"k": k},
+        row_header=_("Status"),
         columns=kmt_columns(),
         triples=kmt_triples(1),
     )
     for part, label in COVERAGE_ROWS:
-        t.rows.append(Row(label, [Cell(COUNT, selectors.count_at(d, (s,), part),
+        t.rows.append(Row(_(label), [Cell(COUNT, selectors.count_at(d, (s,), part),
                                        ref=linking.fu_part(k, part, s)) for s in KMT], key=part))
     t.total_row = len(t.rows)
-    t.rows.append(Row("Ska följas upp (samtycke)",
+    t.rows.append(Row(_("Ska följas upp (samtycke)"),
                       [Cell(COUNT, selectors.count_at(d, (s,), "due"), ref=fu_due(k, s))
                        for s in KMT], key="due"))
     if with_register:
         for part, label in REGISTER_COVERAGE_ROWS:
-            t.rows.append(Row(label, [Cell(COUNT, selectors.count_at(d, (s,), part),
+            t.rows.append(Row(_(label), [Cell(COUNT, selectors.count_at(d, (s,), part),
                                            ref=linking.fu_part(k, part, s)) for s in KMT],
                               key=part))
     return t
 
 
-REGISTER_ROWS: Final = (("nps", "no_public_support", "Utan offentlig försörjning"),
-                         ("work", "work", "I arbete"),
-                         ("wos", "work_or_studies", "I arbete eller studier"))
+REGISTER_ROWS: Final = (
+    ("nps", "no_public_support", gettext_noop("Utan offentlig försörjning")),
+    ("work", "work", gettext_noop("I arbete")),
+    ("wos", "work_or_studies", gettext_noop("I arbete eller studier")),
+)
 REGISTER_GROUPS: Final = ("K", "M", "T", "se", "abroad", "unknown")
 
 
@@ -464,9 +508,15 @@ def register_tables(*, user: Any, query: ReportQuery) -> list[Table]:
                                                    from_start=from_start)
             t = Table(
                 key=f"register_{k}m{suffix}",
-                caption=f"Registeruppgifter {k} månader efter {after} (månad i perioden)",
-                row_header="Mått",
-                columns=[*kmt_columns(), "Född i Sverige", "Född utomlands", "Uppgift saknas"],
+                caption=_("Registeruppgifter %(k)s månader efter %(after)s (månad i perioden)")
+                % {"k": k, "after": after},
+                row_header=_("Mått"),
+                columns=[
+                    *kmt_columns(),
+                    _("Född i Sverige"),
+                    _("Född utomlands"),
+                    _("Uppgift saknas"),
+                ],
                 triples=kmt_triples(1),
                 row_sums=[(2, (3, 4, 5))],
             )
@@ -474,11 +524,11 @@ def register_tables(*, user: Any, query: ReportQuery) -> list[Table]:
             def key(g: str, k: int = k, suffix: str = suffix) -> Any:
                 return ("register", k, suffix, g)
 
-            t.rows.append(Row("I registerkohorten",
+            t.rows.append(Row(_("I registerkohorten"),
                               [Cell(COUNT, d[g]["cohort"], ref=key(g)) for g in REGISTER_GROUPS],
                               key=f"register_{k}m{suffix}_cohort"))
             for name, indicator, label in REGISTER_ROWS:
-                t.rows.append(Row(label, [rate_cell(d[g][name], d[g]["cohort"], den_ref=key(g))
+                t.rows.append(Row(_(label), [rate_cell(d[g][name], d[g]["cohort"], den_ref=key(g))
                                           for g in REGISTER_GROUPS],
                                   key=f"register_{k}m_{indicator}{suffix}"))
             out.append(t)
@@ -492,11 +542,17 @@ def coverage(*, user: Any, query: ReportQuery, figures: Figures) -> Report:
     data = selectors.coverage(user=user, query=query)
     table = Table(
         key="coverage",
-        caption="Aktiva deltaganden per bostadskommun mot uppskattat behov (5 % av "
-        "befolkningen 16–64 år)",
-        row_header="Kommun",
-        columns=[*kmt_columns("Deltagare:"), "Befolkning 16–64", "Uppskattat behov",
-                 "Täckning"],
+        caption=_(
+            "Aktiva deltaganden per bostadskommun mot uppskattat behov (5 % av "
+            "befolkningen 16–64 år)"
+        ),
+        row_header=_("Kommun"),
+        columns=[
+            *kmt_columns(_("Deltagare:")),
+            _("Befolkning 16–64"),
+            _("Uppskattat behov"),
+            _("Täckning"),
+        ],
         triples=kmt_triples(1),
         chart=True,
         chart_column=5,
@@ -515,10 +571,18 @@ def coverage(*, user: Any, query: ReportQuery, figures: Figures) -> Report:
                  Cell(AMOUNT, pop, reason=reason), Cell(AMOUNT, need, reason=reason), cov],
                 key=code)
         )
-    notes = [f"Befolkning enligt SCB {data['population_year']}; för kommundelar den "
-             "befolkning som förbundet har angett."] if data["population_year"] \
-        else ["Befolkningsuppgifter saknas."]
-    return Report("tackning", REPORT_TITLES["tackning"], query, [table], notes=notes)
+    notes = (
+        [
+            _(
+                "Befolkning enligt SCB %(value)s; för kommundelar den befolkning som "
+                "förbundet har angett."
+            )
+            % {"value": data["population_year"]}
+        ]
+        if data["population_year"]
+        else [_("Befolkningsuppgifter saknas.")]
+    )
+    return Report("tackning", _(REPORT_TITLES["tackning"]), query, [table], notes=notes)
 
 
 REPORTS: Final[dict[str, Callable[..., Report]]] = {

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Final
 
+from django.utils.translation import gettext as _
+
 from stegvis.indicators import linking, selectors
 from stegvis.indicators.linking import cohort, headline
 from stegvis.indicators.reports.report import (
@@ -31,8 +33,14 @@ MONTH_NAMES: Final = ("januari", "februari", "mars", "april", "maj", "juni", "ju
 def started_by_month_table(*, user: Any, query: ReportQuery) -> Table:
     months = selectors.started_by_month(user=user, query=query)
     year = query.period.start.year
-    table = Table(key="started_by_month", caption=f"Påbörjade deltaganden per månad {year}",
-                  row_header="Månad", columns=kmt_columns(), triples=kmt_triples(1), chart=True)
+    table = Table(
+        key="started_by_month",
+        caption=_("Påbörjade deltaganden per månad %(year)s") % {"year": year},
+        row_header=_("Månad"),
+        columns=kmt_columns(),
+        triples=kmt_triples(1),
+        chart=True,
+    )
     for m in range(1, 13):
         table.rows.append(Row(MONTH_NAMES[m - 1].capitalize(),
                               _count_kmt(months, (), f"m{m}",
@@ -40,7 +48,7 @@ def started_by_month_table(*, user: Any, query: ReportQuery) -> Table:
                               key=str(m)))
     table.total_row = 12
     table.rows.append(
-        Row("Totalt", [Cell(COUNT, sum(selectors.count_at(months, (s,), f"m{m}")
+        Row(_("Totalt"), [Cell(COUNT, sum(selectors.count_at(months, (s,), f"m{m}")
                                        for m in range(1, 13)),
                             ref=headline("participants_started", s)) for s in KMT],
             key="total")
@@ -52,10 +60,15 @@ def national_table(*, user: Any, query: ReportQuery) -> Table:
     associations, data = selectors.by_association(user=user, query=query)
     table = Table(
         key="national",
-        caption=f"Alla förbund {query.period.label}",
-        row_header="Förbund",
-        columns=[*kmt_columns("Aktiva:"), *kmt_columns("Påbörjade:"), *kmt_columns("Avslutade:"),
-                 "I arbete eller studier efter", "Utan offentlig försörjning efter"],
+        caption=_("Alla förbund %(label)s") % {"label": query.period.label},
+        row_header=_("Förbund"),
+        columns=[
+            *kmt_columns(_("Aktiva:")),
+            *kmt_columns(_("Påbörjade:")),
+            *kmt_columns(_("Avslutade:")),
+            _("I arbete eller studier efter"),
+            _("Utan offentlig försörjning efter"),
+        ],
         triples=kmt_triples(3),
         chart=True,
     )
@@ -82,6 +95,6 @@ def national_table(*, user: Any, query: ReportQuery) -> Table:
                 totals[s][name] = totals[s].get(name, 0) + get(name, s)
         table.rows.append(Row(a.name, cells(get), key=str(a.pk)))
     table.total_row = len(table.rows)
-    table.rows.append(Row("Totalt", cells(lambda n, s: totals[s].get(n, 0), total=True),
+    table.rows.append(Row(_("Totalt"), cells(lambda n, s: totals[s].get(n, 0), total=True),
                           key="total"))
     return table

@@ -11,6 +11,8 @@ from typing import Any, Final
 
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from stegvis.access import scope
 from stegvis.indicators import linking, selectors, versions
@@ -61,14 +63,15 @@ BUNDLE_TIMEOUT: Final = 24 * 3600
 
 def _bundle_key(user: Any, query: ReportQuery) -> str:
     """Everything the bundle depends on: the user's report scope (not the user), the query,
-    the threshold, today's date and — read *before* the data — the data versions of the scope
-    (ADR 0012)."""
+    the threshold, today's date, the language of the texts and — read *before* the data — the
+    data versions of the scope (ADR 0012)."""
     allowed = scope.association_ids(user, selectors.REPORTS)
     parts = (
         sorted(allowed) if allowed is not None else None,
         query,
         threshold(),
         timezone.localdate().isoformat(),
+        get_language(),
         versions.token(None if allowed is None else query.association_ids),
     )
     return "stegvis:bundle:" + hashlib.sha256(repr(parts).encode()).hexdigest()
@@ -113,8 +116,10 @@ def build_bundle(*, user: Any, query: ReportQuery) -> Bundle:
     figures = selectors.headline(user=user, query=query)
     built = {
         "indikatorer": Report(
-            "indikatorer", "Huvudindikatorer", query,
-            [headline_table(figures, f"Huvudindikatorer {query.period.label}")],
+            "indikatorer", _("Huvudindikatorer"), query,
+            [headline_table(
+                figures, _("Huvudindikatorer %(period)s") % {"period": query.period.label}
+            )],
         ),
         **{name: builder(user=user, query=query, figures=figures)
            for name, builder in REPORTS.items()},

@@ -11,6 +11,8 @@ from typing import Any, Final
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from stegvis.indicators import linking, maths, selectors
 from stegvis.indicators.linking import cohort, fu_due, fu_measured, headline, step_both
@@ -32,12 +34,12 @@ from stegvis.indicators.tables import (
 KMT: Final = ("K", "M", "T")
 
 REPORT_TITLES: Final[dict[str, str]] = {
-    "standard": "Standardrapport",
-    "deltagare": "Deltagarrapport",
-    "insatser": "Insatsrapport",
-    "kostnader": "Kostnadsrapport",
-    "uppfoljning": "Uppföljningsrapport",
-    "tackning": "Täckning",
+    "standard": gettext_noop("Standardrapport"),
+    "deltagare": gettext_noop("Deltagarrapport"),
+    "insatser": gettext_noop("Insatsrapport"),
+    "kostnader": gettext_noop("Kostnadsrapport"),
+    "uppfoljning": gettext_noop("Uppföljningsrapport"),
+    "tackning": gettext_noop("Täckning"),
 }
 
 
@@ -54,17 +56,17 @@ class Report:
     @property
     def scope_label(self) -> str:
         if self.query.association_ids is None:
-            return "Hela landet"
+            return _("Hela landet")
         return ", ".join(self.query.association_names)
 
     @property
     def interventions_label(self) -> str:
-        return ", ".join(self.query.intervention_names) or "Alla insatser"
+        return ", ".join(self.query.intervention_names) or _("Alla insatser")
 
     @property
     def filters_label(self) -> str:
         """Every active filter in words ("Inga urval" when none)."""
-        return "; ".join(f"{k}: {v}" for k, v in self.query.filter_labels) or "Inga urval"
+        return "; ".join(f"{k}: {v}" for k, v in self.query.filter_labels) or _("Inga urval")
 
     @property
     def threshold_text(self) -> str:
@@ -73,14 +75,14 @@ class Report:
     def header_lines(self) -> list[tuple[str, str]]:
         """What the output shows: the same block on the page, in every export and the API."""
         return [
-            ("Rapport", self.title),
-            ("Förbund", self.scope_label),
-            ("Insatser", self.interventions_label),
-            ("Period", f"{self.query.period.label} ({self.query.period.start.isoformat()} – "
+            (_("Rapport"), self.title),
+            (_("Förbund"), self.scope_label),
+            (_("Insatser"), self.interventions_label),
+            (_("Period"), f"{self.query.period.label} ({self.query.period.start.isoformat()} – "
                        f"{self.query.period.end.isoformat()})"),
-            ("Urval", self.filters_label),
-            ("Sekretessgräns", self.threshold_text),
-            ("Framtagen", self.generated.isoformat()),
+            (_("Urval"), self.filters_label),
+            (_("Sekretessgräns"), self.threshold_text),
+            (_("Framtagen"), self.generated.isoformat()),
         ]
 
     def meta(self) -> dict[str, Any]:
@@ -161,12 +163,12 @@ def headline_table(
     figures: dict[tuple[str, str], Figure], caption: str, key: str = "headline"
 ) -> Table:
     table = Table(
-        key=key, caption=caption, row_header="Indikator", columns=kmt_columns(),
+        key=key, caption=caption, row_header=_("Indikator"), columns=kmt_columns(),
         triples=kmt_triples(1),
     )
     for k in maths.HEADLINE_KEYS:
         table.rows.append(
-            Row(maths.HEADLINE_LABEL[k], [headline_cell(k, figures[(k, s)], s) for s in KMT],
+            Row(_(maths.HEADLINE_LABEL[k]), [headline_cell(k, figures[(k, s)], s) for s in KMT],
                 key=k)
         )
     return table
@@ -183,11 +185,11 @@ def _code_table(
     row_header: str,
     rows: list[tuple[str, str]],
     total_ref: Callable[[str], Any],
-    missing_label: str = "Uppgift saknas",
+    missing_label: str | None = None,
 ) -> Table:
     """A K/M/T distribution with a total row (the headline count ``total_ref``); values not
     in ``rows`` go to ``missing``."""
-    known = {k for k, _ in rows}
+    known = {k for k, _label in rows}
     table = Table(key=key, caption=caption, row_header=row_header, columns=kmt_columns(),
                   triples=kmt_triples(1))
     missing = dict.fromkeys(KMT, 0)
@@ -197,11 +199,12 @@ def _code_table(
     for k, label in rows:
         table.rows.append(Row(label, _count_kmt(data, (k,), "n"), key=k))
     if any(missing.values()):
-        table.rows.append(Row(missing_label, [Cell(COUNT, missing[s]) for s in KMT], key=""))
+        table.rows.append(Row(missing_label or _("Uppgift saknas"),
+                              [Cell(COUNT, missing[s]) for s in KMT], key=""))
     totals = dict.fromkeys(KMT, 0)
-    for (_, sex), counts in data.items():
+    for (_value, sex), counts in data.items():
         totals[sex] += counts["n"]
     table.total_row = len(table.rows)
-    table.rows.append(Row("Totalt", [Cell(COUNT, totals[s], ref=total_ref(s)) for s in KMT],
+    table.rows.append(Row(_("Totalt"), [Cell(COUNT, totals[s], ref=total_ref(s)) for s in KMT],
                           key="total"))
     return table

@@ -9,6 +9,8 @@ import datetime as dt
 from typing import Any, Final
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from stegvis.followup import selectors as followup_selectors
 from stegvis.indicators import maths, periods, selectors
@@ -50,8 +52,12 @@ def association_start(*, user: Any, association_id: int, today: dt.date | None =
                   threshold=cur_bundle.threshold)
 
 
-FOLLOW_UP_STATES: Final = (("due", "Att göra"), ("overdue", "Försenade"),
-                            ("lapsed", "Fönstret har passerat"), ("total", "Totalt"))
+FOLLOW_UP_STATES: Final = (
+    ("due", gettext_noop("Att göra")),
+    ("overdue", gettext_noop("Försenade")),
+    ("lapsed", gettext_noop("Fönstret har passerat")),
+    ("total", gettext_noop("Totalt")),
+)
 
 
 def follow_ups_to_do_table(*, user: Any, association_id: int, today: dt.date) -> Table:
@@ -60,23 +66,23 @@ def follow_ups_to_do_table(*, user: Any, association_id: int, today: dt.date) ->
     counts = followup_selectors.association_follow_up_counts(
         user=user, association_id=association_id, today=today
     )
-    table = Table(key="follow_ups_due", caption="Uppföljningar som ska göras nu",
-                  row_header="Uppföljning", columns=[label for _k, label in FOLLOW_UP_STATES],
+    table = Table(key="follow_ups_due", caption=_("Uppföljningar som ska göras nu"),
+                  row_header=_("Uppföljning"), columns=[_(label) for _k, label in FOLLOW_UP_STATES],
                   row_sums=[(3, (0, 1, 2))])
     horizons = sorted(int(k) for k in counts if k != "total")
     for k in horizons:
-        table.rows.append(Row(f"{k} månader",
+        table.rows.append(Row(_("%(k)s månader") % {"k": k},
                               [Cell(COUNT, counts[str(k)][name]) for name, _l in FOLLOW_UP_STATES],
                               key=str(k)))
     table.total_row = len(table.rows)
-    table.rows.append(Row("Totalt", [Cell(COUNT, counts["total"][name])
+    table.rows.append(Row(_("Totalt"), [Cell(COUNT, counts["total"][name])
                                      for name, _l in FOLLOW_UP_STATES], key="total"))
     return table
 
 
 def national(*, user: Any, query: ReportQuery) -> Report:
     parts, _built = cached_parts(user, query, ["extra", "threshold"])
-    return Report("nationellt", "Nationell översikt", query, [parts["extra"]["national"]],
+    return Report("nationellt", _("Nationell översikt"), query, [parts["extra"]["national"]],
                   threshold=parts["threshold"])
 
 
@@ -95,11 +101,11 @@ def yearly_aggregate(*, user: Any, association_id: int, year: int) -> Report:
     n = len(INTERVENTION_TEXT_COLUMNS)
     table = Table(
         key="yearly",
-        caption=f"Insatser {year}: deltagare efter kön, budget och utfall",
-        row_header="Insats",
-        columns=["Inriktning", "Uppföljningsmetod", *kmt_columns("Identifierade:"),
-                 *kmt_columns("Anonyma:"), "Volym", "Planerat antal deltagare",
-                 "Budget (kr)", "Utfall (kr)"],
+        caption=_("Insatser %(year)s: deltagare efter kön, budget och utfall") % {"year": year},
+        row_header=_("Insats"),
+        columns=[_("Inriktning"), _("Uppföljningsmetod"), *kmt_columns(_("Identifierade:")),
+                 *kmt_columns(_("Anonyma:")), _("Volym"), _("Planerat antal deltagare"),
+                 _("Budget (kr)"), _("Utfall (kr)")],
         triples=[(2, 3, 4), (5, 6, 7)],
         threshold=b.threshold,
     )
@@ -121,5 +127,5 @@ def yearly_aggregate(*, user: Any, association_id: int, year: int) -> Report:
                 key=row.key,
             )
         )
-    return Report("arsuppgifter", f"Årsuppgifter {year}", query, [table],
+    return Report("arsuppgifter", _("Årsuppgifter %(year)s") % {"year": year}, query, [table],
                   threshold=b.threshold)

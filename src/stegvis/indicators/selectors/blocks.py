@@ -21,6 +21,7 @@ from django.db.models import (
     QuerySet,
 )
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from stegvis.indicators import maths
 from stegvis.indicators.maths import FOLLOW_UP_MONTHS, Figure
@@ -62,18 +63,18 @@ def filter_labels(filters: Filters) -> tuple[tuple[str, str], ...]:
 
     out: list[tuple[str, str]] = []
     if filters.sex:
-        out.append(("Kön", {"K": "kvinnor", "M": "män"}.get(filters.sex, filters.sex)))
+        out.append((_("Kön"), {"K": _("kvinnor"), "M": _("män")}.get(filters.sex, filters.sex)))
     if filters.age_groups:
-        out.append(("Åldersgrupp vid start",
-                    ", ".join(AGE_GROUP_LABELS.get(a, a) for a in filters.age_groups)))
+        out.append((_("Åldersgrupp vid start"),
+                    ", ".join(_(AGE_GROUP_LABELS.get(a, a)) for a in filters.age_groups)))
     if filters.target_group:
         label = Code.objects.filter(list=CodeList.TARGET_GROUP, key=filters.target_group)\
             .values_list("label", flat=True).first()
-        out.append(("Målgrupp", label or filters.target_group))
+        out.append((_("Målgrupp"), label or filters.target_group))
     if filters.kommun:
         name = Municipality.objects.filter(code=filters.kommun)\
             .values_list("short_name", flat=True).first()
-        out.append(("Bostadskommun", name or filters.kommun))
+        out.append((_("Bostadskommun"), name or filters.kommun))
     return tuple(out)
 
 

@@ -14,6 +14,7 @@ from django.db.models import (
     Q,
     Sum,
 )
+from django.utils.translation import gettext as _
 
 from stegvis.access import scope
 from stegvis.associations.models import AreaPart, Association
@@ -513,7 +514,7 @@ def coverage(*, user: Any, query: ReportQuery) -> dict[str, Any]:
         rows.append(
             {
                 "code": "",
-                "name": "Bostadskommun saknas",
+                "name": _("Bostadskommun saknas"),
                 "participants": {s: count_at(active, (None, s), "n") for s in ("K", "M", "T")},
                 "population": None,
                 "reason": maths.REASON_NO_POPULATION,
