@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from stegvis.associations.models import Membership
 from stegvis.audit.models import Action
@@ -188,7 +189,7 @@ def participations_import_check(
         if row.end_date is None:
             if ident.normalised in open_in_file:
                 problems.append(
-                    RowProblem(n, "personnummer", domain.MSG_SECOND_OPEN_IN_FILE)
+                    RowProblem(n, "personnummer", _(domain.MSG_SECOND_OPEN_IN_FILE))
                 )
             open_in_file.add(ident.normalised)
         checked.append(_Checked(row, ident))

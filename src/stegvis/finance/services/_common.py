@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from stegvis.access import scope
 from stegvis.access.roles import Capability, Role
@@ -54,7 +55,7 @@ def _kronor(errors: _Errors, field: str, label: str, value: Any, *, required: bo
         errors.add(field, error.message(label))
         return None
     if number is None and required:
-        errors.add(field, f"{label}: ange ett belopp i hela kronor.")
+        errors.add(field, _("%(label)s: ange ett belopp i hela kronor.") % {"label": label})
     return number
 
 
@@ -108,15 +109,16 @@ def _check_year(errors: _Errors, association: Association, year: Any) -> int | N
     try:
         year = int(year)
     except (TypeError, ValueError):
-        errors.add("year", "År: ange ett årtal med fyra siffror.")
+        errors.add("year", _("År: ange ett årtal med fyra siffror."))
         return None
     first = association.founded.year
     last = association.dissolved.year if association.dissolved else None
     if year < first or (last is not None and year > last) or not YEAR_MIN <= year <= YEAR_MAX:
-        span = f"{first}–{last}" if last else f"från {first}"
+        span = f"{first}–{last}" if last else _("från %(first)s") % {"first": first}
         errors.add(
             "year",
-            f"År: {year} ligger utanför förbundets verksamhetstid ({span}).",
+            _("År: %(year)s ligger utanför förbundets verksamhetstid (%(span)s).")
+            % {"year": year, "span": span},
         )
         return None
     return year

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from stegvis.associations import rules_pure as arp
 from stegvis.associations.models import (
@@ -51,10 +52,10 @@ def _percent(errors: _Errors, field: str, label: str, value: Any) -> Decimal | N
         errors.add(field, error.message(label))
         return None
     if number is None:
-        errors.add(field, f"{label}: ange en procentsats.")
+        errors.add(field, _("%(label)s: ange en procentsats.") % {"label": label})
         return None
     if not Decimal(0) <= number <= Decimal(100):
-        errors.add(field, f"{label}: ange en procentsats mellan 0 och 100.")
+        errors.add(field, _("%(label)s: ange en procentsats mellan 0 och 100.") % {"label": label})
         return None
     return number.quantize(Decimal("0.01"))
 
@@ -80,19 +81,19 @@ def parameters_create(
         if not YEAR_MIN <= year <= YEAR_MAX:
             raise ValueError
     except (TypeError, ValueError):
-        errors.add("allocation_year", "Fördelningsår: ange ett årtal med fyra siffror.")
+        errors.add("allocation_year", _("Fördelningsår: ange ett årtal med fyra siffror."))
         year = 0
-    total = _kronor(errors, "state_total", "Statens totala belopp", state_total)
-    base = _kronor(errors, "base_amount", "Grundbelopp", base_amount)
-    ks = _percent(errors, "key_support_pct", "Nyckel försörjningsmått", key_support_pct)
-    kp = _percent(errors, "key_population_pct", "Nyckel befolkning", key_population_pct)
-    cap = _percent(errors, "max_reduction_pct", "Största årliga minskning", max_reduction_pct)
+    total = _kronor(errors, "state_total", _("Statens totala belopp"), state_total)
+    base = _kronor(errors, "base_amount", _("Grundbelopp"), base_amount)
+    ks = _percent(errors, "key_support_pct", _("Nyckel försörjningsmått"), key_support_pct)
+    kp = _percent(errors, "key_population_pct", _("Nyckel befolkning"), key_population_pct)
+    cap = _percent(errors, "max_reduction_pct", _("Största årliga minskning"), max_reduction_pct)
     try:
         age = int(age_to)
     except (TypeError, ValueError):
         age = 0
     if age not in (64, 65):
-        errors.add("age_to", "Åldersspann: välj 16–64 eller 16–65 år.")
+        errors.add("age_to", _("Åldersspann: välj 16–64 eller 16–65 år."))
     if ks is not None and kp is not None and ks + kp != 100:
         errors.add(
             "key_population_pct",
@@ -103,16 +104,23 @@ def parameters_create(
     for n, (size, pct) in enumerate(equity_scale, start=1):
         if (size in (None, "")) and (pct in (None, "")):
             continue
-        s = _kronor(errors, "equity_scale", f"Skala steg {n}, från medlemsbidrag", size)
-        p = _percent(errors, "equity_scale", f"Skala steg {n}, rimligt eget kapital", pct)
+        s = _kronor(
+            errors, "equity_scale", _("Skala steg %(n)s, från medlemsbidrag") % {"n": n}, size
+        )
+        p = _percent(
+            errors, "equity_scale", _("Skala steg %(n)s, rimligt eget kapital") % {"n": n}, pct
+        )
         if s is not None and p is not None:
             if s in {x for x, _y in steps}:
-                errors.add("equity_scale", f"Skala steg {n}: storleken {s} kr finns redan.")
+                errors.add(
+                    "equity_scale",
+                    _("Skala steg %(n)s: storleken %(s)s kr finns redan.") % {"n": n, "s": s},
+                )
             steps.append((s, p))
     if not steps:
-        errors.add("equity_scale", "Skalan för eget kapital: ange minst ett steg.")
+        errors.add("equity_scale", _("Skalan för eget kapital: ange minst ett steg."))
     elif not any(s == 0 for s, _p in steps):
-        errors.add("equity_scale", "Skalan för eget kapital: första steget ska börja på 0 kr.")
+        errors.add("equity_scale", _("Skalan för eget kapital: första steget ska börja på 0 kr."))
     errors.raise_if_any()
     latest = AllocationParameters.objects.filter(allocation_year=year).aggregate(v=Max("version"))
     parameters = AllocationParameters.objects.create(
@@ -184,7 +192,7 @@ def allocation_inputs_import(*, actor: Any, allocation_year: Any, text: str
             raise ValueError
     except (TypeError, ValueError) as exc:
         raise ValidationError(
-            {"allocation_year": ["Fördelningsår: ange ett årtal med fyra siffror."]}
+            {"allocation_year": [_("Fördelningsår: ange ett årtal med fyra siffror.")]}
         ) from exc
     parsed = import_check(year, text)
     if not parsed.ok:
@@ -233,23 +241,29 @@ def advance_notice_set(
 ) -> AdvanceNotice:
     """A förbund's förhandsbesked: at most the model's amount for it."""
     errors = _Errors()
-    amount = _kronor(errors, "requested", "Begärt belopp", requested)
+    amount = _kronor(errors, "requested", _("Begärt belopp"), requested)
     if received_on is not None and received_on > _today():
-        errors.add("received_on", "Mottaget: datumet kan inte ligga i framtiden.")
+        errors.add("received_on", _("Mottaget: datumet kan inte ligga i framtiden."))
     errors.raise_if_any()
     calc = figures.calculation(allocation_year)
     row = calc.result.by_key().get(association.pk) if calc.result else None
     if row is None:
         errors.add(
             "requested",
-            f"Modellen har inget belopp för {association.name} år {allocation_year} "
-            "(parametrar eller indata saknas).",
+            _(
+                "Modellen har inget belopp för %(name)s år %(allocation_year)s "
+                "(parametrar eller indata saknas)."
+            )
+            % {"name": association.name, "allocation_year": allocation_year},
         )
     elif amount is not None and amount > row.amount:
         errors.add(
             "requested",
-            f"Begärt belopp ({amount} kr) får inte vara större än modellens belopp "
-            f"({row.amount} kr).",
+            _(
+                "Begärt belopp (%(amount)s kr) får inte vara större än modellens belopp "
+                "(%(model_amount)s kr)."
+            )
+            % {"amount": amount, "model_amount": row.amount},
         )
     errors.raise_if_any()
     assert row is not None and amount is not None
@@ -281,19 +295,22 @@ def allocation_decide(
     try:
         year = int(allocation_year)
     except (TypeError, ValueError):
-        errors.add("allocation_year", "Fördelningsår: ange ett årtal med fyra siffror.")
+        errors.add("allocation_year", _("Fördelningsår: ange ett årtal med fyra siffror."))
         errors.raise_if_any()
     if decided_on is None:
-        errors.add("decided_on", "Beslutsdatum: ange datum för beslutet.")
+        errors.add("decided_on", _("Beslutsdatum: ange datum för beslutet."))
     elif decided_on > _today():
-        errors.add("decided_on", "Beslutsdatum kan inte ligga i framtiden.")
+        errors.add("decided_on", _("Beslutsdatum kan inte ligga i framtiden."))
     names = association_names()
     notices = {n.association_id: n for n in AdvanceNotice.objects.filter(allocation_year=year)}
     cleaned: dict[int, int] = {}
     for association_id, value in amounts.items():
         name = names.get(int(association_id))
         if name is None:
-            errors.add("amounts", f"Okänt förbund ({association_id}).")
+            errors.add(
+                "amounts",
+                _("Okänt förbund (%(association_id)s).") % {"association_id": association_id},
+            )
             continue
         amount = _kronor(errors, f"amount_{association_id}", name, value, required=False)
         if amount is None:
@@ -302,19 +319,25 @@ def allocation_decide(
         if notice is not None and amount > notice.requested:
             errors.add(
                 f"amount_{association_id}",
-                f"{name}: beslutat belopp ({amount} kr) är större än förhandsbeskedet "
-                f"({int(notice.requested)} kr).",
+                _(
+                    "%(name)s: beslutat belopp (%(amount)s kr) är större än förhandsbeskedet "
+                    "(%(notice)s kr)."
+                )
+                % {"name": name, "amount": amount, "notice": int(notice.requested)},
             )
         cleaned[int(association_id)] = amount
     if not cleaned and not errors:
-        errors.add("amounts", "Ange minst ett beslutat belopp.")
+        errors.add("amounts", _("Ange minst ett beslutat belopp."))
     parameters = figures.current_parameters(year)
     total = sum(cleaned.values())
     if parameters is not None and total > parameters.state_total:
         errors.add(
             "amounts",
-            f"Summan av de beslutade beloppen ({total} kr) är större än statens totala belopp "
-            f"({int(parameters.state_total)} kr).",
+            _(
+                "Summan av de beslutade beloppen (%(total)s kr) är större än statens "
+                "totala belopp (%(state_total)s kr)."
+            )
+            % {"total": total, "state_total": int(parameters.state_total)},
         )
     errors.raise_if_any()
     assert decided_on is not None

@@ -7,6 +7,8 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
@@ -28,7 +30,7 @@ def budget_draft_create(*, actor: Any, finance_year: FinanceYear) -> Budget:
     FinanceYear.objects.select_for_update().get(pk=finance_year.pk)
     if finance_year.budgets.filter(status=BudgetStatus.DRAFT).exists():
         raise ValidationError(
-            {"__all__": ["Det finns redan ett utkast för året; ändra det i stället."]}
+            {"__all__": [_("Det finns redan ett utkast för året; ändra det i stället.")]}
         )
     latest = finance_year.budgets.order_by("-version").first()
     budget = Budget.objects.create(
@@ -46,7 +48,9 @@ def budget_draft_create(*, actor: Any, finance_year: FinanceYear) -> Budget:
     return budget
 
 
-LOCKED = "Budgetversion %(version)s är fastställd och låst. Skapa en ny version för att ändra."
+LOCKED = gettext_noop(
+    "Budgetversion %(version)s är fastställd och låst. Skapa en ny version för att ändra."
+)
 
 
 @_service(_manage_of('budget'))
@@ -57,12 +61,12 @@ def budget_update(
     budget = Budget.objects.select_for_update().select_related("finance_year").get(pk=budget.pk)
     errors = _Errors()
     if budget.is_locked:
-        errors.add("__all__", LOCKED % {"version": budget.version})
+        errors.add("__all__", _(LOCKED) % {"version": budget.version})
         errors.raise_if_any()
     values = {
-        "board": _kronor(errors, "board", "Styrelse", board),
-        "administration": _kronor(errors, "administration", "Administration", administration),
-        "audit": _kronor(errors, "audit", "Revision", audit),
+        "board": _kronor(errors, "board", _("Styrelse"), board),
+        "administration": _kronor(errors, "administration", _("Administration"), administration),
+        "audit": _kronor(errors, "audit", _("Revision"), audit),
     }
     errors.raise_if_any()
     before = {k: int(getattr(budget, k)) for k in values}
@@ -85,11 +89,11 @@ def budget_adopt(*, actor: Any, budget: Budget, decided_on: dt.date | None) -> B
     budget = Budget.objects.select_for_update().select_related("finance_year").get(pk=budget.pk)
     errors = _Errors()
     if budget.is_locked:
-        errors.add("__all__", LOCKED % {"version": budget.version})
+        errors.add("__all__", _(LOCKED) % {"version": budget.version})
     if decided_on is None:
-        errors.add("decided_on", "Beslutsdatum: ange datum för styrelsens beslut.")
+        errors.add("decided_on", _("Beslutsdatum: ange datum för styrelsens beslut."))
     elif decided_on > _today():
-        errors.add("decided_on", "Beslutsdatum kan inte ligga i framtiden.")
+        errors.add("decided_on", _("Beslutsdatum kan inte ligga i framtiden."))
     errors.raise_if_any()
     year = budget.finance_year.year
     lines: dict[int, list[Any]] = {}

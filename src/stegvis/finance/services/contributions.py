@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from stegvis.associations.models import (
     Association,
@@ -60,14 +61,19 @@ def compute_split(association: Association, year: int, frame: int) -> money.Cont
     kommuner = [o for o in members if o.kind == PartyKind.KOMMUN]
     errors = _Errors()
     if fk is None:
-        errors.add("frame", f"Försäkringskassan är inte medlem i förbundet år {year}.")
+        errors.add(
+            "frame", _("Försäkringskassan är inte medlem i förbundet år %(year)s.") % {"year": year}
+        )
     missing = [o for o in kommuner if o.pk not in shares and len(kommuner) > 1]
     missing += [o for o in regions if o.pk not in shares and len(regions) > 1]
     for org in missing:
         errors.add(
             "frame",
-            f"Fördelningsnyckeln täcker inte alla medlemmar: {org.name} saknar andel. "
-            "Uppdatera fördelningsnyckeln på förbundets sida.",
+            _(
+                "Fördelningsnyckeln täcker inte alla medlemmar: %(name)s saknar andel. "
+                "Uppdatera fördelningsnyckeln på förbundets sida."
+            )
+            % {"name": org.name},
         )
     errors.raise_if_any()
     assert fk is not None
@@ -100,10 +106,10 @@ def finance_year_set(
     members' contributions (payment dates of members who remain are kept)."""
     errors = _Errors()
     year = _check_year(errors, association, year)
-    frame_kr = _kronor(errors, "frame", "Ram", frame)
-    opening = _kronor(errors, "opening_equity", "Ingående eget kapital", opening_equity,
+    frame_kr = _kronor(errors, "frame", _("Ram"), frame)
+    opening = _kronor(errors, "opening_equity", _("Ingående eget kapital"), opening_equity,
                       required=False) or 0
-    other = _kronor(errors, "other_income", "Övriga intäkter", other_income, required=False) or 0
+    other = _kronor(errors, "other_income", _("Övriga intäkter"), other_income, required=False) or 0
     errors.raise_if_any()
     assert year is not None and frame_kr is not None
     split = compute_split(association, year, frame_kr)
@@ -171,13 +177,17 @@ def contribution_payment_set(
     if contribution is None:
         errors.add(
             "organisation",
-            f"{organisation.name} är inte medlem i {finance_year.association.name} år "
-            f"{finance_year.year} och har inget medlemsbidrag.",
+            _("%(name)s är inte medlem i %(association)s år %(year)s och har inget medlemsbidrag.")
+            % {
+                "name": organisation.name,
+                "association": finance_year.association.name,
+                "year": finance_year.year,
+            },
         )
     if paid_on is not None and paid_on > _today():
-        errors.add("paid_on", "Betalningsdatum kan inte ligga i framtiden.")
+        errors.add("paid_on", _("Betalningsdatum kan inte ligga i framtiden."))
     if paid_on is not None and paid_on.year < finance_year.year - 1:
-        errors.add("paid_on", "Betalningsdatum ligger för långt före året.")
+        errors.add("paid_on", _("Betalningsdatum ligger för långt före året."))
     errors.raise_if_any()
     assert contribution is not None
     before = contribution.paid_on
@@ -210,11 +220,11 @@ def actual_costs_set(
     """Actual costs of styrelse, administration and revision (empty: not yet known)."""
     errors = _Errors()
     values = {
-        "actual_board": _kronor(errors, "board", "Utfall styrelse", board, required=False),
+        "actual_board": _kronor(errors, "board", _("Utfall styrelse"), board, required=False),
         "actual_administration": _kronor(
-            errors, "administration", "Utfall administration", administration, required=False
+            errors, "administration", _("Utfall administration"), administration, required=False
         ),
-        "actual_audit": _kronor(errors, "audit", "Utfall revision", audit, required=False),
+        "actual_audit": _kronor(errors, "audit", _("Utfall revision"), audit, required=False),
     }
     errors.raise_if_any()
     fy = FinanceYear.objects.select_for_update().get(pk=finance_year.pk)

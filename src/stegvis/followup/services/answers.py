@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
@@ -112,18 +113,18 @@ def self_report_submit(*, invitation: Invitation, answers: SelfReport) -> Measur
     errors: dict[str, list[str]] = {}
     activity = codes.get((CodeList.ACTIVITY, answers.activity))
     if activity is None:
-        errors["activity"] = ["Välj det som stämmer bäst."]
+        errors["activity"] = [_("Välj det som stämmer bäst.")]
     if not 0 <= answers.extent_pct <= 100:
-        errors["extent"] = ["Välj hur mycket."]
+        errors["extent"] = [_("Välj hur mycket.")]
     sources = [
         codes.get((CodeList.INCOME_SOURCE, k)) for k in dict.fromkeys(answers.income_sources)
     ]
     if not sources or None in sources:
-        errors["income_sources"] = ["Kryssa i minst ett alternativ."]
+        errors["income_sources"] = [_("Kryssa i minst ett alternativ.")]
     for name in ("rating_work", "rating_health", "rating_future"):
         value = getattr(answers, name)
         if value is not None and not 1 <= value <= 10:
-            errors[name] = ["Välj ett värde från 1 till 10."]
+            errors[name] = [_("Välj ett värde från 1 till 10.")]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -132,7 +133,7 @@ def self_report_submit(*, invitation: Invitation, answers: SelfReport) -> Measur
             return locked.measurement
         p = locked.participation
         if locked.used or _resolved(p, locked.occasion):
-            raise ValidationError({"token": "Länken kan inte användas."})
+            raise ValidationError({"token": _("Länken kan inte användas.")})
         m = Measurement.objects.create(
             participation=p,
             occasion=locked.occasion,

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
@@ -48,30 +49,31 @@ def follow_up_close(
     if occasion not in occasions:
         months = [str(followup.FOLLOW_UP_MONTHS[o]) for o in occasions]
         errors["occasion"] = [
-            f"Uppföljning: välj {', '.join(months[:-1])} eller {months[-1]} månader."
+            _("Uppföljning: välj %(months)s eller %(last)s månader.")
+            % {"months": ", ".join(months[:-1]), "last": months[-1]}
         ]
     elif participation.end_date is None:
-        errors["occasion"] = ["Uppföljning: deltagandet är inte avslutat."]
+        errors["occasion"] = [_("Uppföljning: deltagandet är inte avslutat.")]
     elif not _consent_covers_follow_up(participation):
-        errors["occasion"] = ["Uppföljning: samtycket omfattar inte uppföljning efter avslut."]
+        errors["occasion"] = [_("Uppföljning: samtycket omfattar inte uppföljning efter avslut.")]
     elif _resolved(participation, occasion):
-        errors["occasion"] = ["Uppföljning: uppföljningen är redan registrerad eller avslutad."]
+        errors["occasion"] = [_("Uppföljning: uppföljningen är redan registrerad eller avslutad.")]
     if date is None:
-        errors["date"] = ["Datum: ange ett datum."]
+        errors["date"] = [_("Datum: ange ett datum.")]
     elif date > today:
-        errors["date"] = ["Datum: datumet kan inte ligga i framtiden."]
+        errors["date"] = [_("Datum: datumet kan inte ligga i framtiden.")]
     elif participation.end_date is not None and date < participation.end_date:
-        errors["date"] = ["Datum: datumet kan inte vara före deltagandets slutdatum."]
+        errors["date"] = [_("Datum: datumet kan inte vara före deltagandets slutdatum.")]
     code = None
     if not reason:
-        errors["reason"] = ["Skäl: välj ett skäl."]
+        errors["reason"] = [_("Skäl: välj ett skäl.")]
     else:
         code = Code.objects.filter(list=CodeList.FOLLOWUP_CLOSURE, key=reason).first()
         day = date or today
         if code is None or code.valid_from > day or (
             code.valid_to is not None and code.valid_to < day
         ):
-            errors["reason"] = ["Skäl: välj ett giltigt skäl."]
+            errors["reason"] = [_("Skäl: välj ett giltigt skäl.")]
     if errors:
         raise ValidationError(errors)
     assert code is not None and date is not None
@@ -112,6 +114,6 @@ def closure_create(
             erase_contact_if_done(participation=participation, today=date)
     except IntegrityError:
         raise ValidationError(
-            {"occasion": "Uppföljning: uppföljningen är redan registrerad eller avslutad."}
+            {"occasion": _("Uppföljning: uppföljningen är redan registrerad eller avslutad.")}
         ) from None
     return closure

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
@@ -44,26 +45,26 @@ def contact_record(
     _require_assigned(actor, participation)
     errors: dict[str, list[str]] = {}
     if not _consent_covers_follow_up(participation):
-        errors["agreed"] = ["Kontaktväg: samtycket omfattar inte uppföljning efter avslut."]
+        errors["agreed"] = [_("Kontaktväg: samtycket omfattar inte uppföljning efter avslut.")]
     elif participation.end_date is not None and all(
         _resolved(participation, o)
         for o in selectors.schedule_for(participation.intervention.association_id)
     ):
-        errors["agreed"] = ["Kontaktväg: alla uppföljningar är redan gjorda eller avslutade."]
+        errors["agreed"] = [_("Kontaktväg: alla uppföljningar är redan gjorda eller avslutade.")]
     if not agreed:
         errors.setdefault("agreed", []).append(
-            "Deltagarens godkännande: kryssa i att deltagaren har godkänt kontaktvägen."
+            _("Deltagarens godkännande: kryssa i att deltagaren har godkänt kontaktvägen.")
         )
     clean_email = rules.normalise_email(email) if email.strip() else ""
     clean_mobile = rules.normalise_mobile(mobile) if mobile.strip() else ""
     if clean_email is None:
-        errors["email"] = ["E-post: ange en e-postadress som namn@exempel.se."]
+        errors["email"] = [_("E-post: ange en e-postadress som namn@exempel.se.")]
     if clean_mobile is None:
         errors["mobile"] = [
-            "Mobilnummer: ange ett svenskt mobilnummer, till exempel 070-123 45 67."
+            _("Mobilnummer: ange ett svenskt mobilnummer, till exempel 070-123 45 67.")
         ]
     if not email.strip() and not mobile.strip():
-        errors["email"] = ["E-post: ange e-postadress, mobilnummer eller båda."]
+        errors["email"] = [_("E-post: ange e-postadress, mobilnummer eller båda.")]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -95,7 +96,7 @@ def contact_erase(*, actor: Any, participation: Participation, why: str) -> bool
     if actor is not None and getattr(actor, "is_authenticated", False):
         _require_assigned(actor, participation)
     with transaction.atomic():
-        deleted, _ = ContactChannel.objects.filter(participation=participation).delete()
+        deleted, _by_model = ContactChannel.objects.filter(participation=participation).delete()
         if not deleted:
             return False
         record_event(

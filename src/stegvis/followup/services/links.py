@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
@@ -115,7 +116,7 @@ def _send_one(
 ) -> None:
     now = timezone.now()
     with transaction.atomic():
-        invitation, _ = Invitation.objects.get_or_create(
+        invitation, _created = Invitation.objects.get_or_create(
             participation=p, occasion=occasion,
             defaults={"channel": Channel.EMAIL if channel.email_ciphertext else Channel.SMS,
                       "valid_from": first, "valid_until": last},
@@ -169,14 +170,14 @@ def link_issue(
         or occasion not in selectors.schedule_for(participation.intervention.association_id)
         or not _consent_covers_follow_up(participation)
     ):
-        raise ValidationError({"occasion": "Länk: uppföljningen kan inte skickas."})
+        raise ValidationError({"occasion": _("Länk: uppföljningen kan inte skickas.")})
     first, last = followup.window(participation.end_date, occasion)
     if not first <= today <= last:
-        raise ValidationError({"occasion": "Länk: uppföljningens tidsfönster är inte öppet."})
+        raise ValidationError({"occasion": _("Länk: uppföljningens tidsfönster är inte öppet.")})
     if _resolved(participation, occasion):
-        raise ValidationError({"occasion": "Länk: uppföljningen är redan gjord eller avslutad."})
+        raise ValidationError({"occasion": _("Länk: uppföljningen är redan gjord eller avslutad.")})
     with transaction.atomic():
-        invitation, _ = Invitation.objects.get_or_create(
+        invitation, _created = Invitation.objects.get_or_create(
             participation=participation, occasion=occasion,
             defaults={"channel": channel, "valid_from": first, "valid_until": last},
         )

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from stegvis.access import scope
 from stegvis.access.roles import Capability
@@ -59,29 +60,31 @@ def _check_fields(
         {"name": ("Namn", name), "description": ("Beskrivning", description)}, today=today
     )
     if not (name or "").strip():
-        errors.append(RuleError("name", "Namn: ange insatsens namn."))
+        errors.append(RuleError("name", _("Namn: ange insatsens namn.")))
     elif len(name.strip()) > 200:
-        errors.append(RuleError("name", "Namn: högst 200 tecken."))
+        errors.append(RuleError("name", _("Namn: högst 200 tecken.")))
     if precise_orientation is not None and precise_orientation.list != CodeList.PRECISE_ORIENTATION:
-        errors.append(RuleError("precise_orientation", "Preciserad inriktning: okänd kod."))
+        errors.append(RuleError("precise_orientation", _("Preciserad inriktning: okänd kod.")))
     if not target_groups:
-        errors.append(RuleError("target_groups", "Målgrupper: välj minst en målgrupp."))
+        errors.append(RuleError("target_groups", _("Målgrupper: välj minst en målgrupp.")))
     elif any(c.list != CodeList.TARGET_GROUP for c in target_groups):
-        errors.append(RuleError("target_groups", "Målgrupper: okänd kod."))
+        errors.append(RuleError("target_groups", _("Målgrupper: okänd kod.")))
     members = _member_ids(association)
     if organiser is None:
-        errors.append(RuleError("organiser", "Anordnare: välj den part som anordnar insatsen."))
+        errors.append(RuleError("organiser", _("Anordnare: välj den part som anordnar insatsen.")))
     elif organiser.pk not in members:
-        errors.append(RuleError("organiser", "Anordnare: måste vara medlem i förbundet."))
+        errors.append(RuleError("organiser", _("Anordnare: måste vara medlem i förbundet.")))
     if controller is None:
-        errors.append(RuleError("controller", "Personuppgiftsansvarig: välj en organisation."))
+        errors.append(RuleError("controller", _("Personuppgiftsansvarig: välj en organisation.")))
     elif controller.pk not in members:
         errors.append(
-            RuleError("controller", "Personuppgiftsansvarig: måste vara medlem i förbundet.")
+            RuleError("controller", _("Personuppgiftsansvarig: måste vara medlem i förbundet."))
         )
     if any(p.pk not in members for p in parties):
         errors.append(
-            RuleError("parties", "Deltagande parter: alla parter måste vara medlemmar i förbundet.")
+            RuleError(
+                "parties", _("Deltagande parter: alla parter måste vara medlemmar i förbundet.")
+            )
         )
     kinds = [p.kind for p in parties] + ([organiser.kind] if organiser is not None else [])
     errors += domain.party_errors(kinds)

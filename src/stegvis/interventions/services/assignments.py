@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from stegvis.access.models import InterventionAssignment, RoleGrant
 from stegvis.access.roles import Role
@@ -30,27 +31,38 @@ def assignment_add(*, actor: Any, intervention: Intervention, user: Any) -> Inte
     _require_manage(actor, intervention.association)
     _raise(domain.assignment_errors(intervention.follow_up_method))
     if user is None or not getattr(user, "is_active", False):
-        _raise([RuleError("user", "Deltagaransvarig: välj en aktiv användare.")])
+        _raise([RuleError("user", _("Deltagaransvarig: välj en aktiv användare."))])
     if not _is_officer(user, intervention.association_id):
         _raise(
             [
                 RuleError(
                     "user",
-                    "Deltagaransvarig: användaren har inte rollen deltagaransvarig i "
-                    "förbundet och kan inte tilldelas insatsen.",
+                    _(
+                        "Deltagaransvarig: användaren har inte rollen deltagaransvarig i "
+                        "förbundet och kan inte tilldelas insatsen."
+                    ),
                 )
             ]
         )
     if user.pk == getattr(actor, "pk", None):
         # Separation of duties: access to personal data is always given by someone else.
-        _raise([RuleError("user", "Deltagaransvarig: du kan inte tilldela dig själv en insats. "
-                                  "Be en annan insatsansvarig eller administratör.")])
+        _raise(
+            [
+                RuleError(
+                    "user",
+                    _(
+                        "Deltagaransvarig: du kan inte tilldela dig själv en insats. "
+                        "Be en annan insatsansvarig eller administratör."
+                    ),
+                )
+            ]
+        )
     with transaction.atomic():
         assignment, created = InterventionAssignment.objects.get_or_create(
             intervention=intervention, user=user
         )
         if not created:
-            _raise([RuleError("user", "Deltagaransvarig: är redan tilldelad insatsen.")])
+            _raise([RuleError("user", _("Deltagaransvarig: är redan tilldelad insatsen."))])
         record_event(
             actor=actor,
             action=Action.CREATE,
@@ -70,7 +82,7 @@ def assignment_remove(*, actor: Any, intervention: Intervention, user: Any) -> N
             .first()
         )
         if assignment is None:
-            _raise([RuleError("user", "Deltagaransvarig: är inte tilldelad insatsen.")])
+            _raise([RuleError("user", _("Deltagaransvarig: är inte tilldelad insatsen."))])
         assert assignment is not None
         pk = assignment.pk
         assignment.delete()

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from stegvis.access import scope
 from stegvis.associations import versions
@@ -44,16 +45,18 @@ def volume_count_record(
         errors.append(
             RuleError(
                 "total",
-                "Antal totalt: volymräkning kan bara registreras för insatser som följs upp "
-                "med volym.",
+                _(
+                    "Antal totalt: volymräkning kan bara registreras för insatser som följs upp "
+                    "med volym."
+                ),
             )
         )
     if period_start is None:
-        errors.append(RuleError("period_start", "Periodens början: ange ett datum."))
+        errors.append(RuleError("period_start", _("Periodens början: ange ett datum.")))
     if period_end is None:
-        errors.append(RuleError("period_end", "Periodens slut: ange ett datum."))
+        errors.append(RuleError("period_end", _("Periodens slut: ange ett datum.")))
     if total is None:
-        errors.append(RuleError("total", "Antal totalt: ange ett antal."))
+        errors.append(RuleError("total", _("Antal totalt: ange ett antal.")))
     _raise(errors)
     errors += domain.volume_errors(
         period_start, period_end, total, women, men, today=timezone.localdate()
@@ -62,7 +65,9 @@ def volume_count_record(
         intervention.end_date is not None and period_end > intervention.end_date
     ):
         errors.append(
-            RuleError("period_start", "Periodens början: perioden måste ligga inom insatsens tid.")
+            RuleError(
+                "period_start", _("Periodens början: perioden måste ligga inom insatsens tid.")
+            )
         )
     overlapping = VolumeCount.objects.filter(
         intervention=intervention, period_start__lte=period_end, period_end__gte=period_start
@@ -71,7 +76,7 @@ def volume_count_record(
         errors.append(
             RuleError(
                 "period_start",
-                "Periodens början: perioden överlappar en redan registrerad period.",
+                _("Periodens början: perioden överlappar en redan registrerad period."),
             )
         )
     _raise(errors)
@@ -107,13 +112,15 @@ def _check_anonymous(intervention: Intervention, start_year: int) -> list[RuleEr
         errors.append(
             RuleError(
                 "start_year",
-                "Startår: anonyma räkningar kan inte registreras för en insats som följs upp "
-                "med volym.",
+                _(
+                    "Startår: anonyma räkningar kan inte registreras för en insats som följs upp "
+                    "med volym."
+                ),
             )
         )
     if start_year is None:
-        errors.append(RuleError("start_year", "Startår: ange ett år."))
-    elif problem := dates.year_problem("Startår", start_year, today=timezone.localdate()):
+        errors.append(RuleError("start_year", _("Startår: ange ett år.")))
+    elif problem := dates.year_problem(_("Startår"), start_year, today=timezone.localdate()):
         errors.append(RuleError("start_year", problem))
     else:
         last = intervention.end_date.year if intervention.end_date else None
@@ -121,8 +128,11 @@ def _check_anonymous(intervention: Intervention, start_year: int) -> list[RuleEr
             errors.append(
                 RuleError(
                     "start_year",
-                    "Startår: deltagare kan bara ha startat under insatsens tid "
-                    f"({intervention.start_date.year}–{last or ''}).",
+                    _(
+                        "Startår: deltagare kan bara ha startat under insatsens tid "
+                        "(%(first)s–%(last)s)."
+                    )
+                    % {"first": intervention.start_date.year, "last": last or ""},
                 )
             )
     return errors
@@ -135,7 +145,7 @@ def anonymous_count_set(
     _require_manage(actor, intervention.association)
     errors = _check_anonymous(intervention, start_year)
     if women is None or men is None:
-        errors.append(RuleError("women", "Kvinnor: ange antal kvinnor och män."))
+        errors.append(RuleError("women", _("Kvinnor: ange antal kvinnor och män.")))
     else:
         errors += domain.count_errors(women, men)
     _raise(errors)
@@ -174,7 +184,7 @@ def anonymous_count_add(
         _require_manage(actor, intervention.association)
     errors = _check_anonymous(intervention, start_year)
     if sex not in ("K", "M"):
-        errors.append(RuleError("sex", "Kön: ange K (kvinna) eller M (man)."))
+        errors.append(RuleError("sex", _("Kön: ange K (kvinna) eller M (man).")))
     _raise(errors)
     field = "women" if sex == "K" else "men"
     with transaction.atomic():

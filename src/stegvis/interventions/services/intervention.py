@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from stegvis.associations.models import Association, Organisation
 from stegvis.audit.models import Action
@@ -67,12 +68,14 @@ def intervention_create(
     errors: list[RuleError] = []
     if orientation not in Orientation.values:
         errors.append(
-            RuleError("orientation", "Inriktning: välj individinriktad eller strukturövergripande.")
+            RuleError(
+                "orientation", _("Inriktning: välj individinriktad eller strukturövergripande.")
+            )
         )
     if follow_up_method not in FollowUpMethod.values:
         errors.append(
             RuleError(
-                "follow_up_method", "Uppföljningsmetod: välj identifierad, anonym eller volym."
+                "follow_up_method", _("Uppföljningsmetod: välj identifierad, anonym eller volym.")
             )
         )
     errors += _check_fields(
@@ -128,7 +131,7 @@ def intervention_update(*, actor: Any, intervention: Intervention, **changes: An
     unknown = set(changes) - set(EDITABLE_FIELDS) - set(domain.IMMUTABLE_FIELDS)
     if unknown:
         raise ValidationError(
-            {f: ["Fältet finns inte eller kan inte ändras."] for f in sorted(unknown)}
+            {f: [_("Fältet finns inte eller kan inte ändras.")] for f in sorted(unknown)}
         )
     current = {f: getattr(intervention, f) for f in domain.IMMUTABLE_FIELDS}
     _raise(domain.immutable_errors(current, changes))

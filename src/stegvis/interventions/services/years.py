@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
@@ -34,18 +35,25 @@ def _clean_lines(
     labels = {BudgetKind.COST: "Insatskostnad", BudgetKind.ESF_COST: "ESF-insatskostnad"}
     for kind, budget, actual in lines:
         if kind not in BudgetKind.values:
-            errors.append(RuleError("kind", "Typ av budgetrad: okänd typ."))
+            errors.append(RuleError("kind", _("Typ av budgetrad: okänd typ.")))
             continue
         label = str(labels[BudgetKind(kind)])
         if kind in cleaned:
-            errors.append(RuleError(f"{kind}_budget", f"{label}: anges bara en gång per år."))
+            errors.append(
+                RuleError(
+                    f"{kind}_budget", _("%(label)s: anges bara en gång per år.") % {"label": label}
+                )
+            )
             continue
         if kind == BudgetKind.ESF_COST and not intervention.esf_cofunded:
             errors.append(
                 RuleError(
                     f"{kind}_budget",
-                    f"{label}: insatsen är inte ESF-medfinansierad, så ESF-kostnader kan inte "
-                    "budgeteras.",
+                    _(
+                        "%(label)s: insatsen är inte ESF-medfinansierad, så ESF-kostnader kan "
+                        "inte budgeteras."
+                    )
+                    % {"label": label},
                 )
             )
             continue
@@ -53,11 +61,16 @@ def _clean_lines(
         errs += domain.money_errors(f"{kind}_actual", f"{label}, utfall", actual, required=False)
         if actual is not None and year > timezone.localdate().year:
             # An outcome for a year that has not begun is a copy of another year's figures.
-            errs.append(RuleError(
-                f"{kind}_actual",
-                f"{label}, utfall: år {year} har inte börjat. Lämna utfallet tomt tills året "
-                "har börjat.",
-            ))
+            errs.append(
+                RuleError(
+                    f"{kind}_actual",
+                    _(
+                        "%(label)s, utfall: år %(year)s har inte börjat. Lämna utfallet tomt "
+                        "tills året har börjat."
+                    )
+                    % {"label": label, "year": year},
+                )
+            )
         errors += errs
         if not errs:
             cleaned[kind] = (
@@ -128,7 +141,7 @@ def intervention_year_set(
     try:
         year = int(year)
     except (TypeError, ValueError):
-        errors.append(RuleError("year", "År: ange ett årtal."))
+        errors.append(RuleError("year", _("År: ange ett årtal.")))
         _raise(errors)
     errors += domain.year_errors(
         year, intervention.start_date, intervention.end_date, today=timezone.localdate()
@@ -137,7 +150,7 @@ def intervention_year_set(
         errors.append(
             RuleError(
                 "planned_participants",
-                "Planerat antal deltagare: ange ett heltal som är noll eller större.",
+                _("Planerat antal deltagare: ange ett heltal som är noll eller större."),
             )
         )
     cleaned = _clean_lines(intervention, year, lines, errors)

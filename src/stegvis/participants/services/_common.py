@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from stegvis.access import scope
 from stegvis.associations.models import Membership
@@ -244,6 +245,6 @@ def _open_participation_exists(intervention: Intervention, blind: str) -> bool:
     ).exists()
 
 
-MSG_ERASED = (
+MSG_ERASED = gettext_noop(
     "Deltagandet är gallrat: uppgifterna om personen finns inte längre och kan inte ändras."
 )

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from stegvis.audit.models import Action
 from stegvis.audit.redaction import contains_identifier
@@ -45,14 +46,14 @@ def participation_mark_error(
     reason = (reason or "").strip()
     if len(reason) < 5:
         raise ValidationError(
-            {"reason": "Anledning: beskriv varför deltagandet är en felregistrering."}
+            {"reason": _("Anledning: beskriv varför deltagandet är en felregistrering.")}
         )
     if contains_identifier(reason):
-        raise ValidationError({"reason": "Anledning: skriv anledningen utan personnummer."})
+        raise ValidationError({"reason": _("Anledning: skriv anledningen utan personnummer.")})
     if participation.is_error:
-        raise ValidationError({"is_error": "Felregistrering: deltagandet är redan markerat."})
+        raise ValidationError({"is_error": _("Felregistrering: deltagandet är redan markerat.")})
     if hasattr(participation, "retention_erasure"):
-        raise ValidationError({"is_error": MSG_ERASED})
+        raise ValidationError({"is_error": _(MSG_ERASED)})
     with transaction.atomic():
         code = Code.objects.filter(list=CodeList.EXIT_REASON, key=EXIT_REASON_ERROR).first()
         previous = getattr(participation.exit_reason, "key", None)
@@ -81,15 +82,19 @@ def _withdrawal_day(participation: Participation, withdrawn_on: dt.date | None) 
     """The day consent was withdrawn (today when not given): refused when consent is already
     withdrawn or erased, or the day lies in the future or before consent was given."""
     if participation.consent_withdrawn_at is not None:
-        raise ValidationError({"consent": "Samtycke: samtycket är redan återkallat."})
+        raise ValidationError({"consent": _("Samtycke: samtycket är redan återkallat.")})
     if hasattr(participation, "retention_erasure"):
-        raise ValidationError({"consent": MSG_ERASED})
+        raise ValidationError({"consent": _(MSG_ERASED)})
     today = timezone.localdate()
     withdrawn_on = withdrawn_on or today
     consent_given = Consent.objects.filter(participation=participation).first()
     if withdrawn_on > today:
         raise ValidationError(
-            {"withdrawn_on": "Datum då samtycket återkallades: datumet kan inte ligga i framtiden."}
+            {
+                "withdrawn_on": _(
+                    "Datum då samtycket återkallades: datumet kan inte ligga i framtiden."
+                )
+            }
         )
     if consent_given is not None and withdrawn_on < consent_given.date:
         raise ValidationError(
@@ -187,11 +192,13 @@ def person_reveal(*, actor: Any, participation: Participation, reason: str) -> s
     require_assigned(actor, intervention)
     reason = (reason or "").strip()
     if len(reason) < 5:
-        raise ValidationError({"reason": "Anledning: beskriv varför du behöver se personnumret."})
+        raise ValidationError(
+            {"reason": _("Anledning: beskriv varför du behöver se personnumret.")}
+        )
     if contains_identifier(reason):
-        raise ValidationError({"reason": "Anledning: skriv anledningen utan personnummer."})
+        raise ValidationError({"reason": _("Anledning: skriv anledningen utan personnummer.")})
     if participation.person_id is None:
-        raise ValidationError({"reason": "Anledning: deltagandet har ingen identitet."})
+        raise ValidationError({"reason": _("Anledning: deltagandet har ingen identitet.")})
     person = Person.objects.get(pk=participation.person_id)
     with transaction.atomic():
         record_event(

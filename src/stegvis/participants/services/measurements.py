@@ -7,6 +7,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
@@ -40,8 +42,8 @@ def consent_covers_follow_up(participation: Participation) -> bool:
     return bool(consent and consent.scope_follow_up and consent.withdrawn_at is None)
 
 
-MSG_OCCASION_TAKEN = "Mättillfälle: det här mättillfället är redan registrerat."
-MSG_NO_LONG_HORIZON = (
+MSG_OCCASION_TAKEN = gettext_noop("Mättillfälle: det här mättillfället är redan registrerat.")
+MSG_NO_LONG_HORIZON = gettext_noop(
     "Mättillfälle: förbundet följer inte upp 24 och 36 månader efter avslut."
 )
 
@@ -57,7 +59,7 @@ def measurement_record(
     intervention = participation.intervention
     require_assigned(actor, intervention)
     if participation.consent_withdrawn_at is not None or participation.is_error:
-        raise ValidationError({"occasion": "Mättillfälle: deltagandet kan inte längre mätas."})
+        raise ValidationError({"occasion": _("Mättillfälle: deltagandet kan inte längre mätas.")})
     assert participation.start_date is not None
     catalogue, book, _municipality = _catalogue(
         association_id=intervention.association_id, measurements=[measurement]
@@ -74,12 +76,12 @@ def measurement_record(
     if occasion in followup.FOLLOW_UP_MONTHS and occasion not in schedule_for(
         intervention.association_id
     ):
-        problems.append(domain.Problem("occasion", MSG_NO_LONG_HORIZON))
+        problems.append(domain.Problem("occasion", _(MSG_NO_LONG_HORIZON)))
     if (
         occasion != Occasion.INTERIM
         and Measurement.objects.filter(participation=participation, occasion=occasion).exists()
     ):
-        problems.append(domain.Problem("occasion", MSG_OCCASION_TAKEN))
+        problems.append(domain.Problem("occasion", _(MSG_OCCASION_TAKEN)))
     raise_problems(problems)
     assert measurement.date is not None
     resolved = _resolve(measurement, occasion=occasion, day=measurement.date, book=book)
@@ -102,7 +104,7 @@ def measurement_record(
             )
             refresh_participation_facts([participation.pk])
     except IntegrityError:
-        raise ValidationError({"occasion": MSG_OCCASION_TAKEN}) from None
+        raise ValidationError({"occasion": _(MSG_OCCASION_TAKEN)}) from None
     return m
 
 
@@ -114,7 +116,7 @@ def measurement_correct(
     intervention = participation.intervention
     require_assigned(actor, intervention)
     if participation.consent_withdrawn_at is not None:
-        raise ValidationError({"occasion": "Mättillfälle: deltagandet kan inte längre ändras."})
+        raise ValidationError({"occasion": _("Mättillfälle: deltagandet kan inte längre ändras.")})
     day = values.date or measurement.date
     catalogue, book, _municipality = _catalogue(
         association_id=intervention.association_id, measurements=[values]
@@ -124,11 +126,11 @@ def measurement_correct(
     )
     if measurement.occasion == Occasion.START and day != participation.start_date:
         problems.append(
-            domain.Problem("measurement_date", "Mätdatum: startmätningen görs på startdatumet.")
+            domain.Problem("measurement_date", _("Mätdatum: startmätningen görs på startdatumet."))
         )
     if measurement.occasion == Occasion.END and day != participation.end_date:
         problems.append(
-            domain.Problem("measurement_date", "Mätdatum: slutmätningen görs på slutdatumet.")
+            domain.Problem("measurement_date", _("Mätdatum: slutmätningen görs på slutdatumet."))
         )
     raise_problems(problems)
     resolved = _resolve(values, occasion=measurement.occasion, day=day, book=book)

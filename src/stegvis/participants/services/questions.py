@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from stegvis.access import scope
 from stegvis.access.roles import Capability
@@ -39,20 +40,22 @@ def supplementary_question_create(
     today = _today()
     text = (text or "").strip()
     if not text:
-        problems.append(domain.Problem("text", "Fråga: skriv frågan."))
-    elif problem := freetext.text_problem("Fråga", text, today=today):
+        problems.append(domain.Problem("text", _("Fråga: skriv frågan.")))
+    elif problem := freetext.text_problem(_("Fråga"), text, today=today):
         problems.append(domain.Problem("text", problem))
     if answer_type not in AnswerType.values:
-        problems.append(domain.Problem("answer_type", "Svarstyp: välj en svarstyp."))
+        problems.append(domain.Problem("answer_type", _("Svarstyp: välj en svarstyp.")))
     if occasion not in ("start", "end"):
-        problems.append(domain.Problem("occasion", "Tillfälle: välj start eller avslut."))
+        problems.append(domain.Problem("occasion", _("Tillfälle: välj start eller avslut.")))
     if valid_from is None:
-        problems.append(domain.Problem("valid_from", "Giltig från: ange ett datum."))
-    elif problem := dates.date_problem("Giltig från", valid_from, today=today):
+        problems.append(domain.Problem("valid_from", _("Giltig från: ange ett datum.")))
+    elif problem := dates.date_problem(_("Giltig från"), valid_from, today=today):
         problems.append(domain.Problem("valid_from", problem))
     elif valid_to is not None and valid_to < valid_from:
-        problems.append(domain.Problem("valid_to", "Giltig till: kan inte vara före giltig från."))
-    elif problem := dates.date_problem("Giltig till", valid_to, today=today):
+        problems.append(
+            domain.Problem("valid_to", _("Giltig till: kan inte vara före giltig från."))
+        )
+    elif problem := dates.date_problem(_("Giltig till"), valid_to, today=today):
         problems.append(domain.Problem("valid_to", problem))
     raise_problems(problems)
     with transaction.atomic():

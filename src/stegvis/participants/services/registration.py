@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
@@ -54,7 +55,7 @@ def _earlier_submit(
         return None
     if existing.intervention_id == intervention.pk and existing.created_by_id == actor.pk:
         return existing
-    raise ValidationError({"idempotency_key": "Formuläret har redan skickats. Ladda om sidan."})
+    raise ValidationError({"idempotency_key": _("Formuläret har redan skickats. Ladda om sidan.")})
 
 
 def _checked_registration(
@@ -235,7 +236,7 @@ def participation_start(
             existing = Participation.objects.filter(idempotency_key=idempotency_key).first()
             if existing is not None and existing.created_by_id == actor.pk:
                 return existing
-        raise ValidationError({"personnummer": MSG_SECOND_OPEN}) from None
+        raise ValidationError({"personnummer": _(MSG_SECOND_OPEN)}) from None
 
 
 # --- participation_end ---------------------------------------------------------------------
@@ -253,7 +254,7 @@ def participation_end(
     intervention = participation.intervention
     require_assigned(actor, intervention)
     if not participation.is_open or participation.is_error:
-        raise ValidationError({"end_date": "Slutdatum: deltagandet är redan avslutat."})
+        raise ValidationError({"end_date": _("Slutdatum: deltagandet är redan avslutat.")})
     assert participation.start_date is not None
     catalogue, book, _municipality = _catalogue(
         association_id=intervention.association_id,
@@ -276,9 +277,11 @@ def participation_end(
     with transaction.atomic():
         locked = Participation.objects.select_for_update().get(pk=participation.pk)
         if locked.end_date is not None:
-            raise ValidationError({"end_date": "Slutdatum: deltagandet är redan avslutat."})
+            raise ValidationError({"end_date": _("Slutdatum: deltagandet är redan avslutat.")})
         if Measurement.objects.filter(participation=locked, occasion=Occasion.END).exists():
-            raise ValidationError({"occasion": "Mättillfälle: slutmätningen är redan registrerad."})
+            raise ValidationError(
+                {"occasion": _("Mättillfälle: slutmätningen är redan registrerad.")}
+            )
         locked.end_date = end_date
         locked.exit_reason = reason
         locked.save(update_fields=["end_date", "exit_reason"])

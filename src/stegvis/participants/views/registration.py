@@ -57,7 +57,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
             form.apply_service_errors(exc)  # (removes the fields in error from cleaned_data)
             needs_young_confirmation = "confirm_young" in exc.message_dict
             protected = "protected_identity" in exc.message_dict
-            if services.MSG_SECOND_OPEN in exc.message_dict.get("personnummer", []):
+            if _(services.MSG_SECOND_OPEN) in exc.message_dict.get("personnummer", []):
                 existing = selectors.open_participation_of(
                     user=request.user, intervention=intervention, personnummer=number
                 )
