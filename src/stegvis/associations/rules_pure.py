@@ -330,7 +330,7 @@ def population_shares(population: Mapping[Any, int]) -> dict[Any, Decimal]:
 
 
 def share_violations(
-    shares: Mapping[Any, Decimal],
+    shares: Mapping[Any, Decimal | None],
     members: Mapping[Any, str],
     *,
     field_name: str = "custom_shares",

@@ -33,10 +33,10 @@ def _normalise_code(code: str) -> str:
 
 def _user_association_ids(user: Any) -> list[int | None]:
     """The förbund whose granskare see events about ``user`` (``[None]``: national only)."""
-    ids = sorted(
-        {aid for aid in RoleGrant.objects.filter(user=user).values_list("association_id",
-                                                                         flat=True) if aid}
-    )
+    ids: list[int | None] = [
+        *sorted({aid for aid in RoleGrant.objects.filter(user=user).values_list(
+            "association_id", flat=True) if aid})
+    ]
     return ids or [None]
 
 
@@ -133,7 +133,9 @@ def account_activate(*, username: str, code: str, password: str) -> Any:
             .order_by("-created")
             .first()
         )
-    if candidate is None or not secrets.compare_digest(candidate.hashed_code, hashed):
+    if user is None or candidate is None or not secrets.compare_digest(
+        candidate.hashed_code, hashed
+    ):
         login_failed_record(username=username, stage="activation")
         raise refused
     try:

@@ -86,7 +86,7 @@ def _compute_key(
                 gettext("Det finns inga befolkningsuppgifter att fördela efter."),
             )
         else:
-            codes = [o.municipality_id for o in kommun_members]
+            codes = [o.municipality_id for o in kommun_members if o.municipality_id]
             population = population_16_64(codes, year_used)
             missing = [o for o in kommun_members if o.municipality_id not in population]
             for o in missing:

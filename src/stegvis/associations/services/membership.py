@@ -56,12 +56,11 @@ def membership_add(
         errors.raise_if_any()
     assert valid_from is not None
     new_area = list(area)
-    added_to_area = False
-    if organisation.kind == PartyKind.KOMMUN and organisation.municipality_id not in {
-        c for c, _d in area
-    }:
-        new_area.append((organisation.municipality_id, ""))
-        added_to_area = True
+    added_to_area: str | None = None  # the kommun's code when joining adds it to the area
+    code = organisation.municipality_id
+    if organisation.kind == PartyKind.KOMMUN and code and code not in {c for c, _d in area}:
+        new_area.append((code, ""))
+        added_to_area = code
     triples = [*_triples(memberships), (organisation, valid_from, valid_to)]
     shares, year = _recheck_and_rekey(
         errors,
@@ -78,10 +77,8 @@ def membership_add(
         valid_from=valid_from,
         valid_to=valid_to,
     )
-    if added_to_area:
-        AreaPart.objects.create(
-            association=association, municipality_id=organisation.municipality_id
-        )
+    if added_to_area is not None:
+        AreaPart.objects.create(association=association, municipality_id=added_to_area)
     _rekey(association, shares, year)
     record_event(
         actor=actor,
@@ -92,7 +89,7 @@ def membership_add(
             "organisation": organisation.pk,
             "valid_from": valid_from.isoformat(),
             "valid_to": valid_to.isoformat() if valid_to else "",
-            "added_to_area": organisation.municipality_id if added_to_area else "",
+            "added_to_area": added_to_area or "",
             "shares": _shares_detail(shares),
         },
     )

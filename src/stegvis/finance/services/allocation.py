@@ -122,6 +122,9 @@ def parameters_create(
     elif not any(s == 0 for s, _p in steps):
         errors.add("equity_scale", _("Skalan för eget kapital: första steget ska börja på 0 kr."))
     errors.raise_if_any()
+    # _kronor and _percent record an error for every value they return as None.
+    assert total is not None and base is not None
+    assert ks is not None and kp is not None and cap is not None
     latest = AllocationParameters.objects.filter(allocation_year=year).aggregate(v=Max("version"))
     parameters = AllocationParameters.objects.create(
         allocation_year=year, version=(latest["v"] or 0) + 1, state_total=total,
@@ -197,7 +200,9 @@ def allocation_inputs_import(*, actor: Any, allocation_year: Any, text: str
     parsed = import_check(year, text)
     if not parsed.ok:
         messages = list(parsed.problems) + [
-            f"Rad {r.line}: {p}" for r in parsed.rows for p in r.problems
+            _("Rad %(line)s: %(problem)s") % {"line": r.line, "problem": p}
+            for r in parsed.rows
+            for p in r.problems
         ]
         raise ValidationError({"file": messages})
     totals = csv_import.totals(parsed, association_names())
@@ -208,12 +213,18 @@ def allocation_inputs_import(*, actor: Any, allocation_year: Any, text: str
                          support_measure=t.support_measure, population=t.population)
          for t in totals]
     )
-    AllocationKommunInput.objects.bulk_create(
-        [AllocationKommunInput(allocation_year=year, municipality_id=r.kommunkod,
-                               association_id=r.association if r.forbund else None,
-                               support_measure=r.support_measure, population=r.population)
-         for r in parsed.rows if r.kommunkod]
-    )
+    kommun_rows = []
+    for r in parsed.rows:
+        if not r.kommunkod:
+            continue
+        # A parsed file without problems has both figures on every row.
+        assert r.support_measure is not None and r.population is not None
+        kommun_rows.append(
+            AllocationKommunInput(allocation_year=year, municipality_id=r.kommunkod,
+                                  association_id=r.association if r.forbund else None,
+                                  support_measure=r.support_measure, population=r.population)
+        )
+    AllocationKommunInput.objects.bulk_create(kommun_rows)
     record_event(
         actor=actor, action=Action.CREATE, object_type="finance.allocationinput",
         object_id=year,

@@ -92,6 +92,8 @@ def intervention_create(
     )
     errors += _combination_errors(orientation, precise_orientation)
     _raise(errors)
+    # _check_fields refuses a missing organiser, controller or start date.
+    assert organiser is not None and controller is not None and start_date is not None
     with transaction.atomic():
         intervention = Intervention.objects.create(
             association=association,

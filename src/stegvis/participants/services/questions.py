@@ -58,6 +58,7 @@ def supplementary_question_create(
     elif problem := dates.date_problem(_("Giltig till"), valid_to, today=today):
         problems.append(domain.Problem("valid_to", problem))
     raise_problems(problems)
+    assert valid_from is not None  # refused above
     with transaction.atomic():
         q = SupplementaryQuestion.objects.create(
             association=association,

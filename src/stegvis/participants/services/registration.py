@@ -101,6 +101,7 @@ def _write_consent(
     participation: Participation, consent: ConsentInput, sharing: list[int]
 ) -> Consent:
     """The consent given at registration, with the parties it allows sharing with."""
+    assert consent.date is not None  # registration_problems refuses a consent without a date
     c = Consent.objects.create(
         participation=participation,
         date=consent.date,
