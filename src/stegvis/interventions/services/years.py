@@ -57,8 +57,12 @@ def _clean_lines(
                 )
             )
             continue
-        errs = domain.money_errors(f"{kind}_budget", f"{label}, budget", budget, required=True)
-        errs += domain.money_errors(f"{kind}_actual", f"{label}, utfall", actual, required=False)
+        errs = domain.money_errors(
+            f"{kind}_budget", _("%(label)s, budget") % {"label": label}, budget, required=True
+        )
+        errs += domain.money_errors(
+            f"{kind}_actual", _("%(label)s, utfall") % {"label": label}, actual, required=False
+        )
         if actual is not None and year > timezone.localdate().year:
             # An outcome for a year that has not begun is a copy of another year's figures.
             errs.append(
@@ -73,8 +77,9 @@ def _clean_lines(
             )
         errors += errs
         if not errs:
+            assert budget is not None  # money_errors refuses a missing budget
             cleaned[kind] = (
-                Decimal(int(budget)),  # type: ignore[arg-type]
+                Decimal(int(budget)),
                 Decimal(int(actual)) if actual is not None else None,
             )
     return cleaned
