@@ -97,8 +97,15 @@ def parameters_create(
     if ks is not None and kp is not None and ks + kp != 100:
         errors.add(
             "key_population_pct",
-            f"Nycklarna ska tillsammans bli 100 % (nu {ks.normalize():f} + {kp.normalize():f} "
-            f"= {(ks + kp).normalize():f} %).".replace(".", ","),
+            _(
+                "Nycklarna ska tillsammans bli 100 %% "
+                "(nu %(support)s + %(population)s = %(sum)s %%)."
+            )
+            % {
+                "support": f"{ks.normalize():f}".replace(".", ","),
+                "population": f"{kp.normalize():f}".replace(".", ","),
+                "sum": f"{(ks + kp).normalize():f}".replace(".", ","),
+            },
         )
     steps: list[tuple[int, Decimal]] = []
     for n, (size, pct) in enumerate(equity_scale, start=1):

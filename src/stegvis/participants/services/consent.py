@@ -98,8 +98,13 @@ def _withdrawal_day(participation: Participation, withdrawn_on: dt.date | None) 
         )
     if consent_given is not None and withdrawn_on < consent_given.date:
         raise ValidationError(
-            {"withdrawn_on": "Datum då samtycket återkallades: datumet kan inte vara före "
-             f"samtyckesdatumet {consent_given.date:%Y-%m-%d}."}
+            {
+                "withdrawn_on": _(
+                    "Datum då samtycket återkallades: datumet kan inte vara före "
+                    "samtyckesdatumet %(date)s."
+                )
+                % {"date": consent_given.date.isoformat()}
+            }
         )
     return withdrawn_on
 
