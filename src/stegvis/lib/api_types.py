@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Annotated
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from pydantic import AfterValidator
 
 from stegvis.lib import dates, freetext
@@ -22,7 +23,7 @@ def _capitalised(text: str) -> str:
 
 def _free_text(value: str) -> str:
     if freetext.contains_personnummer(value, today=timezone.localdate()):
-        raise ValueError(_capitalised(freetext.MESSAGE))
+        raise ValueError(_capitalised(_(freetext.MESSAGE)))
     return value
 
 
