@@ -192,8 +192,8 @@ def count_errors(women: int, men: int) -> list[RuleError]:
 # so that this module stays free of other packages).
 PRECISE_PREFIXES: dict[str, str] = {"individual": "individ_", "structural": "struktur_"}
 ORIENTATION_NAMES: dict[str, str] = {
-    "individual": "individinriktad",
-    "structural": "strukturövergripande",
+    "individual": gettext_noop("individinriktad"),
+    "structural": gettext_noop("strukturövergripande"),
 }
 VOLUME = "volume"
 
@@ -214,10 +214,16 @@ def combination_errors(
     return [
         RuleError(
             "precise_orientation",
-            f"Preciserad inriktning: ”{precise_label or precise_key}” hör till "
-            f"{ORIENTATION_NAMES[other]} insatser och kan inte väljas för en "
-            f"{ORIENTATION_NAMES[orientation]} insats. Välj en preciserad inriktning för "
-            f"{ORIENTATION_NAMES[orientation]} insatser, eller ingen.",
+            _(
+                "Preciserad inriktning: ”%(precise)s” hör till %(other)s insatser och kan inte "
+                "väljas för en %(own)s insats. Välj en preciserad inriktning för %(own)s "
+                "insatser, eller ingen."
+            )
+            % {
+                "precise": precise_label or precise_key,
+                "other": _(ORIENTATION_NAMES[other]),
+                "own": _(ORIENTATION_NAMES[orientation]),
+            },
         )
     ]
 
@@ -228,8 +234,10 @@ def assignment_errors(follow_up_method: str) -> list[RuleError]:
         return [
             RuleError(
                 "user",
-                "Deltagaransvarig: en insats som följs upp med volym har inga registrerade "
-                "deltagare och därför inga deltagaransvariga.",
+                _(
+                    "Deltagaransvarig: en insats som följs upp med volym har inga registrerade "
+                    "deltagare och därför inga deltagaransvariga."
+                ),
             )
         ]
     return []

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from stegvis.access import scope
 from stegvis.access.roles import Capability
@@ -52,11 +53,11 @@ def _problems(
 ) -> list[RuleError]:
     errors: list[RuleError] = []
     if period_start is None:
-        errors.append(RuleError("period_start", "Periodens början: ange ett datum."))
+        errors.append(RuleError("period_start", _("Periodens början: ange ett datum.")))
     if period_end is None:
-        errors.append(RuleError("period_end", "Periodens slut: ange ett datum."))
+        errors.append(RuleError("period_end", _("Periodens slut: ange ett datum.")))
     if total is None:
-        errors.append(RuleError("total", "Antal totalt: ange ett antal."))
+        errors.append(RuleError("total", _("Antal totalt: ange ett antal.")))
     if errors:
         return errors
     assert period_start is not None and period_end is not None and total is not None
@@ -67,7 +68,9 @@ def _problems(
         intervention.end_date is not None and period_end > intervention.end_date
     ):
         errors.append(
-            RuleError("period_start", "Periodens början: perioden måste ligga inom insatsens tid.")
+            RuleError(
+                "period_start", _("Periodens början: perioden måste ligga inom insatsens tid.")
+            )
         )
     overlapping = VolumeCount.objects.filter(
         intervention=intervention, period_start__lte=period_end, period_end__gte=period_start
@@ -76,8 +79,11 @@ def _problems(
         errors.append(
             RuleError(
                 "period_start",
-                f"Periodens början: perioden överlappar den registrerade perioden "
-                f"{other.period_start.isoformat()}–{other.period_end.isoformat()}.",
+                _(
+                    "Periodens början: perioden överlappar den registrerade perioden "
+                    "%(start)s–%(end)s."
+                )
+                % {"start": other.period_start.isoformat(), "end": other.period_end.isoformat()},
             )
         )
     return errors
@@ -129,7 +135,7 @@ def volume_count_remove(*, actor: Any, count: VolumeCount) -> None:
     with transaction.atomic():
         locked = VolumeCount.objects.select_for_update().filter(pk=count.pk).first()
         if locked is None:
-            raise ValidationError({"count": ["Volymräkningen är redan borttagen."]})
+            raise ValidationError({"count": [_("Volymräkningen är redan borttagen.")]})
         pk = locked.pk
         values = _values(locked)
         locked.delete()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from stegvis.associations.kommuner import kommun_organisations_ensure
 from stegvis.associations.models import Organisation, PartyKind
@@ -21,4 +22,7 @@ class Command(BaseCommand):
         before = Organisation.objects.filter(kind=PartyKind.KOMMUN).count()
         orgs = kommun_organisations_ensure(actor=None)
         created = len(orgs) - before
-        self.stdout.write(f"{len(orgs)} kommuner har en medlemsorganisation ({created} nya).")
+        self.stdout.write(
+            _("%(kommuner)s kommuner har en medlemsorganisation (%(created)s nya).")
+            % {"kommuner": len(orgs), "created": created}
+        )
