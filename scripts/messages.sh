@@ -7,8 +7,8 @@
 # Swedish is the source language: every msgid is the Swedish text of the code and templates, and
 # the Swedish catalogue is the identity (msgstr = msgid, filled by GNU gettext's msgen). So the
 # catalogue is generated, never edited: `makemessages` on an empty catalogue, then `msgen`, then
-# `msgfmt`. Locations are kept per file, without line numbers, so that moving code does not
-# change the catalogue; only adding, changing or removing a message does.
+# `msgfmt`. The catalogue has no source locations and is sorted by msgid, so that moving or
+# splitting code does not change it; only adding, changing or removing a message does.
 #
 # --check regenerates the catalogue in a temporary copy of src/ and compares it with the
 # committed one (ignoring the POT-Creation-Date line), and checks that the committed .mo holds
@@ -39,11 +39,11 @@ PY
   (
     cd "$out/stegvis"
     PYTHONPATH="$out" DJANGO_SETTINGS_MODULE=messages_settings "$PY" -m django makemessages \
-      --locale sv --domain django --extension html,txt,py --add-location file --no-wrap \
+      --locale sv --domain django --extension html,txt,py --no-location --no-wrap \
       --ignore 'migrations/*' --ignore '*/migrations/*' --ignore 'static/*' --ignore '*/static/*' \
       --verbosity 0
   )
-  msgen --no-wrap --sort-by-file -o "$out/django.po" "$out/stegvis/locale/sv/LC_MESSAGES/django.po"
+  msgen --no-wrap --sort-output -o "$out/django.po" "$out/stegvis/locale/sv/LC_MESSAGES/django.po"
   # A header that says what the file is, instead of makemessages' placeholders.
   sed -e '1,20{
 /^#, fuzzy$/d
