@@ -46,7 +46,9 @@ class HorizonSetting(models.Model):
         verbose_name_plural = _("uppföljningshorisonter")
 
     def __str__(self) -> str:
-        return f"Uppföljningshorisonter {self.association_id}"
+        return gettext("Uppföljningshorisonter %(association)s") % {
+            "association": self.association_id
+        }
 
 
 class Closure(models.Model):
