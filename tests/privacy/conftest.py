@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
-from pytest_django.plugin import blocking_manager_key
 
 from stegvis.access.models import InterventionAssignment
 from stegvis.interventions.models import Intervention
 from stegvis.participants import services
 from stegvis.participants.models import Participation
-from stegvis.reference.loading import reload_reference_data
 from tests import factories
 from tests.participants.conftest import (
     consent,
@@ -21,17 +18,6 @@ from tests.participants.conftest import (
     make_pnr,
     start_measurement,
 )
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
-    """A transactional test (the backup test) flushes every table: put reference data back."""
-    result = yield
-    marker = item.get_closest_marker("django_db")
-    if nextitem is not None and marker is not None and marker.kwargs.get("transaction"):
-        with item.config.stash[blocking_manager_key].unblock():
-            reload_reference_data()
-    return result
 
 
 @pytest.fixture
