@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 
-from stegvis.access.models import InterventionAssignment
 from stegvis.interventions.models import Intervention
 from stegvis.participants import services
 from stegvis.participants.models import Participation
@@ -14,7 +13,6 @@ from tests import factories
 from tests.participants.conftest import (
     consent,
     end_measurement,
-    make_intervention,
     make_pnr,
     start_measurement,
 )
@@ -23,8 +21,9 @@ from tests.participants.conftest import (
 @pytest.fixture
 def insats(personas) -> Intervention:
     """An identified insats in A with officer_a assigned (two-factor set up)."""
-    intervention = make_intervention(personas.a)
-    InterventionAssignment.objects.create(intervention=intervention, user=personas.officer_a)
+    intervention = factories.InterventionFactory(
+        association=personas.a, assigned=[personas.officer_a]
+    )
     for user in (personas.officer_a, personas.officer_b):
         factories.totp(user)
     return intervention
@@ -32,9 +31,9 @@ def insats(personas) -> Intervention:
 
 @pytest.fixture
 def insats_b(personas) -> Intervention:
-    intervention = make_intervention(personas.b, name="Beta-insatsen")
-    InterventionAssignment.objects.create(intervention=intervention, user=personas.officer_b)
-    return intervention
+    return factories.InterventionFactory(
+        association=personas.b, name="Beta-insatsen", assigned=[personas.officer_b]
+    )
 
 
 def register(
