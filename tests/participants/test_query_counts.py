@@ -15,9 +15,9 @@ pytestmark = pytest.mark.django_db
 
 ROWS = 6  # several participants, so that per-row queries would show
 # What each page costs today (the same with 2 rows as with 6), sign-in and audit included.
-WORKLIST = 19
-INTERVENTION_PARTICIPANTS = 18
-PARTICIPANTS_INDEX = 17
+WORKLIST = 21
+INTERVENTION_PARTICIPANTS = 19
+PARTICIPANTS_INDEX = 19
 
 
 def birth(n: int) -> dt.date:
