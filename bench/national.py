@@ -41,6 +41,8 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    # bench/national_build.py: bench/ is on sys.path as the script's directory.
+    from national_build import NationalScale, build_national
     from stegvis.demo import generator, synthetic
     from stegvis.participants.models import Measurement, Participation
 
@@ -49,14 +51,14 @@ def main() -> None:
     existing = Participation.objects.count()
     seed = args.seed if args.seed is not None else 80 + existing
     print(f"seed {seed} ({existing:,} participations already stored)")
-    scale = generator.NationalScale(
+    scale = NationalScale(
         associations=args.associations,
         interventions=args.interventions,
         participations=args.participations,
         seed=seed,
     )
     t0 = time.perf_counter()
-    result = generator.build_national(scale, progress=lambda text: print("  " + text, flush=True))
+    result = build_national(scale, progress=lambda text: print("  " + text, flush=True))
     elapsed = time.perf_counter() - t0
     print(
         f"generation: {result.associations} förbund, {result.interventions} insatser, "

@@ -33,6 +33,11 @@ def pytest_configure(config: pytest.Config) -> None:
     # (PBKDF2) is Django's default and is not what these tests are about.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+    # Transactional (browser, live-server) tests flush all but the untouched reference data.
+    from tests.support import flush
+
+    flush.install()
+
 
 @dataclass
 class Personas:

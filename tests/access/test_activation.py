@@ -16,11 +16,11 @@ from django.test import Client
 
 from stegvis.access import services
 from stegvis.access.models import ActivationCode
-from stegvis.access.totp import current_code
 from stegvis.audit.models import Action, AuditEvent
 from stegvis.audit_review.selectors import events_for
 from tests import factories
 from tests.conftest import PASSWORD
+from tests.support.totp import current_code
 
 pytestmark = pytest.mark.django_db
 

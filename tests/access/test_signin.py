@@ -8,10 +8,10 @@ from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
 from django.conf import settings
 
 from stegvis.access.roles import Role
-from stegvis.access.totp import current_code
 from stegvis.audit.models import Action, AuditEvent
 from tests import factories
 from tests.conftest import PASSWORD
+from tests.support.totp import current_code
 
 pytestmark = pytest.mark.django_db
 

@@ -10,6 +10,7 @@ from django.db import DatabaseError, connection, transaction
 from stegvis.audit.append_only import guard_triggers
 from stegvis.audit.models import Action, AuditEvent
 from stegvis.audit.services import record_event
+from tests.support.flush import flush_database
 
 pytestmark = pytest.mark.django_db
 
@@ -71,21 +72,14 @@ def test_appending_still_works(event):
     assert AuditEvent.objects.count() == 2
 
 
-# Transactional tests are flushed afterwards by pytest-django with exactly this command (on
+# Transactional tests are flushed afterwards by the suite's own flush (tests/support/flush.py; on
 # SQLite ``DELETE FROM``, on PostgreSQL ``TRUNCATE``). These tests call it inside the test's
-# transaction, so the flush is rolled back and the rest of the suite keeps its reference data.
-FLUSH_AS_THE_TEST_RUNNER_DOES = {
-    "interactive": False,
-    "verbosity": 0,
-    "reset_sequences": False,
-    "allow_cascade": False,
-    "inhibit_post_migrate": True,
-}
+# transaction, so the flush is rolled back and the rest of the suite keeps its data.
 
 
-def test_flush_empties_the_log_outside_production_and_keeps_the_guard():
+def test_the_test_flush_empties_the_log_outside_production_and_keeps_the_guard():
     record_event(actor=None, username="someone", action=Action.LOGIN_FAILED)
-    call_command("flush", **FLUSH_AS_THE_TEST_RUNNER_DOES)
+    flush_database(connection)
     assert AuditEvent.objects.count() == 0
     assert len(guard_triggers(connection)) == 2
     event = record_event(actor=None, username="someone", action=Action.LOGIN_FAILED)
@@ -94,10 +88,21 @@ def test_flush_empties_the_log_outside_production_and_keeps_the_guard():
     assert AuditEvent.objects.count() == 1
 
 
-def test_flush_in_production_refuses_to_empty_the_log(settings):
+def test_the_test_flush_in_production_refuses_to_empty_the_log(settings):
     record_event(actor=None, username="someone", action=Action.LOGIN_FAILED)
     settings.PRODUCTION = True
+    with pytest.raises(DatabaseError), transaction.atomic():
+        flush_database(connection)
+    assert AuditEvent.objects.count() == 1
+    assert len(guard_triggers(connection)) == 2
+
+
+def test_djangos_flush_command_refuses_to_empty_the_log():
+    record_event(actor=None, username="someone", action=Action.LOGIN_FAILED)
     with pytest.raises(CommandError), transaction.atomic():
-        call_command("flush", **FLUSH_AS_THE_TEST_RUNNER_DOES)
+        call_command(
+            "flush", interactive=False, verbosity=0, reset_sequences=False,
+            allow_cascade=False, inhibit_post_migrate=True,
+        )
     assert AuditEvent.objects.count() == 1
     assert len(guard_triggers(connection)) == 2

@@ -10,11 +10,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from stegvis.access.totp import current_code
 from stegvis.associations.models import Association, Membership
 from stegvis.demo import generator
 from stegvis.interventions.models import Intervention
 from stegvis.participants.models import Measurement, Participation
+from tests.support.totp import current_code
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,6 @@ import copy
 import json
 import os
 import shutil
-import socket
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from stegvis.participants.identity import blind_index, encrypt
 from stegvis.participants.personnummer import check_digit
 from tests import factories
 from tests.eid.saml_idp import HSA_ATTRIBUTE, SamlIdp, parse_post_form
+from tests.support.ports import free_port
 
 OIDC_DIR = Path(__file__).parent / "oidc_idp"
 CLIENT_ID = "stegvis"
@@ -65,18 +65,6 @@ OIDC_ACCOUNTS = {
     "unknown": {PNR_CLAIM: PNR_UNKNOWN, "name": "Okänd Person"},
     "noidentity": {"name": "Utan Nummer"},
 }
-
-
-def free_port() -> int:
-    """A free port in this project's test range for identity providers (8160–8169)."""
-    for port in range(8160, 8170):
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.fail("Inga lediga portar (8160–8169) för test-IdP:erna")
 
 
 # --- OIDC: node + oidc-provider ---------------------------------------------------------------

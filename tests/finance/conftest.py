@@ -8,13 +8,7 @@ from decimal import Decimal
 import pytest
 
 from stegvis.associations.models import FundingShare, Organisation, PartyKind
-from stegvis.interventions.models import (
-    BudgetLine,
-    FollowUpMethod,
-    Intervention,
-    InterventionYear,
-    Orientation,
-)
+from tests import factories
 
 YEAR = 2024
 
@@ -41,17 +35,19 @@ def key_a(personas):
 
 
 def intervention(association, name: str, budget: int, actual: int | None, year: int = YEAR):
-    members = orgs(association)
-    organiser = members[PartyKind.KOMMUN][0]
-    i = Intervention.objects.create(
-        association=association, name=name, orientation=Orientation.INDIVIDUAL,
-        follow_up_method=FollowUpMethod.IDENTIFIED, organiser=organiser, controller=organiser,
-        start_date=dt.date(year, 1, 1),
+    """An insats organised by the förbund's first kommun, with one year's budget line."""
+    organiser = orgs(association)[PartyKind.KOMMUN][0]
+    line = factories.BudgetLineFactory(
+        intervention_year__intervention__association=association,
+        intervention_year__intervention__name=name,
+        intervention_year__intervention__organiser=organiser,
+        intervention_year__intervention__start_date=dt.date(year, 1, 1),
+        intervention_year__intervention__parties=[],
+        intervention_year__year=year,
+        budget=budget,
+        actual=actual,
     )
-    iy = InterventionYear.objects.create(intervention=i, year=year, planned_participants=10)
-    BudgetLine.objects.create(intervention_year=iy, kind="insatskostnad", budget=budget,
-                              actual=actual)
-    return i
+    return line.intervention_year.intervention
 
 
 @pytest.fixture

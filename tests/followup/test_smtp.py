@@ -12,19 +12,20 @@ from django.core.management import call_command
 from stegvis.followup import services
 from stegvis.participants import followup
 from tests.followup.smtp import smtp_server, use_smtp
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.django_db
-PORT = 8181
 
 
 def test_send_followups_delivers_over_smtp(personas, ended_factory, settings, capsys):
-    use_smtp(settings, PORT)
+    port = free_port()
+    use_smtp(settings, port)
     settings.STEGVIS_PUBLIC_URL = "https://stegvis.example"
     p = ended_factory(60)
     services.contact_record(actor=personas.officer_a, participation=p,
                             email="deltagare@exempel.se", mobile="", agreed=True)
     opens = followup.window(p.end_date, "followup_3m")[0]
-    with smtp_server(PORT) as server, time_machine.travel(
+    with smtp_server(port) as server, time_machine.travel(
         dt.datetime.combine(opens, dt.time(8)).astimezone(), tick=True
     ):
         call_command("send_followups")
@@ -39,7 +40,8 @@ def test_send_followups_delivers_over_smtp(personas, ended_factory, settings, ca
 
 def test_a_failing_server_leaves_the_link_unsent_for_the_next_run(personas, ended_factory,
                                                                  settings):
-    use_smtp(settings, PORT + 1)  # nothing listens there
+    port = free_port()
+    use_smtp(settings, port)  # nothing listens there
     settings.EMAIL_TIMEOUT = 2
     p = ended_factory(60)
     services.contact_record(actor=personas.officer_a, participation=p,
@@ -47,6 +49,6 @@ def test_a_failing_server_leaves_the_link_unsent_for_the_next_run(personas, ende
     opens = followup.window(p.end_date, "followup_3m")[0]
     with time_machine.travel(dt.datetime.combine(opens, dt.time(8)).astimezone(), tick=True):
         assert services.send_due_links().failed == 1
-        with smtp_server(PORT + 1) as server:
+        with smtp_server(port) as server:
             assert services.send_due_links().sent == 1
     assert len(server.messages) == 1

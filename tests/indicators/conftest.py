@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 
 from stegvis.access.models import InterventionAssignment
-from stegvis.associations.models import Organisation
 from stegvis.interventions.models import (
     AnonymousCount,
     BudgetLine,
@@ -42,20 +41,8 @@ def make_pnr(birth: dt.date, *, woman: bool, serial: int | None = None) -> str:
 
 
 def make_intervention(association: Any, name: str, **overrides: Any) -> Intervention:
-    orgs = list(Organisation.objects.filter(memberships__association=association))
-    values: dict[str, Any] = {
-        "association": association,
-        "name": name,
-        "orientation": "individual",
-        "follow_up_method": "identified",
-        "organiser": orgs[0],
-        "controller": orgs[0],
-        "start_date": dt.date(2020, 1, 1),
-    }
-    values.update(overrides)
-    intervention = Intervention.objects.create(**values)
-    intervention.parties.set(orgs[:2])
-    return intervention
+    """An identified, individual insats (see tests.factories.InterventionFactory)."""
+    return factories.InterventionFactory(association=association, name=name, **overrides)
 
 
 def m(income: list[str], activities: list[tuple[str, int]], step: int | None = None,

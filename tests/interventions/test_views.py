@@ -18,6 +18,7 @@ from stegvis.interventions.models import (
     Intervention,
     VolumeCount,
 )
+from tests import factories
 from tests.interventions.conftest import members
 
 pytestmark = pytest.mark.django_db
@@ -98,14 +99,14 @@ def test_list_paginates_and_shows_only_own_forbund(personas, codes, intervention
     assert "Steg till arbete" in html
     assert "<caption>" in html
     for i in range(26):
-        Intervention.objects.create(
+        factories.InterventionFactory(
             association=personas.a,
             name=f"Insats {i:02d}",
-            orientation="individual",
             follow_up_method="volume",
             organiser=intervention.organiser,
             controller=intervention.controller,
             start_date=dt.date(2024, 1, 1),
+            parties=[],
         )
     page1 = client.get(reverse("interventions:list", args=[personas.a.pk])).content.decode()
     assert "Sida 1 av 2" in page1

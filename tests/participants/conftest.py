@@ -8,8 +8,6 @@ from typing import Any
 
 import pytest
 
-from stegvis.access.models import InterventionAssignment
-from stegvis.associations.models import Organisation
 from stegvis.interventions.models import Intervention
 from stegvis.participants import personnummer as pnr
 from stegvis.participants.services import ConsentInput, MeasurementInput
@@ -59,28 +57,16 @@ def consent(day: dt.date, *, follow_up: bool = True) -> ConsentInput:
 
 
 def make_intervention(association, **overrides: Any) -> Intervention:
-    orgs = list(Organisation.objects.filter(memberships__association=association))
-    values: dict[str, Any] = {
-        "association": association,
-        "name": "Steg till arbete",
-        "orientation": "individual",
-        "follow_up_method": "identified",
-        "organiser": orgs[0],
-        "controller": orgs[0],
-        "start_date": dt.date(2020, 1, 1),
-    }
-    values.update(overrides)
-    intervention = Intervention.objects.create(**values)
-    intervention.parties.set(orgs[:2])
-    return intervention
-
+    """An identified, individual insats (see tests.factories.InterventionFactory)."""
+    return factories.InterventionFactory(association=association, **overrides)
 
 
 @pytest.fixture
 def insats(personas) -> Intervention:
     """An identified, individual insats in A with officer_a assigned (and two-factor set up)."""
-    intervention = make_intervention(personas.a)
-    InterventionAssignment.objects.create(intervention=intervention, user=personas.officer_a)
+    intervention = factories.InterventionFactory(
+        association=personas.a, assigned=[personas.officer_a]
+    )
     for user in (personas.officer_a, personas.officer_b):
         factories.totp(user)
     return intervention
@@ -89,6 +75,6 @@ def insats(personas) -> Intervention:
 @pytest.fixture
 def insats_b(personas) -> Intervention:
     """An insats in B with officer_b assigned."""
-    intervention = make_intervention(personas.b, name="Beta-insatsen")
-    InterventionAssignment.objects.create(intervention=intervention, user=personas.officer_b)
-    return intervention
+    return factories.InterventionFactory(
+        association=personas.b, name="Beta-insatsen", assigned=[personas.officer_b]
+    )

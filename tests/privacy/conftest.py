@@ -3,42 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
-from pytest_django.plugin import blocking_manager_key
 
-from stegvis.access.models import InterventionAssignment
 from stegvis.interventions.models import Intervention
 from stegvis.participants import services
 from stegvis.participants.models import Participation
-from stegvis.reference.loading import reload_reference_data
 from tests import factories
 from tests.participants.conftest import (
     consent,
     end_measurement,
-    make_intervention,
     make_pnr,
     start_measurement,
 )
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
-    """A transactional test (the backup test) flushes every table: put reference data back."""
-    result = yield
-    marker = item.get_closest_marker("django_db")
-    if nextitem is not None and marker is not None and marker.kwargs.get("transaction"):
-        with item.config.stash[blocking_manager_key].unblock():
-            reload_reference_data()
-    return result
-
-
 @pytest.fixture
 def insats(personas) -> Intervention:
     """An identified insats in A with officer_a assigned (two-factor set up)."""
-    intervention = make_intervention(personas.a)
-    InterventionAssignment.objects.create(intervention=intervention, user=personas.officer_a)
+    intervention = factories.InterventionFactory(
+        association=personas.a, assigned=[personas.officer_a]
+    )
     for user in (personas.officer_a, personas.officer_b):
         factories.totp(user)
     return intervention
@@ -46,9 +31,9 @@ def insats(personas) -> Intervention:
 
 @pytest.fixture
 def insats_b(personas) -> Intervention:
-    intervention = make_intervention(personas.b, name="Beta-insatsen")
-    InterventionAssignment.objects.create(intervention=intervention, user=personas.officer_b)
-    return intervention
+    return factories.InterventionFactory(
+        association=personas.b, name="Beta-insatsen", assigned=[personas.officer_b]
+    )
 
 
 def register(

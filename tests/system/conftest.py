@@ -16,9 +16,6 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.cache import cache
 from playwright.sync_api import Browser, Page, sync_playwright
-from pytest_django.plugin import blocking_manager_key
-
-from stegvis.reference.loading import reload_reference_data
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM is used synchronously.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -71,20 +68,6 @@ def page(browser: Browser, live_server) -> Iterator[Page]:
     cache.clear()  # allauth refuses a TOTP code used within its period
     yield p
     context.close()
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
-    """Transactional tests flush every table at teardown: put the migrations' reference data back.
-
-    This runs after every fixture's teardown (so after the flush). After the last test the test
-    database is gone, so nothing is loaded then.
-    """
-    result = yield
-    if nextitem is not None:
-        with item.config.stash[blocking_manager_key].unblock():
-            reload_reference_data()
-    return result
 
 
 # axe "best practice" rules held to as well: landmarks, headings, skip link, empty headings.
@@ -238,8 +221,8 @@ def sign_in(page: Page, username: str, password: str, totp_secret: str | None = 
     personas' secret unless another is given)."""
     submit_login(page, username, password)
     if totp_secret or page.url.endswith("/konto/2fa/authenticate/"):
-        from stegvis.access.totp import current_code
         from tests.factories import TOTP_SECRET
+        from tests.support.totp import current_code
 
         page.get_by_label("Kod").fill(current_code(totp_secret or TOTP_SECRET))
         page.get_by_role("button", name="Logga in").click()

@@ -13,7 +13,7 @@ from stegvis.associations.models import AreaPart, Association
 from tests.conftest import PASSWORD
 from tests.factories import TOTP_SECRET
 from tests.system.conftest import check_page, sign_in, submit_login
-from tests.system.test_issue11_daily import fits, submit_by_keyboard, tab_to
+from tests.system.test_daily_work_pages import fits, submit_by_keyboard, tab_to
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

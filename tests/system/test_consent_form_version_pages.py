@@ -12,7 +12,7 @@ from stegvis.reference.models import CodeList
 from tests.conftest import PASSWORD
 from tests.factories import TOTP_SECRET
 from tests.system.conftest import check_page, sign_in
-from tests.system.test_issue11_daily import fits, tab_to
+from tests.system.test_daily_work_pages import fits, tab_to
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

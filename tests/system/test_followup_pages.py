@@ -21,10 +21,10 @@ from tests.factories import TOTP_SECRET
 from tests.followup.conftest import ended as ended_elsewhere
 from tests.followup.smtp import smtp_server, use_smtp
 from tests.participants.conftest import consent, end_measurement, make_pnr, start_measurement
+from tests.support.ports import free_port
 from tests.system.conftest import check_page, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PORT = 8183
 
 
 def ended(personas, insats, days_ago: int):
@@ -64,7 +64,8 @@ def no_horizontal_scroll(page) -> None:
 
 
 def test_self_reported_follow_up_end_to_end(page, personas, insats, live_server, settings):
-    use_smtp(settings, PORT)
+    port = free_port()
+    use_smtp(settings, port)
     settings.STEGVIS_PUBLIC_URL = live_server.url
     # Two people: one whose 3-month follow-up fell due a few days ago, one whose window is not
     # open yet. (No time travel: the live server answers in another thread, and a process-wide
@@ -79,7 +80,7 @@ def test_self_reported_follow_up_end_to_end(page, personas, insats, live_server,
     for person in (p, early):
         followup_services.contact_record(actor=personas.officer_a, participation=person,
                                          email="deltagare@exempel.se", mobile="", agreed=True)
-    with smtp_server(PORT) as server:
+    with smtp_server(port) as server:
         call_command("send_followups")  # only the open window gets a link
         [message] = server.messages
         link = re.search(r"(https?://\S+/svar/[A-Za-z0-9_-]+/)", message.get_content())

@@ -14,7 +14,7 @@ from stegvis.reference.models import Code, CodeList
 from tests.conftest import PASSWORD
 from tests.system.conftest import check_page, sign_in
 from tests.system.test_administration_pages import follow_link, replace_text
-from tests.system.test_issue11_daily import fits, submit_by_keyboard, tab_to
+from tests.system.test_daily_work_pages import fits, submit_by_keyboard, tab_to
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -2,7 +2,7 @@
 
 Everything is written through the domain services, exactly as a user would. ``build_demo`` is
 idempotent: what exists already (matched by organisationsnummer and username) is left alone.
-The same generator, with a larger :class:`Scale`, builds national-scale data for ``bench/``."""
+National-scale data for benchmarks is built by ``bench/national_build.py`` from these parts."""
 
 from stegvis.demo.generator.build import (
     build_demo,
@@ -16,11 +16,6 @@ from stegvis.demo.generator.interventions import (
     add_interventions,
     measurement_input,
     register,
-)
-from stegvis.demo.generator.national import (
-    NationalResult,
-    NationalScale,
-    build_national,
 )
 from stegvis.demo.generator.people import (
     demo_association,
@@ -63,14 +58,11 @@ __all__ = [
     "DemoLogin",
     "DemoRegion",
     "DemoResult",
-    "NationalResult",
-    "NationalScale",
     "Scale",
     "add_finance",
     "add_interventions",
     "add_state_allocation",
     "build_demo",
-    "build_national",
     "demo_association",
     "demo_org_number",
     "demo_organisation",

@@ -36,7 +36,7 @@ def test_login_page_and_accessibility_statement(page):
 def test_two_factor_prompt_is_accessible_and_signs_in(page, personas):
     from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 
-    from stegvis.access.totp import current_code
+    from tests.support.totp import current_code
 
     RecoveryCodes.activate(personas.officer_a)
     submit_login(page, "officer_a", PASSWORD)

@@ -1,5 +1,7 @@
-"""``build_national``: national-scale synthetic data for ``bench/``, written in bulk through the
-same services (participants through the bulk import).
+"""``build_national``: national-scale synthetic data for ``bench/national.py``, written in bulk
+through the same services as the demo (participants through the bulk import).
+
+Bench-only, so it lives here and not in the application; import it after ``django.setup()``.
 """
 
 from __future__ import annotations

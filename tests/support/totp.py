@@ -1,4 +1,4 @@
-"""TOTP helper on top of allauth.mfa: the code an authenticator app shows now (tests, demo).
+"""TOTP helper on top of allauth.mfa: the code an authenticator app shows now (tests only).
 
 The ``otpauth://`` URI for a secret is ``access.services.totp_uri``.
 """
