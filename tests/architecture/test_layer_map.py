@@ -18,13 +18,6 @@ KNOWN_UPWARD_IMPORTS = {
     "stegvis.access.adapters -> stegvis.participants.identity",
     "stegvis.access.services.two_factor -> stegvis.participants.identity",
     "stegvis.lib.freetext -> stegvis.participants.personnummer",
-    "stegvis.participants.selectors -> stegvis.followup.selectors",
-    "stegvis.participants.services.consent -> stegvis.followup.services",
-    "stegvis.participants.services.measurements -> stegvis.followup.selectors",
-    "stegvis.participants.views._common -> stegvis.followup.selectors",
-    "stegvis.participants.views.lists -> stegvis.followup.selectors",
-    "stegvis.participants.views.participation -> stegvis.followup.selectors",
-    "stegvis.participants.services.consent -> stegvis.registry.services",
 }
 
 

@@ -26,7 +26,7 @@ from stegvis.access.rules import has_perm, perm_name
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
 from stegvis.interventions.models import FollowUpMethod, Intervention
-from stegvis.participants import followup, identity
+from stegvis.participants import followup, hooks, identity
 from stegvis.participants import personnummer as pnr
 from stegvis.participants.models import (
     Measurement,
@@ -453,8 +453,6 @@ def _worklist_items(
     user: Any, today: dt.date, *, with_masks: bool, association_id: int | None = None
 ) -> list[WorklistItem]:
     """The follow-ups to do (``stegvis.followup.selectors.open_follow_ups``, the one rule)."""
-    from stegvis.followup.selectors import open_follow_ups
-
     qs = _scoped(user)
     if association_id is not None:
         qs = qs.filter(intervention__association_id=association_id)
@@ -471,7 +469,7 @@ def _worklist_items(
             link=i.link,
             has_contact=i.has_contact,
         )
-        for i in open_follow_ups(qs, today)
+        for i in hooks.follow_up().open_follow_ups(qs, today)
     ]
 
 
@@ -500,11 +498,9 @@ def followup_counts(
     *, user: Any, today: dt.date | None = None, association_id: int | None = None
 ) -> dict[str, int]:
     """Numbers of follow-ups to do, as on the worklist (no personal data: not audited)."""
-    from stegvis.followup.selectors import count
-
     if not scope.assigned_intervention_ids(user):
         return {"due": 0, "overdue": 0, "lapsed": 0, "total": 0}
-    return count(
+    return hooks.follow_up().count(
         _worklist_items(
             user, today or timezone.localdate(), with_masks=False, association_id=association_id
         )

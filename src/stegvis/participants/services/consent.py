@@ -14,9 +14,8 @@ from django.utils.translation import gettext as _
 from stegvis.audit.models import Action
 from stegvis.audit.redaction import contains_identifier
 from stegvis.audit.services import record_event
-from stegvis.followup.services import erase_for_participation
 from stegvis.interventions.services import anonymous_count_add
-from stegvis.participants import identity
+from stegvis.participants import hooks, identity
 from stegvis.participants.domain import (
     EXIT_REASON_ERROR,
 )
@@ -29,7 +28,6 @@ from stegvis.participants.models import (
 )
 from stegvis.participants.services._common import MSG_ERASED, require_assigned
 from stegvis.reference.models import Code, CodeList
-from stegvis.registry import services as registry_services
 
 # --- felregistrering, consent withdrawal, reveal -------------------------------------------
 
@@ -61,7 +59,7 @@ def participation_mark_error(
         if code is not None:
             participation.exit_reason = code
         participation.save(update_fields=["is_error", "exit_reason"])
-        erase_for_participation(participation=participation)
+        hooks.erase(participation=participation, why=hooks.ERROR)
         record_event(
             actor=actor,
             action=Action.UPDATE,
@@ -129,8 +127,7 @@ def _erase_identified(
     participation.idempotency_key = None
     participation.consent_withdrawn_at = now
     participation.save()
-    erase_for_participation(participation=participation)
-    registry_services.erase_for_participation(participation=participation)
+    hooks.erase(participation=participation, why=hooks.WITHDRAWAL)
     Consent.objects.filter(participation=participation).update(withdrawn_at=withdrawn_at)
     consent = Consent.objects.filter(participation=participation).first()
     if consent is not None:

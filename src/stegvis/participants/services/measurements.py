@@ -12,8 +12,7 @@ from django.utils.translation import gettext_noop
 
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
-from stegvis.followup.selectors import closure_exists, schedule_for
-from stegvis.participants import domain, followup
+from stegvis.participants import domain, followup, hooks
 from stegvis.participants.domain import (
     MeasurementInput,
 )
@@ -69,11 +68,14 @@ def measurement_record(
         start_date=participation.start_date,
         end_date=participation.end_date,
         consent_follow_up=consent_covers_follow_up(participation),
-        closed=occasion in followup.FOLLOW_UP_MONTHS and closure_exists(participation, occasion),
+        closed=(
+            occasion in followup.FOLLOW_UP_MONTHS
+            and hooks.follow_up().closure_exists(participation, occasion)
+        ),
         measurement=measurement,
         cat=catalogue,
     )
-    if occasion in followup.FOLLOW_UP_MONTHS and occasion not in schedule_for(
+    if occasion in followup.FOLLOW_UP_MONTHS and occasion not in hooks.follow_up().schedule_for(
         intervention.association_id
     ):
         problems.append(domain.Problem("occasion", _(MSG_NO_LONG_HORIZON)))

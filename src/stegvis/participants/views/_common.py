@@ -11,8 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from stegvis.followup.selectors import registrable_occasions
-from stegvis.participants import selectors, services
+from stegvis.participants import hooks, selectors, services
 from stegvis.participants.casework_forms import (
     CoachMoveForm,
     InterventionMoveForm,
@@ -45,7 +44,9 @@ def _detail_context(request: HttpRequest, participation: Participation) -> dict[
         and services.consent_covers_follow_up(participation)
     )
     open_now = (
-        registrable_occasions(participation=participation, today=timezone.localdate())
+        hooks.follow_up().registrable_occasions(
+            participation=participation, today=timezone.localdate()
+        )
         if can_follow_up else []
     )
     return {

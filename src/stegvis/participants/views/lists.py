@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from stegvis.access.personal_data import personal_data
-from stegvis.followup.selectors import recent_link_outcomes
-from stegvis.participants import followup, selectors
+from stegvis.participants import followup, hooks, selectors
 from stegvis.participants import personnummer as pnr
 from stegvis.participants.casework_forms import (
     ParticipantFilterForm,
@@ -90,7 +89,9 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "association_id": association_id,
             "overdue": followup.OVERDUE,
             "lapsed": followup.LAPSED,
-            "recent": recent_link_outcomes(user=request.user, today=timezone.localdate()),
+            "recent": hooks.follow_up().recent_link_outcomes(
+                user=request.user, today=timezone.localdate()
+            ),
             "sorts": [
                 ("due", _("Förfallodatum, tidigast först")),
                 ("-due", _("Förfallodatum, senast först")),

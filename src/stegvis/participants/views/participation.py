@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from stegvis.access.personal_data import personal_data
-from stegvis.followup.selectors import registrable_occasions
-from stegvis.participants import selectors, services
+from stegvis.participants import hooks, selectors, services
 from stegvis.participants.forms import (
     CorrectionForm,
     EndForm,
@@ -103,8 +102,9 @@ def measure(request: HttpRequest, pk: int) -> HttpResponse:
     else:  # only follow-ups whose window is open: the service accepts exactly those
         occasions = [
             (o, str(labels[o]))
-            for o in registrable_occasions(participation=participation,
-                                           today=timezone.localdate())
+            for o in hooks.follow_up().registrable_occasions(
+                participation=participation, today=timezone.localdate()
+            )
         ]
     form = MeasurementForm(
         request.POST or None, intervention=participation.intervention, occasions=occasions,
