@@ -188,7 +188,7 @@ def page_calls(w: World) -> dict[str, Call]:
     p, i = w.participation.pk, w.insats.pk
     return {
         "participants:search": Call("POST", "/deltagare/sok/", {"personnummer": PNR}),
-        "participants:worklist": Call("GET", "/deltagare/uppfoljning/"),
+        "followup:worklist": Call("GET", "/deltagare/uppfoljning/"),
         "participants:intervention": Call("GET", f"/deltagare/insats/{i}/"),
         "participants:register": Call("POST", f"/deltagare/insats/{i}/registrera/",
                                       registration_form()),
@@ -344,7 +344,7 @@ def test_forbund_granskare_sees_the_reads_and_refusals(world, personas):
     from stegvis.audit_review.selectors import events_for
 
     for user in (world.officer, world.reader):
-        page_calls(world)["participants:worklist"].run(_signed_in(user))
+        page_calls(world)["followup:worklist"].run(_signed_in(user))
         page_calls(world)["participants:detail"].run(_signed_in(user))
     seen = events_for(user=personas.auditor_a)
     actions = {(e.actor_username, e.action) for e in seen}

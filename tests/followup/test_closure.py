@@ -12,7 +12,6 @@ from django.utils import timezone
 from stegvis.audit.models import Action, AuditEvent
 from stegvis.followup import selectors, services
 from stegvis.followup.models import Closure
-from stegvis.participants import selectors as participant_selectors
 from stegvis.reference.models import Code, CodeList
 from tests.followup.conftest import ended
 
@@ -27,17 +26,17 @@ def test_closure_code_list_is_seeded():
 def test_closing_drops_the_follow_up_from_the_worklist_and_counts(personas, ended_factory):
     p = ended_factory(100)  # 3-month follow-up is due
     today = timezone.localdate()
-    before = participant_selectors.followup_worklist(user=personas.officer_a)
+    before = selectors.followup_worklist(user=personas.officer_a)
     assert [(i.participation.pk, i.occasion) for i in before] == [(p.pk, "followup_3m")]
-    assert participant_selectors.followup_counts(user=personas.officer_a)["total"] == 1
+    assert selectors.followup_counts(user=personas.officer_a)["total"] == 1
 
     closure = services.follow_up_close(
         actor=personas.officer_a, participation=p, occasion="followup_3m", reason="ej_nadd",
         date=today,
     )
     assert closure.reason.key == "ej_nadd" and closure.date == today
-    assert participant_selectors.followup_worklist(user=personas.officer_a) == []
-    assert participant_selectors.followup_counts(user=personas.officer_a)["total"] == 0
+    assert selectors.followup_worklist(user=personas.officer_a) == []
+    assert selectors.followup_counts(user=personas.officer_a)["total"] == 0
     event = AuditEvent.objects.get(action=Action.CREATE, object_type="followup.closure")
     assert event.details == {"participation": p.pk, "occasion": "followup_3m",
                              "reason": "ej_nadd", "date": today.isoformat()}
@@ -125,7 +124,7 @@ def test_close_page_by_form(personas, ended_factory, client_for):
     assert ok.status_code == 302 and ok["Location"] == reverse("followup:overview", args=[p.pk])
     overview = client.get(ok["Location"]).content.decode()
     assert "Avslutad: Flyttat utomlands" in overview
-    worklist = client.get(reverse("participants:worklist")).content.decode()
+    worklist = client.get(reverse("followup:worklist")).content.decode()
     assert "Inga uppföljningar är aktuella just nu." in worklist
 
 
@@ -158,7 +157,7 @@ def test_register_link_only_in_window_and_lapsed_only_closable(personas, ended_f
     lapsed = ended_factory(160)  # 3-month window closed (due + 2 months passed)
     client = client_for(personas.officer_a)
     measure = reverse("participants:measure", args=[in_window.pk])
-    html = client.get(reverse("participants:worklist")).content.decode()
+    html = client.get(reverse("followup:worklist")).content.decode()
     assert f'{measure}?occasion=followup_3m' in html
     assert reverse("participants:measure", args=[lapsed.pk]) not in html
     assert reverse("followup:close", args=[lapsed.pk, "followup_3m"]) in html
@@ -186,12 +185,12 @@ def test_start_page_counts_per_forbund_equal_the_worklist(personas, insats, insa
     client = client_for(personas.officer_a)
     home = client.get(reverse("web:home")).content.decode()
     for association, expected in ((personas.a, 3), (personas.b, 1)):
-        worklist = participant_selectors.followup_worklist(
+        worklist = selectors.followup_worklist(
             user=personas.officer_a, association_id=association.pk
         )
         assert len(worklist) == expected
         assert f"?forbund={association.pk}\">Uppföljningar att göra: {expected}" in home
-        page = client.get(reverse("participants:worklist") + f"?forbund={association.pk}")
+        page = client.get(reverse("followup:worklist") + f"?forbund={association.pk}")
         assert page.content.decode().count("Avsluta utan mätning<span") == expected
 
 
@@ -201,7 +200,7 @@ def test_report_counts_use_the_same_rule(personas, ended_factory):
     counts = selectors.association_follow_up_counts(
         user=personas.reader_a, association_id=personas.a.pk, today=timezone.localdate()
     )
-    worklist = participant_selectors.followup_counts(user=personas.officer_a)
+    worklist = selectors.followup_counts(user=personas.officer_a)
     assert counts["total"] == worklist == {"due": 1, "overdue": 1, "lapsed": 1, "total": 3}
     assert counts["3"] == {"due": 0, "overdue": 1, "lapsed": 1, "total": 2}
     assert counts["6"]["due"] == 1 and counts["12"]["total"] == 0

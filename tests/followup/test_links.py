@@ -304,7 +304,7 @@ def test_declining_closes_the_follow_up_as_declined(personas, ended_factory, cli
     assert not Measurement.objects.filter(participation=p, occasion="followup_3m").exists()
     with at(opens):
         coach = client_for(personas.officer_a)
-        worklist = coach.get(reverse("participants:worklist")).content.decode()
+        worklist = coach.get(reverse("followup:worklist")).content.decode()
     assert "Avböjd" in worklist  # in the list of recent link outcomes
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from stegvis.followup import selectors as followup_selectors
 from stegvis.indicators import reports
-from stegvis.participants import selectors as participant_selectors
 from tests.followup.conftest import ended
 from tests.participants.conftest import insats  # noqa: F401  (fixture)
 
@@ -19,7 +19,7 @@ def test_start_page_and_worklist_agree(personas, insats, client_for):  # noqa: F
     ended(personas, insats, days_ago=200)  # 3 months lapsed, 6 months due
     ended(personas, insats, days_ago=400)  # 3 and 6 lapsed, 12 due
     today = timezone.localdate()
-    worklist = participant_selectors.followup_counts(user=personas.officer_a)
+    worklist = followup_selectors.followup_counts(user=personas.officer_a)
     start = reports.association_start(user=personas.reader_a, association_id=personas.a.pk,
                                       today=today)
     table = next(t for t in start.tables if t.key == "follow_ups_due")

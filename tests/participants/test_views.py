@@ -245,7 +245,7 @@ def test_worklist_shows_due_and_overdue_and_start_page_counts(personas, insats, 
         exit_reason="arbete", measurement=end_measurement(),
     )
     client = client_for(personas.officer_a)
-    response = client.get(reverse("participants:worklist") + "?sort=status")
+    response = client.get(reverse("followup:worklist") + "?sort=status")
     html = response.content.decode()
     assert response.status_code == 200
     assert "Uppföljning 3 månader" in html and "Uppföljning 6 månader" in html
@@ -255,7 +255,7 @@ def test_worklist_shows_due_and_overdue_and_start_page_counts(personas, insats, 
     home = client.get(reverse("web:home")).content.decode()
     assert re.search(r"Uppföljningar att göra: 2\b", home)
     # officer_b has nothing to do and sees nothing of A
-    other = client_for(personas.officer_b).get(reverse("participants:worklist"))
+    other = client_for(personas.officer_b).get(reverse("followup:worklist"))
     assert other.status_code == 200 and "19900517" not in other.content.decode()
 
 
@@ -369,7 +369,7 @@ def test_outsiders_get_nothing(personas, insats, client_for, who):
         response = client.post(url, data)
         assert response.status_code == 404, url
         assert no_identity(response.content.decode())
-    for url in (reverse("participants:index"), reverse("participants:worklist")):
+    for url in (reverse("participants:index"), reverse("followup:worklist")):
         response = client.get(url)
         assert response.status_code in (200, 403)
         assert "19900517" not in response.content.decode()
@@ -385,7 +385,7 @@ def test_non_officers_are_refused_the_officer_pages(personas, client_for):
     for who in ("admin_a", "manager_a", "reader_a", "national_reader"):
         client = client_for(getattr(personas, who))
         assert client.get(reverse("participants:index")).status_code == 403
-        assert client.get(reverse("participants:worklist")).status_code == 403
+        assert client.get(reverse("followup:worklist")).status_code == 403
     assert AuditEvent.objects.filter(action=Action.PERMISSION_DENIED).exists()
 
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from stegvis.access import scope
 from stegvis.access.roles import Capability
@@ -24,6 +25,7 @@ from stegvis.audit.services import record_event
 from stegvis.followup import contact, rules
 from stegvis.followup.models import Closure, ContactChannel, HorizonSetting, Invitation
 from stegvis.participants import followup
+from stegvis.participants import selectors as participant_selectors
 from stegvis.participants.models import Consent, Measurement, Occasion, Participation
 
 # Lapsed follow-ups stay on the worklist until closed, but not for ever
@@ -313,8 +315,6 @@ def contact_masked(*, user: Any, participation: Participation) -> MaskedContact 
 def recent_link_outcomes(*, user: Any, today: dt.date, days: int = 30) -> list[Invitation]:
     """Self-report links answered or declined in the last ``days`` days, in the user's insatser."""
     since = today - dt.timedelta(days=days)
-    from django.db.models import Q
-
     return list(
         Invitation.objects.filter(
             participation__intervention_id__in=scope.assigned_intervention_ids(user),
@@ -322,4 +322,93 @@ def recent_link_outcomes(*, user: Any, today: dt.date, days: int = 30) -> list[I
         .filter(Q(answered_at__date__gte=since) | Q(declined_at__date__gte=since))
         .select_related("participation__intervention", "participation__person")
         .order_by("-answered_at", "-declined_at")[:200]
+    )
+
+
+# --- follow-up worklist --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorklistItem:
+    participation: Participation
+    occasion: str
+    occasion_label: str
+    due: dt.date
+    status: str  # followup.DUE, OVERDUE or LAPSED
+    masked: str
+    window: tuple[dt.date, dt.date]
+    link: str  # state of the self-report link (LINK_*)
+    has_contact: bool
+
+    @property
+    def registrable(self) -> bool:
+        """The register link is shown only while the follow-up's window is open."""
+        return self.status != followup.LAPSED
+
+
+STATUS_ORDER = {followup.LAPSED: 0, followup.OVERDUE: 1, followup.DUE: 2}
+SORTS = {
+    "due": lambda i: (i.due, i.participation.pk),
+    "-due": lambda i: (-i.due.toordinal(), i.participation.pk),
+    "insats": lambda i: (i.participation.intervention.name, i.due),
+    "status": lambda i: (STATUS_ORDER[i.status], i.due),
+    "occasion": lambda i: (followup.FOLLOW_UP_MONTHS[i.occasion], i.due),
+}
+
+
+def _worklist_items(
+    user: Any, today: dt.date, *, with_masks: bool, association_id: int | None = None
+) -> list[WorklistItem]:
+    """The follow-ups to do (:func:`open_follow_ups`, the one rule), as worklist rows."""
+    qs = participant_selectors.assigned_participations(user)
+    if association_id is not None:
+        qs = qs.filter(intervention__association_id=association_id)
+    labels = dict(Occasion.choices)
+    return [
+        WorklistItem(
+            participation=i.participation,
+            occasion=i.occasion,
+            occasion_label=str(labels[i.occasion]),
+            due=i.due,
+            status=i.status,
+            masked=participant_selectors.masked_number(i.participation) if with_masks else "",
+            window=i.window,
+            link=i.link,
+            has_contact=i.has_contact,
+        )
+        for i in open_follow_ups(qs, today)
+    ]
+
+
+def followup_worklist(
+    *, user: Any, sort: str = "due", today: dt.date | None = None,
+    association_id: int | None = None,
+) -> list[WorklistItem]:
+    """Follow-ups to do in the user's assigned insatser (one förbund if given); audited READ,
+    one event per förbund the list spans."""
+    participant_selectors.require_officer(user=user, view="followup_worklist")
+    items = _worklist_items(
+        user, today or timezone.localdate(), with_masks=True, association_id=association_id
+    )
+    items.sort(key=SORTS.get(sort, SORTS["due"]))
+    participant_selectors.audit_read(
+        user,
+        list({i.participation.pk: i.participation for i in items}.values()),
+        [association_id] if association_id is not None
+        else participant_selectors.officer_association_ids(user),
+        {"view": "followup_worklist"},
+    )
+    return items
+
+
+def followup_counts(
+    *, user: Any, today: dt.date | None = None, association_id: int | None = None
+) -> dict[str, int]:
+    """Numbers of follow-ups to do, as on the worklist (no personal data: not audited)."""
+    if not scope.assigned_intervention_ids(user):
+        return {"due": 0, "overdue": 0, "lapsed": 0, "total": 0}
+    return count(
+        _worklist_items(
+            user, today or timezone.localdate(), with_masks=False, association_id=association_id
+        )
     )

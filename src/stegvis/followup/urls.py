@@ -4,6 +4,8 @@ from stegvis.followup import views
 
 app_name = "followup"
 urlpatterns = [
+    # the deltagaransvarig's worklist, under the participant pages' path
+    path("deltagare/uppfoljning/", views.worklist, name="worklist"),
     path("svar/tack/", views.thanks, name="thanks"),
     path("svar/avbojt/", views.declined, name="declined"),
     path("svar/<str:token>/", views.answer, name="answer"),

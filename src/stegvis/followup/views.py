@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from stegvis.access.personal_data import personal_data
 from stegvis.followup import ratelimit, rules, selectors, services
 from stegvis.followup.forms import (
     ClosureForm,
@@ -231,3 +232,37 @@ def thanks(request: HttpRequest) -> HttpResponse:
 @login_not_required
 def declined(request: HttpRequest) -> HttpResponse:
     return render(request, "followup/declined.html")
+
+
+@personal_data
+@login_required
+def worklist(request: HttpRequest) -> HttpResponse:
+    sort = request.GET.get("sort", "due")
+    if sort not in selectors.SORTS:
+        sort = "due"
+    association_id = request.GET.get("forbund", "")
+    association_id = int(association_id) if association_id.isdigit() else None
+    items = selectors.followup_worklist(
+        user=request.user, sort=sort, association_id=association_id
+    )
+    return render(
+        request,
+        "followup/worklist.html",
+        {
+            "items": items,
+            "sort": sort,
+            "association_id": association_id,
+            "overdue": followup.OVERDUE,
+            "lapsed": followup.LAPSED,
+            "recent": selectors.recent_link_outcomes(
+                user=request.user, today=timezone.localdate()
+            ),
+            "sorts": [
+                ("due", _("Förfallodatum, tidigast först")),
+                ("-due", _("Förfallodatum, senast först")),
+                ("status", _("Försenade först")),
+                ("insats", _("Insats")),
+                ("occasion", _("Mättillfälle")),
+            ],
+        },
+    )

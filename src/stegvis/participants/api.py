@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from stegvis.access.personal_data import personal_data_operation
-from stegvis.participants import selectors, services
+from stegvis.participants import hooks, selectors, services
 from stegvis.participants.models import Measurement, Participation
 
 router = Router(tags=["deltaganden"])
@@ -172,9 +172,7 @@ def _out(p: Participation) -> ParticipationOut:
 @router.get("/follow-ups/due", response=list[DueOut], summary="Uppföljningar att göra")
 @personal_data_operation
 def due_follow_ups(request: HttpRequest, sort: str = "due") -> list[DueOut]:
-    items = selectors.followup_worklist(
-        user=request.user, sort=sort if sort in selectors.SORTS else "due"
-    )
+    items = hooks.follow_up().followup_worklist(user=request.user, sort=sort)
     return [
         DueOut(
             participation_id=i.participation.pk,

@@ -25,7 +25,8 @@ class Eraser(Protocol):
 
 
 class FollowUp(Protocol):
-    """The follow-up reads the participant services and pages use (``stegvis.followup``)."""
+    """The follow-up reads the participant services, pages and API use (``stegvis.followup``
+    registers its selectors)."""
 
     def schedule_for(self, association_id: int) -> tuple[str, ...]: ...
 
@@ -33,11 +34,7 @@ class FollowUp(Protocol):
 
     def registrable_occasions(self, *, participation: Any, today: dt.date) -> list[str]: ...
 
-    def open_follow_ups(self, qs: Any, today: dt.date) -> list[Any]: ...
-
-    def count(self, items: Iterable[Any]) -> dict[str, int]: ...
-
-    def recent_link_outcomes(self, *, user: Any, today: dt.date) -> list[Any]: ...
+    def followup_worklist(self, *, user: Any, sort: str = "due") -> list[Any]: ...
 
 
 _erasers: list[tuple[Eraser, frozenset[str]]] = []

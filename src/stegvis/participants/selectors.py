@@ -26,12 +26,11 @@ from stegvis.access.rules import has_perm, perm_name
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
 from stegvis.interventions.models import FollowUpMethod, Intervention
-from stegvis.participants import followup, hooks, identity
+from stegvis.participants import identity
 from stegvis.participants import personnummer as pnr
 from stegvis.participants.models import (
     Measurement,
     MeasurementActivity,
-    Occasion,
     Participation,
     SupplementaryQuestion,
 )
@@ -167,6 +166,20 @@ def _scoped(user: Any) -> QuerySet[Participation]:
         intervention_id__in=scope.assigned_intervention_ids(user)
     ).select_related("intervention__association", "person", "referred_by", "exit_reason",
                      "residence")
+
+
+def assigned_participations(user: Any) -> QuerySet[Participation]:
+    """The participations in the insatser assigned to ``user`` (the scope), for the follow-up
+    worklist."""
+    return _scoped(user)
+
+
+def audit_read(
+    user: Any, participations: list[Participation], association_ids: list[int],
+    details: dict[str, Any],
+) -> None:
+    """One READ audit event per förbund a list of participations spans."""
+    _audit_per_association(user, Action.READ, participations, association_ids, details)
 
 
 def masked_number(participation: Participation) -> str:
@@ -415,95 +428,6 @@ def supplementary_questions(
         )
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
         .order_by("id")
-    )
-
-
-# --- follow-up worklist --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class WorklistItem:
-    participation: Participation
-    occasion: str
-    occasion_label: str
-    due: dt.date
-    status: str  # followup.DUE, OVERDUE or LAPSED
-    masked: str
-    window: tuple[dt.date, dt.date]
-    link: str  # state of the self-report link (stegvis.followup.selectors.LINK_*)
-    has_contact: bool
-
-    @property
-    def registrable(self) -> bool:
-        """The register link is shown only while the follow-up's window is open."""
-        return self.status != followup.LAPSED
-
-
-STATUS_ORDER = {followup.LAPSED: 0, followup.OVERDUE: 1, followup.DUE: 2}
-SORTS = {
-    "due": lambda i: (i.due, i.participation.pk),
-    "-due": lambda i: (-i.due.toordinal(), i.participation.pk),
-    "insats": lambda i: (i.participation.intervention.name, i.due),
-    "status": lambda i: (STATUS_ORDER[i.status], i.due),
-    "occasion": lambda i: (followup.FOLLOW_UP_MONTHS[i.occasion], i.due),
-}
-
-
-def _worklist_items(
-    user: Any, today: dt.date, *, with_masks: bool, association_id: int | None = None
-) -> list[WorklistItem]:
-    """The follow-ups to do (``stegvis.followup.selectors.open_follow_ups``, the one rule)."""
-    qs = _scoped(user)
-    if association_id is not None:
-        qs = qs.filter(intervention__association_id=association_id)
-    labels = dict(Occasion.choices)
-    return [
-        WorklistItem(
-            participation=i.participation,
-            occasion=i.occasion,
-            occasion_label=str(labels[i.occasion]),
-            due=i.due,
-            status=i.status,
-            masked=masked_number(i.participation) if with_masks else "",
-            window=i.window,
-            link=i.link,
-            has_contact=i.has_contact,
-        )
-        for i in hooks.follow_up().open_follow_ups(qs, today)
-    ]
-
-
-def followup_worklist(
-    *, user: Any, sort: str = "due", today: dt.date | None = None,
-    association_id: int | None = None,
-) -> list[WorklistItem]:
-    """Follow-ups to do in the user's assigned insatser (one förbund if given); audited READ,
-    one event per förbund the list spans."""
-    require_officer(user=user, view="followup_worklist")
-    items = _worklist_items(
-        user, today or timezone.localdate(), with_masks=True, association_id=association_id
-    )
-    items.sort(key=SORTS.get(sort, SORTS["due"]))
-    _audit_per_association(
-        user,
-        Action.READ,
-        list({i.participation.pk: i.participation for i in items}.values()),
-        [association_id] if association_id is not None else officer_association_ids(user),
-        {"view": "followup_worklist"},
-    )
-    return items
-
-
-def followup_counts(
-    *, user: Any, today: dt.date | None = None, association_id: int | None = None
-) -> dict[str, int]:
-    """Numbers of follow-ups to do, as on the worklist (no personal data: not audited)."""
-    if not scope.assigned_intervention_ids(user):
-        return {"due": 0, "overdue": 0, "lapsed": 0, "total": 0}
-    return hooks.follow_up().count(
-        _worklist_items(
-            user, today or timezone.localdate(), with_masks=False, association_id=association_id
-        )
     )
 
 

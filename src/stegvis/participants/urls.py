@@ -6,7 +6,6 @@ app_name = "participants"
 urlpatterns = [
     path("", views.index, name="index"),
     path("sok/", views.search, name="search"),
-    path("uppfoljning/", views.worklist, name="worklist"),
     path("fragor/<int:association_id>/", views.questions, name="questions"),
     path("insats/<int:pk>/", views.intervention_participants, name="intervention"),
     path("insats/<int:pk>/registrera/", views.register, name="register"),

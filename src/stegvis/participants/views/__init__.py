@@ -12,7 +12,6 @@ from stegvis.participants.views.lists import (
     index,
     intervention_participants,
     search,
-    worklist,
 )
 from stegvis.participants.views.participation import (
     correct,
@@ -47,5 +46,4 @@ __all__ = [
     "reveal",
     "search",
     "withdraw",
-    "worklist",
 ]

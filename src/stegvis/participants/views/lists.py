@@ -1,5 +1,5 @@
-"""Finding participants: the start page, search by personnummer, the follow-up worklist and the
-participants of an insats.
+"""Finding participants: the start page, search by personnummer and the participants of an
+insats. (The follow-up worklist is ``stegvis.followup.views.worklist``.)
 """
 
 from __future__ import annotations
@@ -7,14 +7,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from stegvis.access.personal_data import personal_data
-from stegvis.participants import followup, hooks, selectors
 from stegvis.participants import personnummer as pnr
+from stegvis.participants import selectors
 from stegvis.participants.casework_forms import (
     ParticipantFilterForm,
     person_name,
@@ -34,7 +32,6 @@ def index(request: HttpRequest) -> HttpResponse:
         "participants/index.html",
         {
             "interventions": selectors.assigned_interventions(user=request.user),
-            "counts": selectors.followup_counts(user=request.user),
             "search_form": SearchForm(),
         },
     )
@@ -66,40 +63,6 @@ def search(request: HttpRequest) -> HttpResponse:
             "searched": hits is not None,
         },
         status=400 if form.errors else 200,
-    )
-
-
-@personal_data
-@login_required
-def worklist(request: HttpRequest) -> HttpResponse:
-    sort = request.GET.get("sort", "due")
-    if sort not in selectors.SORTS:
-        sort = "due"
-    association_id = request.GET.get("forbund", "")
-    association_id = int(association_id) if association_id.isdigit() else None
-    items = selectors.followup_worklist(
-        user=request.user, sort=sort, association_id=association_id
-    )
-    return render(
-        request,
-        "participants/worklist.html",
-        {
-            "items": items,
-            "sort": sort,
-            "association_id": association_id,
-            "overdue": followup.OVERDUE,
-            "lapsed": followup.LAPSED,
-            "recent": hooks.follow_up().recent_link_outcomes(
-                user=request.user, today=timezone.localdate()
-            ),
-            "sorts": [
-                ("due", _("Förfallodatum, tidigast först")),
-                ("-due", _("Förfallodatum, senast först")),
-                ("status", _("Försenade först")),
-                ("insats", _("Insats")),
-                ("occasion", _("Mättillfälle")),
-            ],
-        },
     )
 
 
