@@ -57,7 +57,7 @@ def test_the_worklist_costs_the_same_however_many_follow_ups_are_due(
     register_several(personas, insats, ended=True)
     client = client_for(personas.officer_a)
     with django_assert_max_num_queries(WORKLIST):
-        response = client.get(reverse("participants:worklist"))
+        response = client.get(reverse("followup:worklist"))
     html = response.content.decode()
     assert all(shown(n) in html for n in range(ROWS)) and "Försenad" in html
 
