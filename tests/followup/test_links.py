@@ -120,6 +120,19 @@ def test_contact_and_links_erased_at_withdrawal_of_consent(personas, ended_facto
     ).exists()
 
 
+
+def test_contact_erased_when_marked_as_felregistrering(personas, ended_factory):
+    """Felregistrering (participants) erases the contact channel through the erasure hook the
+    follow-up app fills at start-up."""
+    p = with_contact(personas, ended_factory)
+    participant_services.participation_mark_error(
+        actor=personas.officer_a, participation=p, reason="Fel person registrerad"
+    )
+    assert not ContactChannel.objects.filter(participation=p).exists()
+    assert AuditEvent.objects.filter(
+        object_type="followup.contactchannel", action=Action.DELETE, details__why="error",
+    ).exists()
+
 def test_contact_erased_after_the_last_follow_up(personas, ended_factory):
     p = with_contact(personas, ended_factory, days_ago=60)
     for occasion in ("followup_3m", "followup_6m"):

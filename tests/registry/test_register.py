@@ -20,7 +20,7 @@ from stegvis.indicators import reports, selectors
 from stegvis.indicators.periods import Period
 from stegvis.participants import services as participant_services
 from stegvis.registry import rules, services
-from stegvis.registry.models import CohortExport, CohortMember, RegisterOutcome
+from stegvis.registry.models import CohortExport, CohortMember, RegisterImport, RegisterOutcome
 from tests import factories
 from tests.followup.conftest import ended
 from tests.participants.conftest import insats  # noqa: F401  (fixture)
@@ -304,3 +304,24 @@ def test_import_refusal_is_audited(personas, cohort, tmp_path):
     assert AuditEvent.objects.filter(action=Action.PERMISSION_DENIED,
                                      object_type="registry.import").count() == 2
     assert RegisterOutcome.objects.count() == 0 and CohortMember.objects.count() == 8
+
+
+def test_withdrawn_consent_erases_register_keys_and_outcomes(personas, insats):  # noqa: F811
+    """Consent withdrawal (participants) erases registry data through the erasure hook the
+    registry app fills at start-up: in the same call, audited with counts only."""
+    kept, withdrawn = (ended(personas, insats, days_ago=400) for _ in range(2))
+    export = CohortExport.objects.create(association=personas.a, ordered_by=personas.admin_a,
+                                         recipient="SCB", purpose="p", legal_basis="b",
+                                         checksum="0" * 64)
+    register_import = RegisterImport.objects.create(export=export, imported_by=personas.admin_a,
+                                                    row_count=2)
+    for i, p in enumerate((kept, withdrawn)):
+        CohortMember.objects.create(export=export, participation=p, key=f"k{i}")
+        RegisterOutcome.objects.create(register_import=register_import, participation=p,
+                                       month=dt.date(2025, 1, 1), employed=True, studying=False)
+    participant_services.consent_withdraw(actor=personas.officer_a, participation=withdrawn)
+    assert set(RegisterOutcome.objects.values_list("participation_id", flat=True)) == {kept.pk}
+    assert set(CohortMember.objects.values_list("participation_id", flat=True)) == {kept.pk}
+    event = AuditEvent.objects.get(object_type="registry.registeroutcome", action=Action.DELETE)
+    assert event.details == {"participation": withdrawn.pk, "keys": 1, "outcomes": 1,
+                             "why": "consent_withdrawn"}
