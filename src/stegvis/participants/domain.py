@@ -278,62 +278,83 @@ def registration_problems(
 ) -> tuple[pnr.Identity | None, list[Problem]]:
     """Every rule of a start: identity, age, dates, consent, codes and the start measurement.
 
-    Returns the parsed identity (``None`` if the number is invalid) and the problems.
-    ``already_open`` tells whether the person already has an open participation in the insats.
-    ``prefix`` is put before the start measurement's field names.
+    Returns the parsed identity (``None`` if the number is invalid) and the problems, in the
+    order of the form. ``already_open`` tells whether the person already has an open
+    participation in the insats. ``prefix`` is put before the start measurement's field names.
     """
     if reg.protected_identity:
         return None, [Problem("protected_identity", _(MSG_PROTECTED))]
     if refused := intervention_problems(intervention):
         return None, refused
     problems = _Problems()
-    today = cat.today
+    ident = _identity(problems, reg, cat.today)
+    _start_date(problems, reg.start_date, intervention, cat.today)
+    if ident is not None and reg.start_date is not None:
+        _age_at_start(problems, ident, reg)
+    _consent(problems, reg, cat)
+    _referral_and_residence(problems, reg, cat)
+    _start_measurement(problems, reg, cat, prefix)
+    if ident is not None and already_open(ident):
+        problems.add("personnummer", _(MSG_SECOND_OPEN))
+    return ident, list(problems)
 
-    ident: pnr.Identity | None = None
+
+def _identity(problems: _Problems, reg: Registration, today: dt.date) -> pnr.Identity | None:
     try:
-        ident = pnr.parse(reg.personnummer, today=today)
+        return pnr.parse(reg.personnummer, today=today)
     except pnr.PersonnummerError as exc:
         problems.add("personnummer", _("Personnummer: %(reason)s") % {"reason": exc.message})
+        return None
 
-    start = reg.start_date
+
+def _start_date(
+    problems: _Problems, start: dt.date | None, intervention: InterventionFacts, today: dt.date
+) -> None:
+    """The start lies within the insats and is a plausible day that has happened."""
     if start is None:
         problems.add("start_date", _("Startdatum: ange ett datum."))
-    else:
-        if start < intervention.start_date:
-            problems.add(
-                "start_date",
-                _(
-                    "Startdatum: insatsen började %(date)s; deltagandet kan inte starta före det."
-                ) % {"date": intervention.start_date.isoformat()},
-            )
-        if intervention.end_date is not None and start > intervention.end_date:
-            problems.add(
-                "start_date",
-                _(
-                    "Startdatum: insatsen slutade %(date)s; deltagandet kan inte starta efter det."
-                ) % {"date": intervention.end_date.isoformat()},
-            )
-        _day_problem(problems, "start_date", _("Startdatum"), start, today)
+        return
+    if start < intervention.start_date:
+        problems.add(
+            "start_date",
+            _(
+                "Startdatum: insatsen började %(date)s; deltagandet kan inte starta före det."
+            ) % {"date": intervention.start_date.isoformat()},
+        )
+    if intervention.end_date is not None and start > intervention.end_date:
+        problems.add(
+            "start_date",
+            _(
+                "Startdatum: insatsen slutade %(date)s; deltagandet kan inte starta efter det."
+            ) % {"date": intervention.end_date.isoformat()},
+        )
+    _day_problem(problems, "start_date", _("Startdatum"), start, today)
 
-    if ident is not None and start is not None:
-        age = ident.age_on(start)
-        if age > MAX_AGE:
-            problems.add(
-                "personnummer",
-                _(
-                    "Personnummer: personen är över %(age)s år vid start och kan inte registreras."
-                ) % {"age": MAX_AGE},
-            )
-        elif age < MIN_AGE and not reg.confirm_young:
-            problems.add(
-                "confirm_young",
-                _(
-                    "Personen är under %(age)s år vid start. Kontrollera uppgifterna och bekräfta "
-                    "att personen ska registreras."
-                ) % {"age": MIN_AGE},
-            )
 
-    consent = reg.consent
+def _age_at_start(problems: _Problems, ident: pnr.Identity, reg: Registration) -> None:
+    """Too old is refused; too young must be confirmed."""
+    assert reg.start_date is not None  # the caller checks
+    age = ident.age_on(reg.start_date)
+    if age > MAX_AGE:
+        problems.add(
+            "personnummer",
+            _(
+                "Personnummer: personen är över %(age)s år vid start och kan inte registreras."
+            ) % {"age": MAX_AGE},
+        )
+    elif age < MIN_AGE and not reg.confirm_young:
+        problems.add(
+            "confirm_young",
+            _(
+                "Personen är under %(age)s år vid start. Kontrollera uppgifterna och bekräfta "
+                "att personen ska registreras."
+            ) % {"age": MIN_AGE},
+        )
+
+
+def _consent(problems: _Problems, reg: Registration, cat: Catalogue) -> None:
+    """The consent's date, form version, scope and the parties it may be shared with."""
+    consent, start, today = reg.consent, reg.start_date, cat.today
     if consent.date is None:
         problems.add("consent_date", _("Datum för samtycke: ange ett datum."))
     elif start is not None and consent.date > start:
@@ -362,7 +383,9 @@ def registration_problems(
             "consent_sharing_parties", _("Delning mellan parter: välj bland förbundets medlemmar.")
         )
 
-    day = start or today
+
+def _referral_and_residence(problems: _Problems, reg: Registration, cat: Catalogue) -> None:
+    day = reg.start_date or cat.today
     _code(problems, "referred_by", _("Aktualiserad av"), REFERRED_BY, reg.referred_by, day, cat,
           required=True)
     if not reg.residence:
@@ -370,17 +393,16 @@ def registration_problems(
     elif reg.residence not in cat.municipalities:
         problems.add("residence", _(MSG_UNKNOWN_MUNICIPALITY))
 
-    m = reg.measurement
+
+def _start_measurement(problems: _Problems, reg: Registration, cat: Catalogue, prefix: str) -> None:
+    """The start measurement's own rules, and that it is made on the start date."""
+    start, m = reg.start_date, reg.measurement
     measured = measurement_problems(m, occasion=START, day=m.date or start, cat=cat, prefix=prefix)
     problems.extend(measured)
     if not measured and start is not None and m.date is not None and m.date != start:
         problems.add(
             f"{prefix}measurement_date", _("Mätdatum: startmätningen görs på startdatumet.")
         )
-
-    if ident is not None and already_open(ident):
-        problems.add("personnummer", _(MSG_SECOND_OPEN))
-    return ident, list(problems)
 
 
 def ending_problems(
