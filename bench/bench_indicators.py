@@ -46,7 +46,6 @@ from stegvis.access.scope import _CACHE_ATTR, Grants  # noqa: E402
 from stegvis.indicators import (  # noqa: E402
     exports,
     linking,
-    maths,
     periods,
     protection,
     reports,
@@ -55,6 +54,7 @@ from stegvis.indicators import (  # noqa: E402
 )
 from stegvis.indicators.models import ParticipationFact  # noqa: E402
 from stegvis.indicators.reports import Report  # noqa: E402
+from stegvis.lib.dates import add_months  # noqa: E402
 from stegvis.participants.models import Participation  # noqa: E402
 
 
@@ -150,7 +150,7 @@ def floor_sql(p: periods.Period, today: Any) -> dict[str, dict[str, Any]]:
     year_start, year_end = dt.date(years.start, 1, 1), dt.date(years.stop - 1, 12, 31)
     # As selectors.relevant_q: rows active in the period or its calendar years, or ended at
     # most 12 months before the period (their follow-ups can fall in it).
-    earliest = min(p.start, year_start, maths.add_months(p.start, -12))
+    earliest = min(p.start, year_start, add_months(p.start, -12))
     params = {"from": p.start, "to": p.end, "limit": min(p.end, today),
               "last": max(p.end, year_end), "earliest_end": earliest,
               "year_start": year_start, "year_end": year_end}

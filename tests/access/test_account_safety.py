@@ -68,7 +68,7 @@ def test_rotation_re_encrypts_two_factor_secrets(settings, personas, capsys):
     from cryptography.fernet import Fernet
     from django.core.management import call_command
 
-    from stegvis.participants import identity
+    from stegvis.lib import crypto
     from tests import factories
 
     old = list(settings.STEGVIS_IDENTITY_KEYS)
@@ -78,4 +78,4 @@ def test_rotation_re_encrypts_two_factor_secrets(settings, personas, capsys):
     assert "tvåfaktorshemligheter" in capsys.readouterr().out
     settings.STEGVIS_IDENTITY_KEYS = [new]  # the old key is gone: secrets still readable
     authenticator = Authenticator.objects.get(user=personas.officer_a, type="totp")
-    assert identity.decrypt(authenticator.data["secret"]) == factories.TOTP_SECRET
+    assert crypto.decrypt(authenticator.data["secret"]) == factories.TOTP_SECRET

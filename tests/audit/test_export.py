@@ -8,9 +8,9 @@ import io
 import pytest
 import time_machine
 
-from stegvis.audit.csvsafe import cell
 from stegvis.audit.models import Action, AuditEvent
 from stegvis.audit.services import record_event
+from stegvis.lib.spreadsheet import cell
 from tests.audit.conftest import at
 
 pytestmark = pytest.mark.django_db

@@ -28,8 +28,8 @@ from stegvis.access.roles import Role
 from stegvis.eid import config as eid_config
 from stegvis.eid.config import HSA_ID, PERSONNUMMER
 from stegvis.eid.models import EidIdentity
-from stegvis.participants.identity import blind_index, encrypt
-from stegvis.participants.personnummer import check_digit
+from stegvis.lib.crypto import blind_index, encrypt
+from stegvis.lib.personnummer import check_digit
 from tests import factories
 from tests.eid.saml_idp import HSA_ATTRIBUTE, SamlIdp, parse_post_form
 from tests.support.ports import free_port

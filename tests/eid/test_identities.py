@@ -9,7 +9,7 @@ from stegvis.audit.models import Action, AuditEvent
 from stegvis.eid import selectors
 from stegvis.eid.config import HSA_ID, PERSONNUMMER
 from stegvis.eid.models import EidIdentity
-from stegvis.participants.identity import decrypt
+from stegvis.lib.crypto import decrypt
 from tests.eid.conftest import PNR_NEW, PNR_OFFICER, oidc_sign_in
 
 pytestmark = pytest.mark.django_db

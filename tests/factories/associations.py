@@ -14,6 +14,7 @@ from stegvis.associations.models import (
     Organisation,
     PartyKind,
 )
+from stegvis.lib import luhn
 from stegvis.reference.models import Municipality
 
 _orgnr = itertools.count(1)
@@ -22,11 +23,7 @@ _orgnr = itertools.count(1)
 def luhn_org_number(serial: int, prefix: str = "2220") -> str:
     """A valid organisationsnummer (Luhn check digit), distinct per serial."""
     body = f"{prefix}{serial:05d}"[:9]
-    total = 0
-    for i, ch in enumerate(body):
-        d = int(ch) * (2 if i % 2 == 0 else 1)
-        total += d - 9 if d > 9 else d
-    check = (10 - total % 10) % 10
+    check = luhn.check_digit(body)
     return f"{body[:6]}-{body[6:]}{check}"
 
 

@@ -22,7 +22,7 @@ from stegvis.interventions.models import (
     InterventionYear,
     VolumeCount,
 )
-from stegvis.participants import personnummer as pnr
+from stegvis.lib import personnummer as pnr
 from stegvis.participants import services as ps
 from stegvis.participants.facts import refresh_participation_facts
 from stegvis.participants.models import Participation

@@ -128,7 +128,7 @@ def test_exports_csv_xlsx_pdf_are_audited_and_hold_no_identifiers(scenario, clie
 
 
 def test_xlsx_escapes_formulas():
-    from stegvis.indicators.exports import escape
+    from stegvis.lib.spreadsheet import escape
 
     assert escape("=SUM(A1)") == "'=SUM(A1)"
     assert escape("+1") == "'+1"

@@ -12,8 +12,8 @@ from django.utils.translation import trans_real
 from stegvis.finance import numbers
 from stegvis.indicators import maths
 from stegvis.lib import i18n
+from stegvis.lib import personnummer as pnr
 from stegvis.participants import domain
-from stegvis.participants import personnummer as pnr
 
 
 @pytest.mark.parametrize(

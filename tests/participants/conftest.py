@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from stegvis.interventions.models import Intervention
-from stegvis.participants import personnummer as pnr
+from stegvis.lib import personnummer as pnr
 from stegvis.participants.services import ConsentInput, MeasurementInput
 from tests import factories
 

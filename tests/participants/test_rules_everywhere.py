@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from stegvis.lib.dates import add_months
 from stegvis.participants import domain, followup
 from stegvis.participants.forms import MSG_OCCASION_NOT_OFFERED
 from stegvis.participants.imports import ImportRejected, ImportRow, participations_import
@@ -25,8 +26,8 @@ pytestmark = pytest.mark.django_db
 
 TODAY = dt.date.today()
 # Ended three months ago, so the 3-month follow-up is open today (the page offers only those).
-END = followup.add_months(TODAY, -3)
-START = followup.add_months(END, -6)
+END = add_months(TODAY, -3)
+START = add_months(END, -6)
 FIRST, LAST = followup.window(END, "followup_3m")
 _tokens = itertools.count()
 
@@ -198,8 +199,8 @@ def submit(request, personas, insats, client_for):
 # --- the rules -----------------------------------------------------------------------------
 
 FUTURE = TODAY + dt.timedelta(days=10)
-YOUNG = make_pnr(followup.add_months(START, -14 * 12))  # 14 at START
-OLD = make_pnr(followup.add_months(START, -73 * 12))  # 73 at START
+YOUNG = make_pnr(add_months(START, -14 * 12))  # 14 at START
+OLD = make_pnr(add_months(START, -73 * 12))  # 73 at START
 
 START_RULES = [
     ("future start", lambda h: replace(h, start_date=FUTURE, consent=replace(h.consent,

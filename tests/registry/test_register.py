@@ -18,6 +18,7 @@ from django.utils import timezone
 from stegvis.audit.models import Action, AuditEvent
 from stegvis.indicators import reports, selectors
 from stegvis.indicators.periods import Period
+from stegvis.lib.dates import add_months
 from stegvis.participants import services as participant_services
 from stegvis.registry import rules, services
 from stegvis.registry.models import CohortExport, CohortMember, RegisterImport, RegisterOutcome
@@ -63,7 +64,7 @@ def _export(personas, tmp_path, identity):
 def _register_file(rows, values=SYNTHETIC) -> str:
     lines = [";".join(rules.OUTCOME_COLUMNS)]
     for row, (support, work, studies, abroad) in zip(rows, values, strict=True):
-        month = rules.add_months(dt.date.fromisoformat(row["slutdatum"]), 6)
+        month = add_months(dt.date.fromisoformat(row["slutdatum"]), 6)
         lines.append(f"{row['nyckel']};{month:%Y-%m};{support};{work};{studies};{abroad}")
     return "\n".join(lines) + "\n"
 

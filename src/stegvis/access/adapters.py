@@ -22,6 +22,7 @@ from allauth.mfa.models import Authenticator
 from django.http import HttpRequest
 
 from stegvis.access import services
+from stegvis.lib import crypto
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -74,14 +75,10 @@ class MFAAdapter(DefaultMFAAdapter):
         return user.get_username()
 
     def encrypt(self, text: str) -> str:
-        from stegvis.participants.identity import encrypt
-
-        return encrypt(text)
+        return crypto.encrypt(text)
 
     def decrypt(self, encrypted_text: str) -> str:
-        from stegvis.participants.identity import decrypt
-
-        return decrypt(encrypted_text)
+        return crypto.decrypt(encrypted_text)
 
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
         """A user whose role requires two-factor may not switch off the authenticator app."""

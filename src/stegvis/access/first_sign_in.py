@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from stegvis.access.models import PasswordChangeRequired, RoleGrant
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
+from stegvis.lib.errors import Errors
 
 CHANGE_PATH = "/konto/nytt-losenord/"
 _OPEN_PREFIXES = (CHANGE_PATH, "/konto/logout/", "/static/", "/tillganglighet/")
@@ -37,19 +38,19 @@ def must_change_password(user: Any) -> bool:
 
 def temporary_password_replace(*, user: Any, current: str, password: str) -> Any:
     """The user replaces the temporary password with one only they know."""
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     if not user.check_password(current or ""):
-        errors["current"] = [_("Nuvarande lösenord: stämmer inte.")]
+        errors.add("current", _("Nuvarande lösenord: stämmer inte."))
     elif password == current:
-        errors["password1"] = [_("Nytt lösenord: får inte vara det tillfälliga lösenordet.")]
+        errors.add("password1", _("Nytt lösenord: får inte vara det tillfälliga lösenordet."))
     if "password1" not in errors:
         try:
             validate_password(password, user)
         except ValidationError as e:
-            errors["password1"] = [_("Nytt lösenord: %(message)s") % {"message": m}
-                                   for m in e.messages]
-    if errors:
-        raise ValidationError(errors)
+            errors.add_all(
+                "password1", [_("Nytt lösenord: %(message)s") % {"message": m} for m in e.messages]
+            )
+    errors.raise_if_any()
     # Recorded for each förbund the user has a role in (its granskare see it), else nationally.
     association_ids = sorted(
         {a for a in RoleGrant.objects.filter(user=user).values_list("association_id", flat=True)

@@ -74,18 +74,6 @@ class ApiTokenForm(forms.Form):
     )
 
 
-def add_service_errors(form: forms.Form, error: Any) -> None:
-    """Put a service's ValidationError on the form's fields (or the form if no such field)."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            target = field if field in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
 class SignInForm(LoginForm):
     """allauth's sign-in form without its e-mail password-reset hint (Stegvis sends no e-mail)."""
 

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from stegvis.access import first_sign_in, national, selectors
-from stegvis.access.forms import NationalRoleForm, TemporaryPasswordForm, add_service_errors
+from stegvis.access.forms import NationalRoleForm, TemporaryPasswordForm
 from stegvis.access.models import ROLE_LABELS
 from stegvis.access.roles import Role
+from stegvis.lib.views import show_service_errors, submit
 
 
 def _label(role: str) -> str:
@@ -36,19 +37,17 @@ def national_roles(request: HttpRequest) -> HttpResponse:
         if target is None:
             form.add_error("username", _("Användarnamn: det finns ingen sådan användare."))
         else:
-            try:
-                national.national_role_grant(
+            if response := submit(
+                request,
+                form,
+                lambda: national.national_role_grant(
                     actor=request.user, user=target, role=form.cleaned_data["role"]
-                )
-            except ValidationError as e:
-                add_service_errors(form, e)
-            else:
-                messages.success(
-                    request,
-                    _("%(user)s har fått den nationella rollen %(role)s.")
-                    % {"user": target.get_username(), "role": _label(form.cleaned_data["role"])},
-                )
-                return redirect("access:national_roles")
+                ),
+                success=lambda _result: _("%(user)s har fått den nationella rollen %(role)s.")
+                % {"user": target.get_username(), "role": _label(form.cleaned_data["role"])},
+                redirect_to=lambda _result: redirect("access:national_roles"),
+            ):
+                return response
     return render(
         request,
         "access/national_roles.html",
@@ -90,7 +89,7 @@ def password_change_required(request: HttpRequest) -> HttpResponse:
                 password=form.cleaned_data["password1"],
             )
         except ValidationError as e:
-            add_service_errors(form, e)
+            show_service_errors(form, e)
         else:
             update_session_auth_hash(request, request.user)
             messages.success(request, _("Ditt nya lösenord är sparat."))

@@ -22,11 +22,11 @@ from stegvis.access.forms import (
     ExistingUserGrantForm,
     RoleGrantForm,
     UserCreateForm,
-    add_service_errors,
 )
 from stegvis.access.models import ROLE_LABELS
 from stegvis.access.roles import Capability, Role
 from stegvis.access.rules import association_from, perm_name, permission_required
+from stegvis.lib.views import act, show_service_errors, submit
 
 # --- two-factor step of sign-in --------------------------------------------------------------
 
@@ -106,23 +106,23 @@ def association_users(request: HttpRequest, association_id: int) -> HttpResponse
         if target is None:
             form.add_error("username", _("Användarnamn: det finns ingen sådan användare."))
         else:
-            try:
-                services.role_grant(
+            if response := submit(
+                request,
+                form,
+                lambda: services.role_grant(
                     actor=request.user,
                     user=target,
                     role=form.cleaned_data["role"],
                     association=association,
-                )
-            except ValidationError as e:
-                add_service_errors(form, e)
-            else:
-                messages.success(
-                    request,
-                    _("%(user)s har fått rollen %(role)s.")
-                    % {"user": target.get_username(),
-                       "role": _role_label(form.cleaned_data["role"])},
-                )
-                return redirect("access:association_users", association_id=association.pk)
+                ),
+                success=lambda _result: _("%(user)s har fått rollen %(role)s.")
+                                        % {"user": target.get_username(),
+                                           "role": _role_label(form.cleaned_data["role"])},
+                redirect_to=lambda _result: redirect(
+                    "access:association_users", association_id=association.pk
+                ),
+            ):
+                return response
     return render(
         request,
         "access/association_users.html",
@@ -143,7 +143,7 @@ def user_create(request: HttpRequest, association_id: int) -> HttpResponse:
             user = services.user_create(actor=request.user, association=association,
                                         **form.cleaned_data)
         except ValidationError as e:
-            add_service_errors(form, e)
+            show_service_errors(form, e)
         else:
             # No password is set by the administrator: the user chooses one with the code.
             code, expires = services.activation_code_issue(actor=request.user, user=user)
@@ -174,26 +174,23 @@ def association_user(request: HttpRequest, association_id: int, user_id: int) ->
         user=request.user, association_id=association_id, user_id=user_id
     )
     form = RoleGrantForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.role_grant(
-                actor=request.user,
-                user=member.user,
-                role=form.cleaned_data["role"],
-                association=association,
-            )
-        except ValidationError as e:
-            add_service_errors(form, e)
-        else:
-            messages.success(
-                request,
-                _("%(user)s har fått rollen %(role)s.")
-                % {"user": member.user.get_username(),
-                   "role": _role_label(form.cleaned_data["role"])},
-            )
-            return redirect(
-                "access:association_user", association_id=association.pk, user_id=user_id
-            )
+    if response := submit(
+        request,
+        form,
+        lambda: services.role_grant(
+            actor=request.user,
+            user=member.user,
+            role=form.cleaned_data["role"],
+            association=association,
+        ),
+        success=lambda _result: _("%(user)s har fått rollen %(role)s.")
+                                % {"user": member.user.get_username(),
+                                   "role": _role_label(form.cleaned_data["role"])},
+        redirect_to=lambda _result: redirect(
+            "access:association_user", association_id=association.pk, user_id=user_id
+        ),
+    ):
+        return response
     return render(
         request,
         "access/association_user.html",
@@ -241,7 +238,7 @@ def activate(request: HttpRequest) -> HttpResponse:
             if "code" in e.message_dict:
                 user_login_failed.send(sender=__name__, credentials=credentials,
                                        request=request)
-            add_service_errors(form, e)
+            show_service_errors(form, e)
         else:
             messages.success(
                 request,
@@ -264,24 +261,24 @@ def role_revoke(request: HttpRequest, association_id: int, user_id: int) -> Http
         user=request.user, association_id=association_id, user_id=user_id
     )
     role = request.POST.get("role", "")
-    try:
-        services.role_revoke(
+
+    def back() -> HttpResponse:
+        if len(member.grants) > 1:
+            return redirect(
+                "access:association_user", association_id=association.pk, user_id=user_id
+            )
+        return redirect("access:association_users", association_id=association.pk)
+
+    return act(
+        request,
+        lambda: services.role_revoke(
             actor=request.user, user=member.user, role=role, association=association
-        )
-    except ValidationError as e:
-        for message in e.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request,
-            _("Rollen %(role)s är borttagen för %(user)s.")
-            % {"role": _role_label(role), "user": member.user.get_username()},
-        )
-    if len(member.grants) > 1:
-        return redirect(
-            "access:association_user", association_id=association.pk, user_id=user_id
-        )
-    return redirect("access:association_users", association_id=association.pk)
+        ),
+        success=lambda _result: _("Rollen %(role)s är borttagen för %(user)s.")
+        % {"role": _role_label(role), "user": member.user.get_username()},
+        redirect_to=lambda _result: back(),
+        on_error=back,
+    )
 
 
 # --- API keys --------------------------------------------------------------------------------
@@ -298,7 +295,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
                 actor=request.user, name=form.cleaned_data["name"]
             )
         except ValidationError as e:
-            add_service_errors(form, e)
+            show_service_errors(form, e)
         else:
             form = ApiTokenForm()
     response = render(
@@ -315,11 +312,10 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 @login_required
 def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = selectors.api_token_get(user=request.user, pk=pk)
-    try:
-        services.api_token_revoke(actor=request.user, token=token)
-    except ValidationError as e:
-        for message in e.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Nyckeln %(name)s är återkallad.") % {"name": token.name})
-    return redirect("access:api_tokens")
+    return act(
+        request,
+        lambda: services.api_token_revoke(actor=request.user, token=token),
+        success=lambda _result: _("Nyckeln %(name)s är återkallad.") % {"name": token.name},
+        redirect_to=lambda _result: redirect("access:api_tokens"),
+        on_error=lambda: redirect("access:api_tokens"),
+    )

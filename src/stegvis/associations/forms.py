@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from stegvis.associations.models import FundingKeyMethod, Organisation, PartyKind
+from stegvis.lib.forms import ServiceErrorsMixin
 from stegvis.lib.validators import plausible_date
 from stegvis.reference.models import County, Municipality
 
@@ -20,19 +21,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class AccessibleForm(forms.Form):
-    """Shows a service's ValidationError on the matching fields (others at the top)."""
-
-    def apply_service_errors(self, exc: ValidationError, field_map: Mapping[str, str]) -> None:
-        """Show a service's ValidationError on the matching fields (others at the top)."""
-        if not hasattr(exc, "error_dict"):
-            self.add_error(None, exc)
-            return
-        for service_field, errors in exc.error_dict.items():
-            target = field_map.get(service_field, service_field)
-            self.add_error(target if target in self.fields else None, errors)
 
 
 def _municipality_label(m: Municipality) -> str:
@@ -59,7 +47,7 @@ def _parse_lines(text: str, field_label: str) -> list[tuple[str, str]]:
     return result
 
 
-class AssociationCreateForm(AccessibleForm):
+class AssociationCreateForm(ServiceErrorsMixin, forms.Form):
     name = forms.CharField(label=_("Namn"), max_length=200)
     org_number = forms.CharField(
         label=_("Organisationsnummer"), max_length=20, help_text=_("Tio siffror: NNNNNN-NNNN.")
@@ -142,7 +130,7 @@ class AssociationCreateForm(AccessibleForm):
         return whole + list(districts)
 
 
-class AssociationEditForm(AccessibleForm):
+class AssociationEditForm(ServiceErrorsMixin, forms.Form):
     """Name, organisationsnummer and dates of an existing förbund."""
 
     name = forms.CharField(label=_("Namn"), max_length=200)
@@ -160,7 +148,7 @@ class AssociationEditForm(AccessibleForm):
     )
 
 
-class AreaForm(AccessibleForm):
+class AreaForm(ServiceErrorsMixin, forms.Form):
     """The förbund's area: whole kommuner, or named kommundelar of some."""
 
     kommuner = forms.MultipleChoiceField(
@@ -202,7 +190,7 @@ class AreaForm(AccessibleForm):
         }
 
 
-class OrganisationCreateForm(AccessibleForm):
+class OrganisationCreateForm(ServiceErrorsMixin, forms.Form):
     name = forms.CharField(label=_("Namn"), max_length=200)
     kind = forms.ChoiceField(label=_("Typ av part"), choices=PartyKind.choices)
     org_number = forms.CharField(
@@ -227,7 +215,7 @@ class OrganisationCreateForm(AccessibleForm):
         ]
 
 
-class FundingKeyForm(AccessibleForm):
+class FundingKeyForm(ServiceErrorsMixin, forms.Form):
     method = forms.ChoiceField(
         label=_("Fördelning av kommunernas fjärdedel"),
         choices=FundingKeyMethod.choices,
@@ -300,7 +288,7 @@ class FundingKeyForm(AccessibleForm):
         return given or None
 
 
-class MembershipAddForm(AccessibleForm):
+class MembershipAddForm(ServiceErrorsMixin, forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Medlemsorganisation"), queryset=Organisation.objects.none()
     )
@@ -321,7 +309,7 @@ class MembershipAddForm(AccessibleForm):
         self.fields["organisation"].queryset = organisations
 
 
-class MembershipEndForm(AccessibleForm):
+class MembershipEndForm(ServiceErrorsMixin, forms.Form):
     valid_to = forms.DateField(
         label=_("Sista dag som medlem"),
         widget=DateInput(),
@@ -330,7 +318,7 @@ class MembershipEndForm(AccessibleForm):
     )
 
 
-class DistrictPopulationForm(AccessibleForm):
+class DistrictPopulationForm(ServiceErrorsMixin, forms.Form):
     """The population aged 16–64 of each kommundel of the area (for Täckning)."""
 
     def __init__(self, *args: Any, parts: Sequence[Any], **kwargs: Any) -> None:

@@ -6,14 +6,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from stegvis.lib import parties
 from stegvis.reference.models import County, Municipality
 
 
 class PartyKind(models.TextChoices):
-    FK = "FK", _("Försäkringskassan")
-    AF = "AF", _("Arbetsförmedlingen")
-    REGION = "REGION", _("Region")
-    KOMMUN = "KOMMUN", _("Kommun")
+    FK = parties.FK, _("Försäkringskassan")
+    AF = parties.AF, _("Arbetsförmedlingen")
+    REGION = parties.REGION, _("Region")
+    KOMMUN = parties.KOMMUN, _("Kommun")
 
 
 class Organisation(models.Model):
@@ -37,8 +38,8 @@ class Organisation(models.Model):
         ordering = ["kind", "name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind="KOMMUN", municipality__isnull=False)
-                | (~Q(kind="KOMMUN") & Q(municipality__isnull=True)),
+                condition=Q(kind=parties.KOMMUN, municipality__isnull=False)
+                | (~Q(kind=parties.KOMMUN) & Q(municipality__isnull=True)),
                 name="organisation_kommun_has_municipality",
             ),
             models.CheckConstraint(

@@ -1,8 +1,9 @@
 """Pure rules for förbund: organisationsnummer, membership rules, funding keys. No Django imports.
 
-Messages are Swedish templates marked with ``_`` (an identity marker, so ``makemessages`` finds
-them); the service layer translates each template with gettext and then fills in the parameters:
-``gettext(v.template) % v.params``. ``str(violation)`` gives the untranslated Swedish text.
+Each rule returns a list of ``stegvis.lib.problems.Problem``. Messages are Swedish templates
+marked with ``_`` (an identity marker, so ``makemessages`` finds them); the service layer's
+collector (``stegvis.lib.errors.Errors``) translates each template with gettext and then fills
+in the parameters. ``str(problem)`` gives the untranslated Swedish text.
 
 Decisions recorded here (see also the services module):
 
@@ -23,15 +24,16 @@ import datetime as dt
 import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
+from stegvis.lib import luhn
+from stegvis.lib.parties import AF, FK, KOMMUN, REGION
+from stegvis.lib.problems import Problem
+from stegvis.lib.rounding import largest_remainder
+
 GOTLAND = "0980"
-KOMMUN = "KOMMUN"
-REGION = "REGION"
-FK = "FK"
-AF = "AF"
 SHARE_TOLERANCE = Decimal("0.01")
 SHARE_QUANTUM = Decimal("0.0001")
 POPULATION_AGES = range(16, 65)  # 16..64 inclusive
@@ -42,74 +44,48 @@ def _(message: str) -> str:
     return message
 
 
-@dataclass(frozen=True)
-class Violation:
-    """One broken rule: a Swedish message template, its parameters and the field concerned."""
-
-    code: str
-    template: str
-    params: Mapping[str, Any] = field(default_factory=dict)
-    field: str | None = None
-
-    def __str__(self) -> str:
-        return self.template % dict(self.params)
-
-
 # --- Organisationsnummer -------------------------------------------------------------------
 
 _ORG_NUMBER = re.compile(r"^(?:16)?(\d{6})-?(\d{4})$")
 
 
-def luhn_ok(digits: str) -> bool:
-    """Luhn (modulus 10) check over a string of digits, the last one being the check digit."""
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2 == 1:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return total % 10 == 0
-
-
-def org_number_violations(value: str, field_name: str = "org_number") -> list[Violation]:
+def org_number_violations(value: str, field_name: str = "org_number") -> list[Problem]:
     """Problems with an organisationsnummer of a legal person (empty list: it is valid)."""
     text = (value or "").strip().replace(" ", "")
     m = _ORG_NUMBER.match(text)
     if not m:
         return [
-            Violation(
-                "org_number_format",
-                _(
+            Problem(
+                field=field_name,
+                message=_(
                     "Organisationsnummer ska ha tio siffror i formen NNNNNN-NNNN "
                     "(fick ”%(value)s”)."
                 ),
-                {"value": value},
-                field_name,
+                params={"value": value},
+                code="org_number_format",
             )
         ]
     digits = m.group(1) + m.group(2)
     problems = []
     if int(digits[2]) < 2:
         problems.append(
-            Violation(
-                "org_number_not_legal_person",
-                _(
+            Problem(
+                field=field_name,
+                message=_(
                     "Organisationsnumret %(value)s tillhör inte en juridisk person "
                     "(tredje siffran ska vara 2 eller högre)."
                 ),
-                {"value": f"{digits[:6]}-{digits[6:]}"},
-                field_name,
+                params={"value": f"{digits[:6]}-{digits[6:]}"},
+                code="org_number_not_legal_person",
             )
         )
-    if not luhn_ok(digits):
+    if not luhn.is_valid(digits):
         problems.append(
-            Violation(
-                "org_number_check_digit",
-                _("Organisationsnumret %(value)s har fel kontrollsiffra."),
-                {"value": f"{digits[:6]}-{digits[6:]}"},
-                field_name,
+            Problem(
+                field=field_name,
+                message=_("Organisationsnumret %(value)s har fel kontrollsiffra."),
+                params={"value": f"{digits[:6]}-{digits[6:]}"},
+                code="org_number_check_digit",
             )
         )
     return problems
@@ -158,7 +134,7 @@ def change_dates(
     return sorted(d for d in dates if d >= since and (until is None or d <= until))
 
 
-def overlap_violations(memberships: Sequence[MemberFact]) -> list[Violation]:
+def overlap_violations(memberships: Sequence[MemberFact]) -> list[Problem]:
     """The same organisation may not have overlapping membership periods in one förbund."""
     problems = []
     by_org: dict[Any, list[MemberFact]] = {}
@@ -169,18 +145,18 @@ def overlap_violations(memberships: Sequence[MemberFact]) -> list[Violation]:
         for earlier, later in itertools.pairwise(periods):
             if earlier.valid_to is None or later.valid_from <= earlier.valid_to:
                 problems.append(
-                    Violation(
-                        "membership_overlap",
-                        _(
+                    Problem(
+                        field="memberships",
+                        message=_(
                             "Medlemsperioderna för %(name)s överlappar varandra "
                             "(%(first)s och %(second)s)."
                         ),
-                        {
+                        params={
                             "name": later.name,
                             "first": _period(earlier),
                             "second": _period(later),
                         },
-                        "memberships",
+                        code="membership_overlap",
                     )
                 )
     return problems
@@ -196,7 +172,7 @@ def area_kommun_codes(area: Iterable[tuple[str, str]]) -> set[str]:
 
 def rules_on(
     day: dt.date, area_codes: set[str], memberships: Sequence[MemberFact], *, check_outside: bool
-) -> list[Violation]:
+) -> list[Problem]:
     """Membership rules on one date. ``check_outside``: also refuse kommuner outside the area."""
     active = [m for m in memberships if m.active_on(day)]
     kinds = {m.kind for m in active}
@@ -204,68 +180,68 @@ def rules_on(
     problems = []
     if FK not in kinds:
         problems.append(
-            Violation(
-                "missing_fk",
-                _("Försäkringskassan måste vara medlem (saknas den %(date)s)."),
-                {"date": date},
-                "memberships",
+            Problem(
+                field="memberships",
+                message=_("Försäkringskassan måste vara medlem (saknas den %(date)s)."),
+                params={"date": date},
+                code="missing_fk",
             )
         )
     if AF not in kinds:
         problems.append(
-            Violation(
-                "missing_af",
-                _("Arbetsförmedlingen måste vara medlem (saknas den %(date)s)."),
-                {"date": date},
-                "memberships",
+            Problem(
+                field="memberships",
+                message=_("Arbetsförmedlingen måste vara medlem (saknas den %(date)s)."),
+                params={"date": date},
+                code="missing_af",
             )
         )
     if KOMMUN not in kinds:
         problems.append(
-            Violation(
-                "missing_kommun",
-                _("Minst en kommun måste vara medlem (saknas den %(date)s)."),
-                {"date": date},
-                "memberships",
+            Problem(
+                field="memberships",
+                message=_("Minst en kommun måste vara medlem (saknas den %(date)s)."),
+                params={"date": date},
+                code="missing_kommun",
             )
         )
     if REGION not in kinds and area_codes != {GOTLAND}:
         problems.append(
-            Violation(
-                "missing_region",
-                _(
+            Problem(
+                field="memberships",
+                message=_(
                     "Minst en region måste vara medlem (saknas den %(date)s). Bara ett förbund "
                     "vars område är enbart Gotland kan sakna region."
                 ),
-                {"date": date},
-                "memberships",
+                params={"date": date},
+                code="missing_region",
             )
         )
     member_codes = {m.municipality_code for m in active if m.kind == KOMMUN}
     for code in sorted(area_codes - member_codes):
         problems.append(
-            Violation(
-                "area_kommun_not_member",
-                _(
+            Problem(
+                field="area",
+                message=_(
                     "Kommun %(code)s ingår i området men ingen medlemsorganisation för kommunen "
                     "är medlem (den %(date)s)."
                 ),
-                {"code": code, "date": date},
-                "area",
+                params={"code": code, "date": date},
+                code="area_kommun_not_member",
             )
         )
     if check_outside:
         for m in active:
             if m.kind == KOMMUN and m.municipality_code not in area_codes:
                 problems.append(
-                    Violation(
-                        "kommun_outside_area",
-                        _(
+                    Problem(
+                        field="area",
+                        message=_(
                             "%(name)s är medlem men kommun %(code)s ingår inte i förbundets "
                             "område (den %(date)s)."
                         ),
-                        {"name": m.name, "code": m.municipality_code, "date": date},
-                        "area",
+                        params={"name": m.name, "code": m.municipality_code, "date": date},
+                        code="kommun_outside_area",
                     )
                 )
     return problems
@@ -278,7 +254,7 @@ def membership_violations(
     since: dt.date,
     until: dt.date | None = None,
     outside_from: dt.date | None = None,
-) -> list[Violation]:
+) -> list[Problem]:
     """Every membership rule, at every date from ``since`` where membership changes.
 
     The same problem found on several dates is reported once, with the first date.
@@ -286,10 +262,12 @@ def membership_violations(
     an error; defaults to ``since``.
     """
     codes = area_kommun_codes(area)
-    problems: list[Violation] = []
+    problems: list[Problem] = []
     if not codes:
         problems.append(
-            Violation("area_empty", _("Området måste omfatta minst en kommun."), {}, "area")
+            Problem(
+                field="area", message=_("Området måste omfatta minst en kommun."), code="area_empty"
+            )
         )
     problems.extend(overlap_violations(memberships))
     seen: set[tuple[Any, ...]] = set()
@@ -312,12 +290,13 @@ def round_shares(weights: Mapping[Any, Decimal | int]) -> dict[Any, Decimal]:
     if not weights or total <= 0:
         return {}
     units = 100 * 10**4  # hundredths of a hundredth of a percent
-    exact = {k: Decimal(w) * units / total for k, w in weights.items()}
-    floors = {k: int(v.to_integral_value(rounding=ROUND_DOWN)) for k, v in exact.items()}
-    remaining = units - sum(floors.values())
-    for k in sorted(exact, key=lambda k: (-(exact[k] - floors[k]), str(k)))[:remaining]:
-        floors[k] += 1
-    return {k: (Decimal(v) * SHARE_QUANTUM).quantize(SHARE_QUANTUM) for k, v in floors.items()}
+    exact = [(k, Decimal(w) * units / total) for k, w in weights.items()]
+    # Ties by the key's text: the weights come as a mapping whose order must not matter.
+    floors = largest_remainder(units, exact, tie_key=str)
+    return {
+        k: (Decimal(v) * SHARE_QUANTUM).quantize(SHARE_QUANTUM)
+        for (k, _exact), v in zip(exact, floors, strict=True)
+    }
 
 
 def equal_shares(keys: Iterable[Any]) -> dict[Any, Decimal]:
@@ -336,7 +315,7 @@ def share_violations(
     field_name: str = "custom_shares",
     label: str = "kommunernas",
     names: Mapping[Any, str] | None = None,
-) -> list[Violation]:
+) -> list[Problem]:
     """Custom shares: every member has one, no non-member has one, each 0–100, sum 100 ± 0.01.
 
     ``members`` maps each member key to a display name; ``label`` names the quarter in messages.
@@ -345,45 +324,45 @@ def share_violations(
     for key, name in members.items():
         if key not in shares or shares[key] is None:
             problems.append(
-                Violation(
-                    "share_missing",
-                    _("%(name)s saknar andel i fördelningsnyckeln."),
-                    {"name": name},
-                    field_name,
+                Problem(
+                    field=field_name,
+                    message=_("%(name)s saknar andel i fördelningsnyckeln."),
+                    params={"name": name},
+                    code="share_missing",
                 )
             )
     for key in shares:
         if key not in members:
             problems.append(
-                Violation(
-                    "share_for_non_member",
-                    _("Andel angiven för %(key)s, som inte är medlem i förbundet."),
-                    {"key": (names or {}).get(key, str(key))},
-                    field_name,
+                Problem(
+                    field=field_name,
+                    message=_("Andel angiven för %(key)s, som inte är medlem i förbundet."),
+                    params={"key": (names or {}).get(key, str(key))},
+                    code="share_for_non_member",
                 )
             )
     values = [v for v in shares.values() if v is not None]
     for key, value in shares.items():
         if value is not None and not (Decimal(0) <= value <= Decimal(100)):
             problems.append(
-                Violation(
-                    "share_range",
-                    _("Andelen för %(name)s måste vara mellan 0 och 100 procent."),
-                    {"name": members.get(key, key)},
-                    field_name,
+                Problem(
+                    field=field_name,
+                    message=_("Andelen för %(name)s måste vara mellan 0 och 100 procent."),
+                    params={"name": members.get(key, key)},
+                    code="share_range",
                 )
             )
     total = sum(values, Decimal(0))
     if members and abs(total - Decimal(100)) > SHARE_TOLERANCE:
         problems.append(
-            Violation(
-                "share_sum",
-                _(
+            Problem(
+                field=field_name,
+                message=_(
                     "Andelarna för %(label)s fjärdedel ska bli 100 procent tillsammans "
                     "(nu %(total)s)."
                 ),
-                {"label": label, "total": f"{total.normalize():f}"},
-                field_name,
+                params={"label": label, "total": f"{total.normalize():f}"},
+                code="share_sum",
             )
         )
     return problems

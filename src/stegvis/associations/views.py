@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,6 +19,7 @@ from stegvis.associations.forms import (
     OrganisationCreateForm,
 )
 from stegvis.associations.models import PartyKind
+from stegvis.lib.views import submit
 
 
 @login_required
@@ -62,8 +61,10 @@ def association_create(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            association = kommuner.association_create_with_kommuner(
+        if response := submit(
+            request,
+            form,
+            lambda: kommuner.association_create_with_kommuner(
                 actor=request.user,
                 name=data["name"],
                 org_number=data["org_number"],
@@ -74,14 +75,12 @@ def association_create(request: HttpRequest) -> HttpResponse:
                 funding_key_method=data["funding_key_method"],
                 funding_key_population_year=data["funding_key_population_year"],
                 custom_shares=data["custom_shares"] or None,
-            )
-        except ValidationError as exc:
-            form.apply_service_errors(
-                exc, {"area": "kommuner", "memberships": "regions", "region_shares": "regions"}
-            )
-        else:
-            messages.success(request, _("Samordningsförbundet har skapats."))
-            return redirect("associations:detail", association.pk)
+            ),
+            success=_("Samordningsförbundet har skapats."),
+            redirect_to=lambda association: redirect("associations:detail", association.pk),
+            field_map={"area": "kommuner", "memberships": "regions", "region_shares": "regions"},
+        ):
+            return response
     return render(request, "associations/association_form.html", {"form": form})
 
 
@@ -95,20 +94,21 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.organisation_create(
+        if response := submit(
+            request,
+            form,
+            lambda: services.organisation_create(
                 actor=request.user,
                 name=data["name"],
                 kind=data["kind"],
                 org_number=data["org_number"],
                 municipality=data["municipality"] or None,
                 county=data["county"] or None,
-            )
-        except ValidationError as exc:
-            form.apply_service_errors(exc, {})
-        else:
-            messages.success(request, _("Medlemsorganisationen har lagts till."))
-            return redirect("associations:list")
+            ),
+            success=_("Medlemsorganisationen har lagts till."),
+            redirect_to=lambda _result: redirect("associations:list"),
+        ):
+            return response
     return render(request, "associations/organisation_form.html", {"form": form})
 
 
@@ -128,29 +128,27 @@ def funding_key_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial.update({f"share_{o.pk}": stored.get(o.pk) for o in kommuner})
     initial.update({f"region_{o.pk}": stored.get(o.pk) for o in regions})
     form = FundingKeyForm(request.POST or None, initial=initial, kommuner=kommuner, regions=regions)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.funding_key_set(
-                actor=request.user,
-                association=association,
-                method=form.cleaned_data["method"],
-                population_year=form.cleaned_data["population_year"],
-                custom_shares=form.custom_shares(),
-                region_shares=form.region_shares(),
-            )
-        except ValidationError as exc:
-            form.apply_service_errors(
-                exc,
-                {
-                    "funding_key_method": "method",
-                    "funding_key_population_year": "population_year",
-                    "custom_shares": form.kommun_fields[0] if form.kommun_fields else "method",
-                    "region_shares": form.region_fields[0] if form.region_fields else "method",
-                },
-            )
-        else:
-            messages.success(request, _("Fördelningsnyckeln har sparats."))
-            return redirect("associations:detail", association.pk)
+    if response := submit(
+        request,
+        form,
+        lambda: services.funding_key_set(
+            actor=request.user,
+            association=association,
+            method=form.cleaned_data["method"],
+            population_year=form.cleaned_data["population_year"],
+            custom_shares=form.custom_shares(),
+            region_shares=form.region_shares(),
+        ),
+        success=_("Fördelningsnyckeln har sparats."),
+        redirect_to=lambda _result: redirect("associations:detail", association.pk),
+        field_map={
+            "funding_key_method": "method",
+            "funding_key_population_year": "population_year",
+            "custom_shares": form.kommun_fields[0] if form.kommun_fields else "method",
+            "region_shares": form.region_fields[0] if form.region_fields else "method",
+        },
+    ):
+        return response
     return render(
         request,
         "associations/funding_key_form.html",
@@ -163,20 +161,21 @@ def funding_key_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     association = selectors.association_for_management(user=request.user, pk=pk)
     form = MembershipAddForm(request.POST or None, organisations=selectors.organisation_options())
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_add(
-                actor=request.user,
-                association=association,
-                organisation=form.cleaned_data["organisation"],
-                valid_from=form.cleaned_data["valid_from"],
-                valid_to=form.cleaned_data["valid_to"],
-            )
-        except ValidationError as exc:
-            form.apply_service_errors(exc, {"memberships": "organisation", "area": "organisation"})
-        else:
-            messages.success(request, _("Medlemskapet har lagts till."))
-            return redirect("associations:detail", association.pk)
+    if response := submit(
+        request,
+        form,
+        lambda: services.membership_add(
+            actor=request.user,
+            association=association,
+            organisation=form.cleaned_data["organisation"],
+            valid_from=form.cleaned_data["valid_from"],
+            valid_to=form.cleaned_data["valid_to"],
+        ),
+        success=_("Medlemskapet har lagts till."),
+        redirect_to=lambda _result: redirect("associations:detail", association.pk),
+        field_map={"memberships": "organisation", "area": "organisation"},
+    ):
+        return response
     return render(
         request,
         "associations/membership_add_form.html",
@@ -192,16 +191,17 @@ def membership_end(request: HttpRequest, pk: int, membership_pk: int) -> HttpRes
     )
     association = membership.association
     form = MembershipEndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_end(
-                actor=request.user, membership=membership, valid_to=form.cleaned_data["valid_to"]
-            )
-        except ValidationError as exc:
-            form.apply_service_errors(exc, {"memberships": "valid_to", "area": "valid_to"})
-        else:
-            messages.success(request, _("Medlemskapet har avslutats."))
-            return redirect("associations:detail", association.pk)
+    if response := submit(
+        request,
+        form,
+        lambda: services.membership_end(
+            actor=request.user, membership=membership, valid_to=form.cleaned_data["valid_to"]
+        ),
+        success=_("Medlemskapet har avslutats."),
+        redirect_to=lambda _result: redirect("associations:detail", association.pk),
+        field_map={"memberships": "valid_to", "area": "valid_to"},
+    ):
+        return response
     return render(
         request,
         "associations/membership_end_form.html",
@@ -215,16 +215,16 @@ def district_population_edit(request: HttpRequest, pk: int) -> HttpResponse:
     association = selectors.association_for_management(user=request.user, pk=pk)
     form = DistrictPopulationForm(request.POST or None,
                                   parts=selectors.district_parts(association))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.district_population_set(
-                actor=request.user, association=association, populations=form.populations()
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Befolkningen i kommundelarna har sparats."))
-            return redirect("associations:detail", association.pk)
+    if response := submit(
+        request,
+        form,
+        lambda: services.district_population_set(
+            actor=request.user, association=association, populations=form.populations()
+        ),
+        success=_("Befolkningen i kommundelarna har sparats."),
+        redirect_to=lambda _result: redirect("associations:detail", association.pk),
+    ):
+        return response
     return render(request, "associations/district_population_form.html",
                   {"association": association, "form": form})
 
@@ -245,23 +245,23 @@ def association_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.association_update(
+        if response := submit(
+            request,
+            form,
+            lambda: services.association_update(
                 actor=request.user,
                 association=association,
                 name=data["name"],
                 org_number=data["org_number"],
                 founded=data["founded"],
                 dissolved=data["dissolved"],
-            )
-        except ValidationError as exc:
-            form.apply_service_errors(
-                exc, {"memberships": "founded", "area": "founded", "custom_shares": "founded",
-                      "funding_key_population_year": "founded", "region_shares": "founded"}
-            )
-        else:
-            messages.success(request, _("Förbundets uppgifter har sparats."))
-            return redirect("associations:detail", association.pk)
+            ),
+            success=_("Förbundets uppgifter har sparats."),
+            redirect_to=lambda _result: redirect("associations:detail", association.pk),
+            field_map={"memberships": "founded", "area": "founded", "custom_shares": "founded",
+                       "funding_key_population_year": "founded", "region_shares": "founded"},
+        ):
+            return response
     return render(
         request, "associations/association_edit.html", {"association": association, "form": form}
     )
@@ -277,20 +277,19 @@ def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
         municipalities=selectors.municipality_options(),
         initial=AreaForm.initial_for(selectors.area_parts(association)),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            kommuner.association_area_change(
-                actor=request.user, association=association, area=form.area()
-            )
-        except ValidationError as exc:
-            form.apply_service_errors(
-                exc, {"area": "kommuner", "memberships": "kommuner", "custom_shares": "kommuner",
-                      "valid_from": "kommuner", "region_shares": "kommuner",
-                      "funding_key_population_year": "kommuner"}
-            )
-        else:
-            messages.success(request, _("Förbundets område har sparats."))
-            return redirect("associations:detail", association.pk)
+    if response := submit(
+        request,
+        form,
+        lambda: kommuner.association_area_change(
+            actor=request.user, association=association, area=form.area()
+        ),
+        success=_("Förbundets område har sparats."),
+        redirect_to=lambda _result: redirect("associations:detail", association.pk),
+        field_map={"area": "kommuner", "memberships": "kommuner", "custom_shares": "kommuner",
+                   "valid_from": "kommuner", "region_shares": "kommuner",
+                   "funding_key_population_year": "kommuner"},
+    ):
+        return response
     return render(
         request, "associations/area_form.html", {"association": association, "form": form}
     )

@@ -19,12 +19,12 @@ from django.views.decorators.http import require_GET
 from stegvis.access.roles import Capability
 from stegvis.access.rules import association_from_query, perm_name, permission_required
 from stegvis.audit import services
-from stegvis.audit.csvsafe import cell
 from stegvis.audit.models import AuditEvent
 from stegvis.audit_review import selectors
 from stegvis.audit_review.forms import AuditFilterForm
 from stegvis.audit_review.readable import present
 from stegvis.lib.htmx import render_page_or_region
+from stegvis.lib.spreadsheet import cell
 
 PAGE_SIZE = 50
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from stegvis.lib.forms import ServiceErrorsMixin
 from stegvis.lib.validators import plausible_date
 from stegvis.reference.models import ActivityCategory, CodeList
 
@@ -19,7 +19,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class CodeCreateForm(forms.Form):
+class CodeCreateForm(ServiceErrorsMixin, forms.Form):
     key = forms.CharField(
         label=_("Nyckel"),
         max_length=60,
@@ -75,16 +75,9 @@ class CodeCreateForm(forms.Form):
         data.setdefault("level", None)
         return data
 
-    def add_service_error(self, error: ValidationError) -> None:
-        """Attach a service's ValidationError to the matching fields (others: whole form)."""
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
 
 
-class CodeRetireForm(forms.Form):
+class CodeRetireForm(ServiceErrorsMixin, forms.Form):
     valid_to = forms.DateField(
         label=_("Sista giltighetsdag"),
         widget=DateInput(),
@@ -95,9 +88,3 @@ class CodeRetireForm(forms.Form):
         ),
     )
 
-    def add_service_error(self, error: ValidationError) -> None:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-        else:
-            self.add_error(None, error)

@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
+from stegvis.lib.errors import Errors
+from stegvis.lib.services import service
 from stegvis.reference.codelists_seed import PRECISE_ORIENTATION_PREFIXES
 from stegvis.reference.models import ActivityCategory, Code, CodeList
 
@@ -54,14 +56,14 @@ def require_code_list_admin(user: Any) -> None:
     raise PermissionDenied
 
 
-def _validate_period(valid_from: dt.date | None, valid_to: dt.date | None) -> dict[str, str]:
-    errors: dict[str, str] = {}
+def _validate_period(valid_from: dt.date | None, valid_to: dt.date | None) -> Errors:
+    errors = Errors()
     if not isinstance(valid_from, dt.date):
-        errors["valid_from"] = _("Ange ett datum för Giltig från.")
+        errors.add("valid_from", _("Ange ett datum för Giltig från."))
     elif valid_to is not None and valid_to < valid_from:
-        errors["valid_to"] = _("Giltig till kan inte vara före Giltig från (%(date)s).") % {
+        errors.add("valid_to", _("Giltig till kan inte vara före Giltig från (%(date)s).") % {
             "date": valid_from.isoformat()
-        }
+        })
     return errors
 
 
@@ -97,19 +99,18 @@ def code_create(
     key = (key or "").strip()
     label = (label or "").strip()
     category = category or ""
-    errors: dict[str, str] = {}
+    errors = Errors()
     if list not in CodeList.values:
-        errors["list"] = _("Okänd kodlista.")
+        errors.add("list", _("Okänd kodlista."))
     if key_error := _key_error(list, key):
-        errors["key"] = key_error
+        errors.add("key", key_error)
     if label_error := _label_error(label):
-        errors["label"] = label_error
+        errors.add("label", label_error)
     if sort_error := _validate_sort_order(sort_order):
-        errors["sort_order"] = sort_error
-    errors.update(_validate_period(valid_from, valid_to))
-    errors.update(_flag_errors(list, category=category, level=level, public_support=public_support))
-    if errors:
-        raise ValidationError(errors)
+        errors.add("sort_order", sort_error)
+    errors.merge(_validate_period(valid_from, valid_to))
+    errors.merge(_flag_errors(list, category=category, level=level, public_support=public_support))
+    errors.raise_if_any()
     try:
         with transaction.atomic():
             code = Code.objects.create(
@@ -162,21 +163,21 @@ def _label_error(label: str) -> str | None:
 
 def _flag_errors(
     code_list: str, *, category: str, level: int | None, public_support: bool
-) -> dict[str, str]:
+) -> Errors:
     """Flags missing where the list needs them, or given where it does not use them."""
-    errors: dict[str, str] = {}
+    errors = Errors()
     if code_list == CodeList.ACTIVITY:
         if category not in ActivityCategory.values:
-            errors["category"] = _("Välj en huvudkategori för sysselsättningen.")
+            errors.add("category", _("Välj en huvudkategori för sysselsättningen."))
     elif category:
-        errors["category"] = _("Huvudkategori används bara för sysselsättningskoder.")
+        errors.add("category", _("Huvudkategori används bara för sysselsättningskoder."))
     if code_list == CodeList.PROGRESSION_STEP:
         if not isinstance(level, int) or isinstance(level, bool) or not 0 <= level <= 10:
-            errors["level"] = _("Ange stegets nivå som ett heltal mellan 0 och 10.")
+            errors.add("level", _("Ange stegets nivå som ett heltal mellan 0 och 10."))
     elif level is not None:
-        errors["level"] = _("Nivå används bara för stegförflyttningens steg.")
+        errors.add("level", _("Nivå används bara för stegförflyttningens steg."))
     if public_support and code_list != CodeList.INCOME_SOURCE:
-        errors["public_support"] = _("Offentlig försörjning används bara för försörjningskoder.")
+        errors.add("public_support", _("Offentlig försörjning används bara för försörjningskoder."))
     return errors
 
 
@@ -196,6 +197,11 @@ def _record_created(actor: Any, code: Code) -> None:
     )
 
 
+def _admin_guard(kwargs: dict[str, Any]) -> None:
+    require_code_list_admin(kwargs["actor"])
+
+
+@service(_admin_guard)
 def code_retire(*, actor: Any, code: Code, valid_to: dt.date) -> Code:
     """Set the last day a code is valid. The code stays in the database for ever.
 
@@ -203,58 +209,54 @@ def code_retire(*, actor: Any, code: Code, valid_to: dt.date) -> Code:
     ``valid_from``. Codes used in past records keep their meaning: reports over earlier periods
     still show them.
     """
-    require_code_list_admin(actor)
     if not isinstance(valid_to, dt.date):
         raise ValidationError({"valid_to": _("Ange ett datum för Giltig till.")})
     errors = _validate_period(code.valid_from, valid_to)
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        locked = Code.objects.select_for_update().get(pk=code.pk)
-        previous = locked.valid_to
-        locked.valid_to = valid_to
-        locked.save(update_fields=["valid_to"])
-        record_event(
-            actor=actor,
-            action=Action.UPDATE,
-            obj=locked,
-            object_type=OBJECT_TYPE,
-            details={
-                "list": locked.list,
-                "key": locked.key,
-                "change": "retire",
-                "valid_to": {
-                    "from": previous.isoformat() if previous else None,
-                    "to": valid_to.isoformat(),
-                },
+    errors.raise_if_any()
+    locked = Code.objects.select_for_update().get(pk=code.pk)
+    previous = locked.valid_to
+    locked.valid_to = valid_to
+    locked.save(update_fields=["valid_to"])
+    record_event(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=locked,
+        object_type=OBJECT_TYPE,
+        details={
+            "list": locked.list,
+            "key": locked.key,
+            "change": "retire",
+            "valid_to": {
+                "from": previous.isoformat() if previous else None,
+                "to": valid_to.isoformat(),
             },
-        )
+        },
+    )
     code.valid_to = valid_to
     return locked
 
 
+@service(_admin_guard)
 def code_set_sort_order(*, actor: Any, code: Code, sort_order: int) -> Code:
     """Change where a code is listed. Label and key are never changed (see module docstring)."""
-    require_code_list_admin(actor)
     error = _validate_sort_order(sort_order)
     if error:
         raise ValidationError({"sort_order": error})
-    with transaction.atomic():
-        locked = Code.objects.select_for_update().get(pk=code.pk)
-        previous = locked.sort_order
-        locked.sort_order = sort_order
-        locked.save(update_fields=["sort_order"])
-        record_event(
-            actor=actor,
-            action=Action.UPDATE,
-            obj=locked,
-            object_type=OBJECT_TYPE,
-            details={
-                "list": locked.list,
-                "key": locked.key,
-                "change": "sort_order",
-                "sort_order": {"from": previous, "to": sort_order},
-            },
-        )
+    locked = Code.objects.select_for_update().get(pk=code.pk)
+    previous = locked.sort_order
+    locked.sort_order = sort_order
+    locked.save(update_fields=["sort_order"])
+    record_event(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=locked,
+        object_type=OBJECT_TYPE,
+        details={
+            "list": locked.list,
+            "key": locked.key,
+            "change": "sort_order",
+            "sort_order": {"from": previous, "to": sort_order},
+        },
+    )
     code.sort_order = sort_order
     return locked

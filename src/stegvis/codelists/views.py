@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from stegvis.codelists import services
 from stegvis.codelists.forms import CodeCreateForm, CodeRetireForm
+from stegvis.lib.views import submit
 from stegvis.reference import selectors
 from stegvis.reference.models import CodeList
 
@@ -37,18 +36,15 @@ def code_add(request: HttpRequest, code_list: str) -> HttpResponse:
         raise Http404
     list_label = CodeList(code_list).label
     form = CodeCreateForm(request.POST or None, code_list=code_list)
-    if request.method == "POST" and form.is_valid():
-        try:
-            code = services.code_create(actor=request.user, list=code_list, **form.service_kwargs())
-        except ValidationError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(
-                request,
-                _("Koden %(label)s har lagts till i %(list)s.")
-                % {"label": code.label, "list": list_label},
-            )
-            return redirect(_overview_url(code_list))
+    if response := submit(
+        request,
+        form,
+        lambda: services.code_create(actor=request.user, list=code_list, **form.service_kwargs()),
+        success=lambda code: _("Koden %(label)s har lagts till i %(list)s.")
+                             % {"label": code.label, "list": list_label},
+        redirect_to=lambda _result: redirect(_overview_url(code_list)),
+    ):
+        return response
     return render(
         request,
         "reference/code_form.html",
@@ -63,20 +59,17 @@ def code_retire(request: HttpRequest, pk: int) -> HttpResponse:
     if code is None:
         raise Http404
     form = CodeRetireForm(request.POST or None, initial={"valid_to": code.valid_to})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.code_retire(
-                actor=request.user, code=code, valid_to=form.cleaned_data["valid_to"]
-            )
-        except ValidationError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(
-                request,
-                _("Koden %(label)s gäller till och med %(date)s.")
-                % {"label": code.label, "date": code.valid_to.isoformat()},
-            )
-            return redirect(_overview_url(code.list))
+    if response := submit(
+        request,
+        form,
+        lambda: services.code_retire(
+            actor=request.user, code=code, valid_to=form.cleaned_data["valid_to"]
+        ),
+        success=lambda _result: _("Koden %(label)s gäller till och med %(date)s.")
+                                % {"label": code.label, "date": code.valid_to.isoformat()},
+        redirect_to=lambda _result: redirect(_overview_url(code.list)),
+    ):
+        return response
     return render(
         request,
         "reference/code_retire.html",

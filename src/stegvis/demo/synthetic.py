@@ -12,6 +12,9 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
+from stegvis.lib import luhn
+from stegvis.lib.dates import add_months
+
 WOMEN_SHARE = 0.55
 AGE_WEIGHTS = ((16, 19, 10), (20, 24, 20), (25, 29, 18), (30, 39, 22), (40, 49, 17),
                (50, 59, 10), (60, 64, 3))
@@ -60,29 +63,12 @@ def _pick(rng: random.Random, weighted: tuple[tuple[str, int], ...]) -> str:
     return rng.choices(keys, weights=weights)[0]
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    days_in_month = [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
-                     31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
-    return dt.date(year, month, min(day.day, days_in_month))
-
-
-def luhn_check_digit(nine_digits: str) -> str:
-    total = 0
-    for i, ch in enumerate(nine_digits):
-        d = int(ch) * (2 if i % 2 == 0 else 1)
-        total += d - 9 if d > 9 else d
-    return str((10 - total % 10) % 10)
-
-
 def personnummer(rng: random.Random, birth: dt.date, sex: str) -> str:
     """A checksum-valid 12-digit personnummer ``YYYYMMDD-NNNC`` (third serial digit: sex)."""
     serial = f"{rng.randint(0, 99):02d}"
     sex_digit = rng.choice("02468" if sex == "K" else "13579")
     body = f"{birth:%y%m%d}{serial}{sex_digit}"
-    return f"{birth:%Y%m%d}-{serial}{sex_digit}{luhn_check_digit(body)}"
+    return f"{birth:%Y%m%d}-{serial}{sex_digit}{luhn.check_digit(body)}"
 
 
 def _age(rng: random.Random) -> int:

@@ -29,7 +29,7 @@ from stegvis.access import services as access_services
 from stegvis.access.adapters import AccountAdapter as BaseAccountAdapter
 from stegvis.eid import identifiers, refusals, selectors, services
 from stegvis.eid.config import Provider, is_strong
-from stegvis.participants.identity import blind_index
+from stegvis.lib.crypto import blind_index
 
 _MFA_STAGE = "allauth.mfa.stages.AuthenticateStage"
 

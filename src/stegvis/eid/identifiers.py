@@ -11,7 +11,7 @@ import re
 from stegvis.eid.config import HSA_ID, PERSONNUMMER
 from stegvis.lib.i18n import gettext as _
 from stegvis.lib.i18n import gettext_noop
-from stegvis.participants.personnummer import PersonnummerError, parse
+from stegvis.lib.personnummer import PersonnummerError, parse
 
 _HSA_ID = re.compile(r"^SE\d{10,12}-[0-9A-Z]{1,31}$")
 

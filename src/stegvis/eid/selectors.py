@@ -7,7 +7,7 @@ from typing import Any
 from stegvis.access import selectors as access_selectors
 from stegvis.eid import identifiers
 from stegvis.eid.models import EidIdentity
-from stegvis.participants.identity import blind_index
+from stegvis.lib.crypto import blind_index
 
 
 def user_for_identity(*, kind: str, normalised: str) -> Any | None:

@@ -19,7 +19,8 @@ from stegvis.audit.services import record_event
 from stegvis.eid import identifiers
 from stegvis.eid.config import IDENTITY_KINDS
 from stegvis.eid.models import EidIdentity
-from stegvis.participants.identity import blind_index, encrypt
+from stegvis.lib.crypto import blind_index, encrypt
+from stegvis.lib.services import service
 
 MSG_TAKEN = gettext_noop("Identiteten är redan kopplad till ett annat konto.")
 
@@ -58,20 +59,24 @@ def identity_set(*, actor: Any, user: Any, kind: str, value: str) -> EidIdentity
     return identity
 
 
+def _manage_account_guard(kwargs: dict[str, Any]) -> None:
+    _require_manage_account(kwargs["actor"], kwargs["user"])
+
+
+@service(_manage_account_guard)
 def identity_remove(*, actor: Any, user: Any, kind: str) -> None:
     """Forget the identity of ``kind``: the user can no longer sign in with it."""
-    _require_manage_account(actor, user)
-    with transaction.atomic():
-        identity = EidIdentity.objects.select_for_update().filter(user=user, kind=kind).first()
-        if identity is None:
-            raise ValidationError({"kind": _("Användaren har ingen sådan e-legitimation.")})
-        record_event(
-            actor=actor,
-            action=Action.DELETE,
-            obj=identity,
-            details={"kind": kind, "user": user.pk},
-        )
-        identity.delete()
+    identity = EidIdentity.objects.select_for_update().filter(user=user, kind=kind).first()
+    if identity is None:
+        raise ValidationError({"kind": _("Användaren har ingen sådan e-legitimation.")})
+    # Recorded before the delete: the event names the row that is about to go.
+    record_event(
+        actor=actor,
+        action=Action.DELETE,
+        obj=identity,
+        details={"kind": kind, "user": user.pk},
+    )
+    identity.delete()
 
 
 @transaction.atomic

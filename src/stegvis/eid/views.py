@@ -1,18 +1,17 @@
 from __future__ import annotations
 
 from allauth.socialaccount.providers.saml import views as saml_views
-from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from stegvis.access.forms import add_service_errors
 from stegvis.eid import refusals, selectors, services
 from stegvis.eid.adapters import refusal_response
 from stegvis.eid.forms import IdentityForm
+from stegvis.lib.views import act, submit
 
 
 @login_required
@@ -22,20 +21,17 @@ def member_identities(request: HttpRequest, association_id: int, user_id: int) -
         user=request.user, association_id=association_id, user_id=user_id
     )
     form = IdentityForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.identity_set(actor=request.user, user=member.user, **form.cleaned_data)
-        except ValidationError as e:
-            add_service_errors(form, e)
-        else:
-            messages.success(
-                request,
-                _("E-legitimation för %(user)s är registrerad.")
-                % {"user": member.user.get_username()},
-            )
-            return redirect(
-                "eid:member_identities", association_id=association.pk, user_id=user_id
-            )
+    if response := submit(
+        request,
+        form,
+        lambda: services.identity_set(actor=request.user, user=member.user, **form.cleaned_data),
+        success=lambda _result: _("E-legitimation för %(user)s är registrerad.")
+                                % {"user": member.user.get_username()},
+        redirect_to=lambda _result: redirect(
+            "eid:member_identities", association_id=association.pk, user_id=user_id
+        ),
+    ):
+        return response
     return render(
         request,
         "eid/member_identities.html",
@@ -52,16 +48,18 @@ def member_identity_remove(
     association, member, _identities = selectors.member_identities(
         user=request.user, association_id=association_id, user_id=user_id
     )
-    try:
-        services.identity_remove(
+    def back() -> HttpResponse:
+        return redirect("eid:member_identities", association_id=association.pk, user_id=user_id)
+
+    return act(
+        request,
+        lambda: services.identity_remove(
             actor=request.user, user=member.user, kind=request.POST.get("kind", "")
-        )
-    except ValidationError as e:
-        for message in e.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("E-legitimationen är borttagen."))
-    return redirect("eid:member_identities", association_id=association.pk, user_id=user_id)
+        ),
+        success=_("E-legitimationen är borttagen."),
+        redirect_to=lambda _result: back(),
+        on_error=back,
+    )
 
 
 @login_not_required

@@ -14,14 +14,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from stegvis.finance.figures import YearFigures
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def escape_cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+from stegvis.lib.spreadsheet import escape
 
 
 @dataclass
@@ -82,15 +75,15 @@ def xlsx(f: YearFigures) -> bytes:
     assert sheet is not None
     sheet.title = str(f.finance_year.year)
     title = f"{f.finance_year.association.name} – ekonomi {f.finance_year.year}"
-    sheet.append([escape_cell(title)])
+    sheet.append([escape(title)])
     sheet["A1"].font = Font(bold=True, size=14)
     for section in sections(f):
         sheet.append([])
-        sheet.append([escape_cell(section.title)])
+        sheet.append([escape(section.title)])
         sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
-        sheet.append([escape_cell(h) for h in section.header])
+        sheet.append([escape(h) for h in section.header])
         for row in section.rows:
-            sheet.append([escape_cell(v) for v in row])
+            sheet.append([escape(v) for v in row])
     sheet.column_dimensions["A"].width = 42
     for column in "BCDE":
         sheet.column_dimensions[column].width = 18

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from stegvis.lib.forms import ServiceErrorsMixin
 from stegvis.lib.validators import plausible_date, plausible_year
 
 AMOUNT_HINT = _("Hela kronor, till exempel 1 234 567.")
@@ -22,20 +23,6 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class AccessibleForm(forms.Form):
-    """Shows a service's ValidationError on the matching fields (others at the top)."""
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        if hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                target = field if field in self.fields else None
-                for message in messages:
-                    self.add_error(target, message)
-        else:
-            for message in error.messages:
-                self.add_error(None, message)
-
-
 def amount(label: Any, required: bool = True, hint: Any = AMOUNT_HINT) -> forms.CharField:
     return forms.CharField(
         label=label, required=required, help_text=hint, max_length=40,
@@ -43,7 +30,7 @@ def amount(label: Any, required: bool = True, hint: Any = AMOUNT_HINT) -> forms.
     )
 
 
-class FinanceYearForm(AccessibleForm):
+class FinanceYearForm(ServiceErrorsMixin, forms.Form):
     year = forms.IntegerField(label=_("År"), validators=[plausible_year(_("År"))])
     frame = amount(
         _("Ram (medlemsbidrag totalt)"),
@@ -59,7 +46,7 @@ class FinanceYearForm(AccessibleForm):
             del self.fields["year"]
 
 
-class PaymentForm(AccessibleForm):
+class PaymentForm(ServiceErrorsMixin, forms.Form):
     organisation = forms.IntegerField(widget=forms.HiddenInput)
     paid_on = forms.DateField(
         label=_("Betalt den"), required=False, widget=DateInput,
@@ -68,7 +55,7 @@ class PaymentForm(AccessibleForm):
     )
 
 
-class ActualCostsForm(AccessibleForm):
+class ActualCostsForm(ServiceErrorsMixin, forms.Form):
     board = amount(_("Utfall styrelse"), required=False,
                    hint=_("Hela kronor. Lämna tomt om utfallet ännu inte är känt."))
     administration = amount(_("Utfall administration"), required=False,
@@ -77,13 +64,13 @@ class ActualCostsForm(AccessibleForm):
                    hint=_("Hela kronor. Lämna tomt om utfallet ännu inte är känt."))
 
 
-class BudgetForm(AccessibleForm):
+class BudgetForm(ServiceErrorsMixin, forms.Form):
     board = amount(_("Styrelse"))
     administration = amount(_("Administration"))
     audit = amount(_("Revision"))
 
 
-class AdoptForm(AccessibleForm):
+class AdoptForm(ServiceErrorsMixin, forms.Form):
     decided_on = forms.DateField(label=_("Beslutsdatum"), widget=DateInput,
                                  validators=[plausible_date(_("Beslutsdatum"))],
                                  help_text=_("Datum för styrelsens beslut, ÅÅÅÅ-MM-DD."))
@@ -92,7 +79,7 @@ class AdoptForm(AccessibleForm):
 SCALE_STEPS = 4
 
 
-class ParametersForm(AccessibleForm):
+class ParametersForm(ServiceErrorsMixin, forms.Form):
     allocation_year = forms.IntegerField(label=_("Fördelningsår"),
                                          validators=[plausible_year(_("Fördelningsår"))])
     state_total = amount(_("Statens totala belopp"))
@@ -137,7 +124,7 @@ class ParametersForm(AccessibleForm):
         return data
 
 
-class ImportForm(AccessibleForm):
+class ImportForm(ServiceErrorsMixin, forms.Form):
     file = forms.FileField(
         label=_("CSV-fil"), required=False,
         help_text=_("Kolumner: kommunkod;forsorjningsmatt;befolkning och valfritt forbund "
@@ -158,7 +145,7 @@ class ImportForm(AccessibleForm):
         return self.cleaned_data.get("content") or ""
 
 
-class WhatIfForm(AccessibleForm):
+class WhatIfForm(ServiceErrorsMixin, forms.Form):
     state_total = amount(_("Statens totala belopp"), required=False)
     base_amount = amount(_("Grundbelopp per förbund"), required=False)
     key_support_pct = forms.CharField(label=_("Nyckel försörjningsmått (%)"), required=False,
@@ -175,7 +162,7 @@ class WhatIfForm(AccessibleForm):
     )
 
 
-class NoticeForm(AccessibleForm):
+class NoticeForm(ServiceErrorsMixin, forms.Form):
     association = forms.TypedChoiceField(label=_("Förbund"), coerce=int, choices=())
     requested = amount(_("Begärt belopp"), hint=_("Hela kronor, högst modellens belopp."))
     received_on = forms.DateField(label=_("Mottaget"), required=False, widget=DateInput,
@@ -188,7 +175,7 @@ class NoticeForm(AccessibleForm):
         self.fields["association"].choices = [("", _("Välj förbund")), *associations]
 
 
-class DecideForm(AccessibleForm):
+class DecideForm(ServiceErrorsMixin, forms.Form):
     decided_on = forms.DateField(label=_("Beslutsdatum"), widget=DateInput,
                                  validators=[plausible_date(_("Beslutsdatum"))],
                                  help_text=_("ÅÅÅÅ-MM-DD."))

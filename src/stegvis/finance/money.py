@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,10 +23,9 @@ from typing import Any
 
 from stegvis.lib.i18n import gettext as _
 from stegvis.lib.i18n import gettext_noop
-
-FK = "FK"
-REGION = "REGION"
-KOMMUN = "KOMMUN"
+from stegvis.lib.parties import FK, KOMMUN, REGION
+from stegvis.lib.rounding import RoundingError
+from stegvis.lib.rounding import largest_remainder as largest_remainder_units
 
 
 class MoneyError(ValueError):
@@ -61,14 +59,14 @@ class Rounded:
 
 
 def round_exact(total: int, exact: Sequence[tuple[Any, Fraction]]) -> list[Rounded]:
-    """Round exact amounts that add up to ``total`` to whole kronor that still add up to it."""
-    floors = [math.floor(value) for _key, value in exact]
-    remaining = total - sum(floors)
-    order = sorted(range(len(exact)), key=lambda i: (-(exact[i][1] - floors[i]), i))
-    if remaining < 0 or remaining > len(exact):
-        raise MoneyError([_("Beloppen går inte att avrunda till totalen.")])
-    for i in order[:remaining]:
-        floors[i] += 1
+    """Round exact amounts that add up to ``total`` to whole kronor that still add up to it.
+
+    Ties go to the earlier entry (``stegvis.lib.rounding``'s default).
+    """
+    try:
+        floors = largest_remainder_units(total, exact)
+    except RoundingError:
+        raise MoneyError([_("Beloppen går inte att avrunda till totalen.")]) from None
     return [Rounded(key, value, floors[i]) for i, (key, value) in enumerate(exact)]
 
 

@@ -7,23 +7,13 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from stegvis.lib.forms import ServiceErrorsMixin
 from stegvis.reference import selectors as reference
 from stegvis.reference.models import CodeList
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class ServiceErrorsMixin:
-    fields: dict[str, forms.Field]
-
-    def apply_service_errors(self, error: ValidationError) -> None:
-        for name, messages in error.message_dict.items():
-            target = name if name in self.fields else None
-            for message in messages:
-                self.add_error(target, message)  # type: ignore[attr-defined]
 
 
 class HorizonsForm(forms.Form):

@@ -22,8 +22,9 @@ from stegvis.access import scope
 from stegvis.access.roles import Capability
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
-from stegvis.followup import contact, rules
+from stegvis.followup import rules
 from stegvis.followup.models import Closure, ContactChannel, HorizonSetting, Invitation
+from stegvis.lib import crypto
 from stegvis.participants import followup
 from stegvis.participants import selectors as participant_selectors
 from stegvis.participants.models import Consent, Measurement, Occasion, Participation
@@ -304,9 +305,9 @@ def contact_masked(*, user: Any, participation: Participation) -> MaskedContact 
             details={"participation": participation.pk, "purpose": "contact_masked"},
         )
     return MaskedContact(
-        email=rules.mask_email(contact.decrypt(channel.email_ciphertext))
+        email=rules.mask_email(crypto.decrypt(channel.email_ciphertext))
         if channel.email_ciphertext else "",
-        mobile=rules.mask_mobile(contact.decrypt(channel.mobile_ciphertext))
+        mobile=rules.mask_mobile(crypto.decrypt(channel.mobile_ciphertext))
         if channel.mobile_ciphertext else "",
         agreed_on=channel.agreed_on,
     )

@@ -29,6 +29,7 @@ from stegvis.followup.forms import (
     QuestionnaireForm,
     error_links,
 )
+from stegvis.lib.views import show_service_errors, submit
 from stegvis.participants import followup
 from stegvis.participants import selectors as participant_selectors
 from stegvis.participants.models import Occasion, Participation
@@ -94,18 +95,18 @@ def close(request: HttpRequest, pk: int, occasion: str) -> HttpResponse:
     )
     today = timezone.localdate()
     form = ClosureForm(request.POST or None, on=today, initial={"date": today})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.follow_up_close(
-                actor=request.user, participation=participation, occasion=occasion,
-                reason=form.cleaned_data.get("reason") or None,
-                date=form.cleaned_data.get("date"),
-            )
-        except ValidationError as exc:
-            form.apply_service_errors(exc)
-        else:
-            messages.success(request, _("Uppföljningen är avslutad och tas bort från listan."))
-            return redirect("followup:overview", pk=participation.pk)
+    if response := submit(
+        request,
+        form,
+        lambda: services.follow_up_close(
+            actor=request.user, participation=participation, occasion=occasion,
+            reason=form.cleaned_data.get("reason") or None,
+            date=form.cleaned_data.get("date"),
+        ),
+        success=_("Uppföljningen är avslutad och tas bort från listan."),
+        redirect_to=lambda _result: redirect("followup:overview", pk=participation.pk),
+    ):
+        return response
     return _page(
         request, "followup/close.html", form, participation=participation,
         masked=participant_selectors.masked_number(participation),
@@ -120,19 +121,19 @@ def contact(request: HttpRequest, pk: int) -> HttpResponse:
         user=request.user, pk=pk, purpose="follow_up_contact"
     )
     form = ContactForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_record(
-                actor=request.user, participation=participation,
-                email=form.cleaned_data.get("email") or "",
-                mobile=form.cleaned_data.get("mobile") or "",
-                agreed=bool(form.cleaned_data.get("agreed")),
-            )
-        except ValidationError as exc:
-            form.apply_service_errors(exc)
-        else:
-            messages.success(request, _("Kontaktvägen är sparad."))
-            return redirect("followup:overview", pk=participation.pk)
+    if response := submit(
+        request,
+        form,
+        lambda: services.contact_record(
+            actor=request.user, participation=participation,
+            email=form.cleaned_data.get("email") or "",
+            mobile=form.cleaned_data.get("mobile") or "",
+            agreed=bool(form.cleaned_data.get("agreed")),
+        ),
+        success=_("Kontaktvägen är sparad."),
+        redirect_to=lambda _result: redirect("followup:overview", pk=participation.pk),
+    ):
+        return response
     response = _page(
         request, "followup/contact.html", form, participation=participation,
         masked=participant_selectors.masked_number(participation),
@@ -213,9 +214,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
             try:
                 services.self_report_submit(invitation=invitation, answers=form.answers())
             except ValidationError as exc:
-                for name, msgs in exc.message_dict.items():
-                    for message in msgs:
-                        form.add_error(name if name in form.fields else None, message)
+                show_service_errors(form, exc)
             else:
                 return redirect("followup:thanks")
     else:

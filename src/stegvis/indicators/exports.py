@@ -19,14 +19,7 @@ from django.utils.translation import gettext as _
 from stegvis.indicators import charts
 from stegvis.indicators.reports import Report
 from stegvis.indicators.tables import AMOUNT, CHANGE, COUNT, MEDIAN, PER, RATE, Table
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def escape(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+from stegvis.lib.spreadsheet import escape
 
 
 def _header_block(report: Report) -> list[list[Any]]:

@@ -6,13 +6,13 @@ is the reference implementation over plain rows, used by tests and for small set
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Final
 
+from stegvis.lib.dates import add_months
 from stegvis.lib.i18n import gettext_noop
 from stegvis.participants.fact_rules import MeasurementFacts  # a fact row's rules, with its writer
 
@@ -107,13 +107,6 @@ CATEGORY_LABELS: Final = {
     "job_seeking": gettext_noop("Aktivt arbetssökande"),
     "other": gettext_noop("Övrigt"),
 }
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` plus ``months`` calendar months (31 Jan + 1 month = 28/29 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
@@ -19,6 +18,7 @@ from stegvis.associations.models import Association
 from stegvis.interventions import selectors, services
 from stegvis.interventions.models import Intervention
 from stegvis.lib.api_types import FreeText, PlausibleDate
+from stegvis.lib.errors import Errors
 
 router = Router(tags=["insatser"])
 
@@ -88,41 +88,42 @@ def _resolve(
 ) -> dict[str, Any]:
     """Turn ids and code keys into objects; unknown ones are a ValidationError on the field."""
     out: dict[str, Any] = {}
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     orgs = selectors.member_organisations(user=request.user, association=association)
     for field, key in (("organiser", "organiser_id"), ("controller", "controller_id")):
         if key in data:
             org = orgs.filter(pk=data[key]).first() if data[key] is not None else None
             if org is None:
-                errors[field] = [
-                    _("%(key)s: okänd organisation eller inte medlem i förbundet.") % {"key": key}
-                ]
+                errors.add(
+                    field,
+                    _("%(key)s: okänd organisation eller inte medlem i förbundet.") % {"key": key},
+                )
             out[field] = org
     if "party_ids" in data:
         ids = set(data["party_ids"] or [])
         parties = list(orgs.filter(pk__in=ids))
         if len(parties) != len(ids):
-            errors["parties"] = [_("party_ids: okänd organisation eller inte medlem i förbundet.")]
+            errors.add("parties", _("party_ids: okänd organisation eller inte medlem i förbundet."))
         out["parties"] = parties
     if "target_groups" in data:
         keys = set(data["target_groups"] or [])
         codes = list(selectors.target_group_codes().filter(key__in=keys))
         if len(codes) != len(keys):
             unknown = sorted(keys - {c.key for c in codes})
-            errors["target_groups"] = [
-                _("target_groups: okänd kod %(codes)s.") % {"codes": ", ".join(unknown)}
-            ]
+            errors.add(
+                "target_groups",
+                _("target_groups: okänd kod %(codes)s.") % {"codes": ", ".join(unknown)},
+            )
         out["target_groups"] = codes
     if "precise_orientation" in data:
         key = data["precise_orientation"]
         code = selectors.precise_orientation_codes().filter(key=key).first() if key else None
         if key and code is None:
-            errors["precise_orientation"] = [
-                _("precise_orientation: okänd kod %(key)s.") % {"key": key}
-            ]
+            errors.add(
+                "precise_orientation", _("precise_orientation: okänd kod %(key)s.") % {"key": key}
+            )
         out["precise_orientation"] = code
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
     for field in (
         "name",
         "description",

@@ -12,8 +12,8 @@ from typing import Any
 
 from stegvis.associations.models import Association
 from stegvis.interventions import domain
-from stegvis.interventions.domain import RuleError
 from stegvis.interventions.models import Intervention
+from stegvis.lib.problems import Problem
 
 
 def form_problems(
@@ -21,7 +21,7 @@ def form_problems(
     association: Association,
     data: dict[str, Any],
     intervention: Intervention | None = None,
-) -> list[RuleError]:
+) -> list[Problem]:
     """The service's rule errors for ``data`` (a form's partial ``cleaned_data``)."""
     from stegvis.interventions import services
     from stegvis.interventions.services import _common
@@ -55,7 +55,7 @@ def form_problems(
     return errors
 
 
-def add_to_form(form: Any, errors: list[RuleError]) -> None:
+def add_to_form(form: Any, errors: list[Problem]) -> None:
     """Add rule errors for fields the form has not flagged (each message once)."""
     flagged = set(form.errors)
     for error in errors:

@@ -1,6 +1,6 @@
 """Pure rules for insatser. No Django imports: plain values in, Swedish messages out.
 
-Each function returns a list of ``RuleError`` (empty when the input is fine); the service layer
+Each function returns a list of ``Problem`` (empty when the input is fine); the service layer
 turns them into ``ValidationError`` keyed by field.
 """
 
@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from stegvis.lib import dates, freetext
 from stegvis.lib.i18n import gettext as _
 from stegvis.lib.i18n import gettext_noop
-
-# Party kinds (must match associations.models.PartyKind values).
-FK, AF, REGION, KOMMUN = "FK", "AF", "REGION", "KOMMUN"
+from stegvis.lib.problems import Problem
 
 # The fields fixed when an insats is created, with their Swedish names and the reason.
 IMMUTABLE_FIELDS: dict[str, str] = {
@@ -31,19 +28,13 @@ IMMUTABLE_REASON = gettext_noop(
 )
 
 
-@dataclass(frozen=True)
-class RuleError:
-    field: str
-    message: str
-
-
 def immutable_message(field: str) -> str:
     return _("%(field)s %(reason)s") % {
         "field": _(IMMUTABLE_FIELDS[field]), "reason": _(IMMUTABLE_REASON)
     }
 
 
-def party_errors(kinds: Iterable[str]) -> list[RuleError]:
+def party_errors(kinds: Iterable[str]) -> list[Problem]:
     """At least two parties must take part; all kommuner together are one party (5 §, 7 §).
 
     FK and AF are different parties; several regions are likewise one party.
@@ -51,7 +42,7 @@ def party_errors(kinds: Iterable[str]) -> list[RuleError]:
     distinct = set(kinds)
     if len(distinct) < 2:
         return [
-            RuleError(
+            Problem(
                 "parties",
                 _(
                     "Deltagande parter: minst två olika parter måste delta i insatsen "
@@ -63,12 +54,12 @@ def party_errors(kinds: Iterable[str]) -> list[RuleError]:
     return []
 
 
-def date_errors(start: dt.date | None, end: dt.date | None, *, today: dt.date) -> list[RuleError]:
+def date_errors(start: dt.date | None, end: dt.date | None, *, today: dt.date) -> list[Problem]:
     """Start given; both dates plausible (2004 to a year ahead); the end not before the start."""
     if start is None:
-        return [RuleError("start_date", _("Startdatum: ange när insatsen börjar."))]
+        return [Problem("start_date", _("Startdatum: ange när insatsen börjar."))]
     errors = [
-        RuleError(field, problem)
+        Problem(field, problem)
         for field, label, day in (
             ("start_date", _("Startdatum"), start),
             ("end_date", _("Slutdatum"), end),
@@ -76,23 +67,23 @@ def date_errors(start: dt.date | None, end: dt.date | None, *, today: dt.date) -
         if (problem := dates.date_problem(label, day, today=today))
     ]
     if not errors and end is not None and end < start:
-        errors.append(RuleError("end_date", _("Slutdatum: kan inte vara före startdatum.")))
+        errors.append(Problem("end_date", _("Slutdatum: kan inte vara före startdatum.")))
     return errors
 
 
-def text_errors(texts: Mapping[str, tuple[str, str | None]], *, today: dt.date) -> list[RuleError]:
+def text_errors(texts: Mapping[str, tuple[str, str | None]], *, today: dt.date) -> list[Problem]:
     """Free text (field → (label, text)) that holds a personnummer is refused."""
     return [
-        RuleError(field, problem)
+        Problem(field, problem)
         for field, (label, text) in texts.items()
         if (problem := freetext.text_problem(label, text, today=today))
     ]
 
 
-def immutable_errors(current: Mapping[str, Any], proposed: Mapping[str, Any]) -> list[RuleError]:
+def immutable_errors(current: Mapping[str, Any], proposed: Mapping[str, Any]) -> list[Problem]:
     """Refuse any change of orientation, follow-up method or ESF co-funding."""
     return [
-        RuleError(field, immutable_message(field))
+        Problem(field, immutable_message(field))
         for field in IMMUTABLE_FIELDS
         if field in proposed and proposed[field] != current.get(field)
     ]
@@ -100,15 +91,15 @@ def immutable_errors(current: Mapping[str, Any], proposed: Mapping[str, Any]) ->
 
 def year_errors(
     year: int, start: dt.date, end: dt.date | None, *, today: dt.date
-) -> list[RuleError]:
+) -> list[Problem]:
     """A budget year must be plausible and fall within the insats's running time."""
     problem = dates.year_problem(_("År"), year, today=today)
     if problem:
-        return [RuleError("year", problem)]
+        return [Problem("year", problem)]
     if year < start.year or (end is not None and year > end.year):
         last = str(end.year) if end is not None else "–"
         return [
-            RuleError(
+            Problem(
                 "year",
                 _("År: insatsen pågår %(first)s–%(last)s; budget kan bara anges för de åren.")
                 % {"first": start.year, "last": last},
@@ -117,27 +108,27 @@ def year_errors(
     return []
 
 
-def money_errors(field: str, label: str, value: Any, *, required: bool) -> list[RuleError]:
+def money_errors(field: str, label: str, value: Any, *, required: bool) -> list[Problem]:
     """Whole kronor, not negative."""
     if value is None:
         return (
-            [RuleError(field, _("%(label)s: ange ett belopp i hela kronor.") % {"label": label})]
+            [Problem(field, _("%(label)s: ange ett belopp i hela kronor.") % {"label": label})]
             if required
             else []
         )
     try:
         is_whole = value == int(value)
     except (TypeError, ValueError):
-        return [RuleError(field, _("%(label)s: ange ett belopp i hela kronor.") % {"label": label})]
+        return [Problem(field, _("%(label)s: ange ett belopp i hela kronor.") % {"label": label})]
     if not is_whole:
         return [
-            RuleError(
+            Problem(
                 field, _("%(label)s: ange beloppet i hela kronor, utan ören.") % {"label": label}
             )
         ]
     if value < 0:
         return [
-            RuleError(field, _("%(label)s: beloppet kan inte vara negativt.") % {"label": label})
+            Problem(field, _("%(label)s: beloppet kan inte vara negativt.") % {"label": label})
         ]
     return []
 
@@ -150,9 +141,9 @@ def volume_errors(
     men: int | None,
     *,
     today: dt.date,
-) -> list[RuleError]:
+) -> list[Problem]:
     errors = [
-        RuleError(field, problem)
+        Problem(field, problem)
         for field, label, day in (
             ("period_start", _("Periodens början"), period_start),
             ("period_end", _("Periodens slut"), period_end),
@@ -161,30 +152,30 @@ def volume_errors(
     ]
     if period_end < period_start:
         errors.append(
-            RuleError("period_end", _("Periodens slut: kan inte vara före periodens början."))
+            Problem("period_end", _("Periodens slut: kan inte vara före periodens början."))
         )
     if total < 0:
-        errors.append(RuleError("total", _("Antal totalt: kan inte vara negativt.")))
+        errors.append(Problem("total", _("Antal totalt: kan inte vara negativt.")))
     for field, label, value in (("women", _("Varav kvinnor"), women), ("men", _("Varav män"), men)):
         if value is not None and value < 0:
             errors.append(
-                RuleError(field, _("%(label)s: kan inte vara negativt.") % {"label": label})
+                Problem(field, _("%(label)s: kan inte vara negativt.") % {"label": label})
             )
     if (women or 0) + (men or 0) > total:
         errors.append(
-            RuleError(
+            Problem(
                 "total", _("Antal totalt: kan inte vara mindre än kvinnor och män tillsammans.")
             )
         )
     return errors
 
 
-def count_errors(women: int, men: int) -> list[RuleError]:
+def count_errors(women: int, men: int) -> list[Problem]:
     errors = []
     if women < 0:
-        errors.append(RuleError("women", _("Kvinnor: antalet kan inte vara negativt.")))
+        errors.append(Problem("women", _("Kvinnor: antalet kan inte vara negativt.")))
     if men < 0:
-        errors.append(RuleError("men", _("Män: antalet kan inte vara negativt.")))
+        errors.append(Problem("men", _("Män: antalet kan inte vara negativt.")))
     return errors
 
 
@@ -200,7 +191,7 @@ VOLUME = "volume"
 
 def combination_errors(
     orientation: str | None, precise_key: str | None, precise_label: str = ""
-) -> list[RuleError]:
+) -> list[Problem]:
     """A precise orientation must refine the insats's own orientation."""
     if not orientation or not precise_key or orientation not in PRECISE_PREFIXES:
         return []
@@ -212,7 +203,7 @@ def combination_errors(
     if other is None:
         return []
     return [
-        RuleError(
+        Problem(
             "precise_orientation",
             _(
                 "Preciserad inriktning: ”%(precise)s” hör till %(other)s insatser och kan inte "
@@ -228,11 +219,11 @@ def combination_errors(
     ]
 
 
-def assignment_errors(follow_up_method: str) -> list[RuleError]:
+def assignment_errors(follow_up_method: str) -> list[Problem]:
     """A volume insats has no identified participants, so it has no deltagaransvariga."""
     if follow_up_method == VOLUME:
         return [
-            RuleError(
+            Problem(
                 "user",
                 _(
                     "Deltagaransvarig: en insats som följs upp med volym har inga registrerade "

@@ -6,31 +6,13 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from stegvis.interventions import domain
 from stegvis.interventions.models import FollowUpMethod, Intervention, Orientation
+from stegvis.lib.forms import ServiceErrorsMixin
 from stegvis.lib.validators import no_personnummer, plausible_date, plausible_year
-
-
-class AccessibleFormMixin:
-    """Shows a service's ValidationError on the form (the one form layer draws the fields)."""
-
-    fields: dict[str, forms.Field]
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        """Show a service's ValidationError on the matching fields (others at the top)."""
-        if hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                target = field if field in self.fields else None
-                for message in messages:
-                    self.add_error(target, message)  # type: ignore[attr-defined]
-        else:
-            for message in error.messages:
-                self.add_error(None, message)  # type: ignore[attr-defined]
-
 
 DATE_HINT = _("Skriv datumet som ÅÅÅÅ-MM-DD.")
 
@@ -42,7 +24,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class _InterventionFields(AccessibleFormMixin, forms.Form):
+class _InterventionFields(ServiceErrorsMixin, forms.Form):
     name = forms.CharField(
         label=_("Namn"),
         max_length=200,
@@ -230,7 +212,7 @@ def _money_field(label: Any, required: bool) -> forms.IntegerField:
     )
 
 
-class InterventionYearForm(AccessibleFormMixin, forms.Form):
+class InterventionYearForm(ServiceErrorsMixin, forms.Form):
     year = forms.IntegerField(
         label=_("År"),
         validators=[plausible_year(_("År"))],
@@ -291,7 +273,7 @@ class InterventionYearForm(AccessibleFormMixin, forms.Form):
         return initial
 
 
-class AssignmentForm(AccessibleFormMixin, forms.Form):
+class AssignmentForm(ServiceErrorsMixin, forms.Form):
     user = forms.ModelChoiceField(
         label=_("Deltagaransvarig"),
         queryset=None,  # type: ignore[arg-type]
@@ -325,7 +307,7 @@ def _count_field(label: Any, required: bool = True) -> forms.IntegerField:
     )
 
 
-class VolumeCountForm(AccessibleFormMixin, forms.Form):
+class VolumeCountForm(ServiceErrorsMixin, forms.Form):
     period_start = forms.DateField(
         label=_("Periodens början"),
         widget=DateInput(),
@@ -351,7 +333,7 @@ class VolumeCountForm(AccessibleFormMixin, forms.Form):
     men = _count_field(_("Varav män"), required=False)
 
 
-class AnonymousCountForm(AccessibleFormMixin, forms.Form):
+class AnonymousCountForm(ServiceErrorsMixin, forms.Form):
     start_year = forms.IntegerField(
         label=_("Startår"),
         validators=[plausible_year(_("Startår"))],

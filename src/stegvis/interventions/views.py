@@ -19,6 +19,7 @@ from stegvis.access.rules import association_from, perm_name, permission_require
 from stegvis.interventions import checks, domain, forms, selectors, services
 from stegvis.interventions import volume as volume_services
 from stegvis.interventions.models import FollowUpMethod, Intervention
+from stegvis.lib.views import submit
 
 PAGE_SIZE = 25
 
@@ -80,15 +81,16 @@ def create(request: HttpRequest, association_id: int) -> HttpResponse:
     )
     form = forms.InterventionCreateForm(_posted(request), **_choices(request, association))
     if request.method == "POST" and form.is_valid():
-        try:
-            intervention = services.intervention_create(
+        if response := submit(
+            request,
+            form,
+            lambda: services.intervention_create(
                 actor=request.user, association=association, **form.cleaned_data
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("Insatsen är skapad."))
-            return redirect("interventions:detail", pk=intervention.pk)
+            ),
+            success=_("Insatsen är skapad."),
+            redirect_to=lambda intervention: redirect("interventions:detail", pk=intervention.pk),
+        ):
+            return response
     elif request.method == "POST":
         checks.add_to_form(
             form, checks.form_problems(association=association, data=form.cleaned_data)
@@ -141,15 +143,16 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         **_choices(request, intervention.association, intervention),
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.intervention_update(
+        if response := submit(
+            request,
+            form,
+            lambda: services.intervention_update(
                 actor=request.user, intervention=intervention, **form.cleaned_data
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("Ändringarna är sparade."))
-            return redirect("interventions:detail", pk=intervention.pk)
+            ),
+            success=_("Ändringarna är sparade."),
+            redirect_to=lambda _result: redirect("interventions:detail", pk=intervention.pk),
+        ):
+            return response
     elif request.method == "POST":
         checks.add_to_form(
             form,
@@ -177,20 +180,20 @@ def year(request: HttpRequest, pk: int) -> HttpResponse:
     intervention = selectors.intervention_get(user=request.user, pk=pk)
     if request.method == "POST":
         form = forms.InterventionYearForm(request.POST, esf=intervention.esf_cofunded)
-        if form.is_valid():
-            try:
-                services.intervention_year_set(
-                    actor=request.user,
-                    intervention=intervention,
-                    year=form.cleaned_data["year"],
-                    planned_participants=form.cleaned_data["planned_participants"],
-                    lines=form.lines(),
-                )
-            except ValidationError as error:
-                form.add_service_errors(error)
-            else:
-                messages.success(request, _("Budgeten för året är sparad."))
-                return redirect("interventions:detail", pk=intervention.pk)
+        if response := submit(
+            request,
+            form,
+            lambda: services.intervention_year_set(
+                actor=request.user,
+                intervention=intervention,
+                year=form.cleaned_data["year"],
+                planned_participants=form.cleaned_data["planned_participants"],
+                lines=form.lines(),
+            ),
+            success=_("Budgeten för året är sparad."),
+            redirect_to=lambda _result: redirect("interventions:detail", pk=intervention.pk),
+        ):
+            return response
     else:
         try:
             wanted = int(request.GET.get("ar", ""))
@@ -217,16 +220,16 @@ def assignments(request: HttpRequest, pk: int) -> HttpResponse:
     intervention = selectors.intervention_detail(user=request.user, pk=pk)
     officers = selectors.assignable_officers(user=request.user, intervention=intervention)
     form = forms.AssignmentForm(_posted(request), officers=officers)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.assignment_add(
-                actor=request.user, intervention=intervention, user=form.cleaned_data["user"]
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("Deltagaransvarig är tilldelad insatsen."))
-            return redirect("interventions:assignments", pk=intervention.pk)
+    if response := submit(
+        request,
+        form,
+        lambda: services.assignment_add(
+            actor=request.user, intervention=intervention, user=form.cleaned_data["user"]
+        ),
+        success=_("Deltagaransvarig är tilldelad insatsen."),
+        redirect_to=lambda _result: redirect("interventions:assignments", pk=intervention.pk),
+    ):
+        return response
     return render(
         request,
         "interventions/assignments.html",
@@ -248,16 +251,16 @@ def assignment_remove(request: HttpRequest, pk: int, user_id: int) -> HttpRespon
 def volume(request: HttpRequest, pk: int) -> HttpResponse:
     intervention = selectors.intervention_get(user=request.user, pk=pk)
     form = forms.VolumeCountForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.volume_count_record(
-                actor=request.user, intervention=intervention, **form.cleaned_data
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("Volymräkningen är registrerad."))
-            return redirect("interventions:detail", pk=intervention.pk)
+    if response := submit(
+        request,
+        form,
+        lambda: services.volume_count_record(
+            actor=request.user, intervention=intervention, **form.cleaned_data
+        ),
+        success=_("Volymräkningen är registrerad."),
+        redirect_to=lambda _result: redirect("interventions:detail", pk=intervention.pk),
+    ):
+        return response
     return render(
         request,
         "interventions/volume_form.html",
@@ -282,16 +285,16 @@ def volume_edit(request: HttpRequest, pk: int, count_pk: int) -> HttpResponse:
         initial={f: getattr(count, f) for f in ("period_start", "period_end", "total",
                                                 "women", "men")},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            volume_services.volume_count_update(
-                actor=request.user, count=count, **form.cleaned_data
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("Volymräkningen är rättad."))
-            return redirect("interventions:volume", pk=intervention.pk)
+    if response := submit(
+        request,
+        form,
+        lambda: volume_services.volume_count_update(
+            actor=request.user, count=count, **form.cleaned_data
+        ),
+        success=_("Volymräkningen är rättad."),
+        redirect_to=lambda _result: redirect("interventions:volume", pk=intervention.pk),
+    ):
+        return response
     return render(
         request,
         "interventions/volume_form.html",
@@ -332,16 +335,16 @@ def anonymous(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.AnonymousCountForm(
         _posted(request), initial={"start_year": forms.default_year(intervention)}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.anonymous_count_set(
-                actor=request.user, intervention=intervention, **form.cleaned_data
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("Den anonyma räkningen är sparad."))
-            return redirect("interventions:detail", pk=intervention.pk)
+    if response := submit(
+        request,
+        form,
+        lambda: services.anonymous_count_set(
+            actor=request.user, intervention=intervention, **form.cleaned_data
+        ),
+        success=_("Den anonyma räkningen är sparad."),
+        redirect_to=lambda _result: redirect("interventions:detail", pk=intervention.pk),
+    ):
+        return response
     return render(
         request,
         "interventions/count_form.html",

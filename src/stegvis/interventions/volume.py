@@ -19,11 +19,11 @@ from stegvis.access.roles import Capability
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
 from stegvis.interventions import domain
-from stegvis.interventions.domain import RuleError
 from stegvis.interventions.models import Intervention, VolumeCount
+from stegvis.lib.problems import Problem
 
 
-def _raise(errors: list[RuleError]) -> None:
+def raise_problems(errors: list[Problem]) -> None:
     if errors:
         grouped: dict[str, list[str]] = {}
         for e in errors:
@@ -50,14 +50,14 @@ def _problems(
     men: int | None,
     *,
     exclude_pk: int | None,
-) -> list[RuleError]:
-    errors: list[RuleError] = []
+) -> list[Problem]:
+    errors: list[Problem] = []
     if period_start is None:
-        errors.append(RuleError("period_start", _("Periodens början: ange ett datum.")))
+        errors.append(Problem("period_start", _("Periodens början: ange ett datum.")))
     if period_end is None:
-        errors.append(RuleError("period_end", _("Periodens slut: ange ett datum.")))
+        errors.append(Problem("period_end", _("Periodens slut: ange ett datum.")))
     if total is None:
-        errors.append(RuleError("total", _("Antal totalt: ange ett antal.")))
+        errors.append(Problem("total", _("Antal totalt: ange ett antal.")))
     if errors:
         return errors
     assert period_start is not None and period_end is not None and total is not None
@@ -68,7 +68,7 @@ def _problems(
         intervention.end_date is not None and period_end > intervention.end_date
     ):
         errors.append(
-            RuleError(
+            Problem(
                 "period_start", _("Periodens början: perioden måste ligga inom insatsens tid.")
             )
         )
@@ -77,7 +77,7 @@ def _problems(
     ).exclude(pk=exclude_pk)
     for other in overlapping[:3]:
         errors.append(
-            RuleError(
+            Problem(
                 "period_start",
                 _(
                     "Periodens början: perioden överlappar den registrerade perioden "
@@ -102,7 +102,7 @@ def volume_count_update(
     """Correct a registered volume count (period and numbers)."""
     intervention = count.intervention
     scope.require(actor, Capability.MANAGE_INTERVENTIONS, intervention.association)
-    _raise(_problems(intervention, period_start, period_end, total, women, men,
+    raise_problems(_problems(intervention, period_start, period_end, total, women, men,
                      exclude_pk=count.pk))
     with transaction.atomic():
         locked = VolumeCount.objects.select_for_update().get(pk=count.pk)

@@ -1,17 +1,30 @@
-"""Plausible dates: what a user types must lie between Finsam's start and a year ahead.
+"""Calendar arithmetic and plausible dates. Pure: no Django imports.
 
-Pure: no Django imports. Finsam (lag 2003:1210) started on 1 January 2004, so nothing the
-register records can be older; nothing is planned more than a year ahead. Messages are Swedish
-and begin with the field's label, like every other field message.
+``add_months`` is the one month arithmetic of the project (built on ``dateutil``).
+
+Plausible dates: what a user types must lie between Finsam's start and a year ahead. Finsam
+(lag 2003:1210) started on 1 January 2004, so nothing the register records can be older; nothing
+is planned more than a year ahead. Messages are Swedish and begin with the field's label, like
+every other field message.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from dateutil.relativedelta import relativedelta
+
 from stegvis.lib.i18n import gettext as _
 
 FINSAM_START = dt.date(2004, 1, 1)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus ``months`` calendar months, clipped to the month's last day.
+
+    31 January + 1 month = 28 (or 29) February; ``months`` may be negative.
+    """
+    return day + relativedelta(months=months)
 
 
 def latest(today: dt.date) -> dt.date:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from stegvis.lib import personnummer as pnr
 from stegvis.lib.i18n import gettext as _
 from stegvis.lib.i18n import gettext_noop
-from stegvis.participants import personnummer as pnr
 
 _CANDIDATE = re.compile(r"(?<!\d)(?:\d{2})?\d{6}[-+ ]?\d{4}(?!\d)")
 

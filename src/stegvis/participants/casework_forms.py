@@ -8,8 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from stegvis.interventions.models import Intervention
+from stegvis.lib.forms import ServiceErrorsMixin
 from stegvis.participants.casework import REFERENCE_MAX
-from stegvis.participants.forms import ServiceErrorsMixin
 
 
 def person_name(user: Any) -> str:

@@ -19,10 +19,11 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 from stegvis.lib import dates, freetext
+from stegvis.lib import personnummer as pnr
 from stegvis.lib.i18n import gettext as _
 from stegvis.lib.i18n import gettext_noop
+from stegvis.lib.problems import Problem
 from stegvis.participants import followup
-from stegvis.participants import personnummer as pnr
 
 MIN_AGE = 16
 MAX_AGE = 67
@@ -104,12 +105,6 @@ class Registration:
     measurement: MeasurementInput
     protected_identity: bool = False
     confirm_young: bool = False
-
-
-@dataclass(frozen=True)
-class Problem:
-    field: str
-    message: str
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ from typing import Any
 from django.db import transaction
 
 from stegvis.associations import versions
+from stegvis.lib.dates import add_months
 from stegvis.participants import fact_rules
 from stegvis.participants.fact_rules import FACT_FOLLOW_UP_MONTHS
-from stegvis.participants.followup import add_months
 from stegvis.participants.models import (
     Consent,
     Measurement,

@@ -13,9 +13,10 @@ is never offered for a follow-up that would then be refused.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from typing import Final
+
+from stegvis.lib.dates import add_months
 
 FOLLOW_UP_MONTHS: Final[dict[str, int]] = {
     "followup_3m": 3,
@@ -38,13 +39,6 @@ UPCOMING: Final = "upcoming"
 DUE: Final = "due"
 OVERDUE: Final = "overdue"
 LAPSED: Final = "lapsed"
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` plus ``months`` calendar months (31 Jan + 1 month = 28/29 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def schedule(long_horizons: bool) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stegvis.associations.models import Organisation
 from stegvis.interventions.models import Intervention
+from stegvis.lib.forms import FieldMap, ServiceErrorsMixin
 from stegvis.participants import domain
 from stegvis.participants.models import AnswerType, Measurement, Occasion, SupplementaryQuestion
 from stegvis.participants.services import ConsentInput, MeasurementInput
@@ -67,6 +68,15 @@ class MeasurementFieldsMixin:
     activity_keys: list[tuple[str, str]]
     question_fields: list[str]
     activities_mandatory: bool
+    activity_errors: list[str]
+
+    def add_service_errors(self, error: ValidationError, field_map: FieldMap | None = None) -> None:
+        """The service's ``activities`` messages go above the activity table (and the top)."""
+        if hasattr(error, "error_dict") and "activities" in error.message_dict:
+            self.activity_errors = [
+                *getattr(self, "activity_errors", []), *error.message_dict["activities"]
+            ]
+        super().add_service_errors(error, field_map)  # type: ignore[misc]
 
     def add_measurement_fields(
         self,
@@ -198,22 +208,6 @@ class MeasurementFieldsMixin:
         for ans in m.supplementary_answers.all():
             initial[f"answer_{ans.question_id}"] = ans.value
         return initial
-
-
-class ServiceErrorsMixin:
-    """Put a service's ``ValidationError`` on the form's fields."""
-
-    fields: dict[str, forms.Field]
-
-    def apply_service_errors(self, error: ValidationError) -> None:
-        mapping = {"consent": None, "intervention": None, "idempotency_key": None}
-        for name, messages in error.message_dict.items():
-            target = name if name in self.fields else mapping.get(name)
-            if name == "activities":
-                target = None
-                self.activity_errors = [*getattr(self, "activity_errors", []), *messages]
-            for message in messages:
-                self.add_error(target, message)  # type: ignore[attr-defined]
 
 
 class RegistrationForm(MeasurementFieldsMixin, ServiceErrorsMixin, forms.Form):

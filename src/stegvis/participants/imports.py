@@ -20,8 +20,9 @@ from stegvis.associations.models import Membership
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
 from stegvis.interventions.models import Intervention
-from stegvis.participants import domain, identity
-from stegvis.participants import personnummer as pnr
+from stegvis.lib import crypto
+from stegvis.lib import personnummer as pnr
+from stegvis.participants import domain
 from stegvis.participants.domain import ConsentInput, MeasurementInput
 from stegvis.participants.facts import refresh_participation_facts
 from stegvis.participants.models import (
@@ -122,7 +123,7 @@ def _row_problems(
         ),
         intervention=facts,
         cat=cat,
-        already_open=lambda i: identity.blind_index(i.normalised) in open_indexes,
+        already_open=lambda i: crypto.blind_index(i.normalised) in open_indexes,
         prefix="start.",
     )
     ended = row.end_date is not None or row.exit_reason is not None or row.end is not None
@@ -236,13 +237,13 @@ class ImportRejected(Exception):
 
 
 def _person_ids(batch: Sequence[_Checked]) -> dict[str, int]:
-    by_index = {identity.blind_index(c.identity.normalised): c.identity for c in batch}
+    by_index = {crypto.blind_index(c.identity.normalised): c.identity for c in batch}
     existing = dict(
         Person.objects.filter(blind_index__in=list(by_index)).values_list("blind_index", "pk")
     )
     new = [
         Person(
-            identity_ciphertext=identity.encrypt(ident.normalised),
+            identity_ciphertext=crypto.encrypt(ident.normalised),
             blind_index=index,
             birth_month=ident.birth_date.replace(day=1),
             sex=ident.sex,

@@ -1,7 +1,7 @@
 """Persons, consents, participations and measurements.
 
 No plaintext personnummer is stored anywhere: a :class:`Person` holds the number encrypted
-(``identity_ciphertext``, see ``identity.py``) and an HMAC blind index for exact look-up.
+(``identity_ciphertext``, see ``stegvis.lib.crypto``) and an HMAC blind index for exact look-up.
 
 Birth date: a person keeps only the **month of birth** (``birth_month``, always the first day of
 the month). Age rules that need the exact date (under 16, over 67) are checked at registration
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stegvis.associations.models import Association, Organisation
 from stegvis.interventions.models import Intervention
-from stegvis.participants.personnummer import SEX_MAN, SEX_WOMAN
+from stegvis.lib.personnummer import SEX_MAN, SEX_WOMAN
 from stegvis.reference.models import Code, CodeList, Municipality
 
 

@@ -26,8 +26,8 @@ from stegvis.access.rules import has_perm, perm_name
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
 from stegvis.interventions.models import FollowUpMethod, Intervention
-from stegvis.participants import identity
-from stegvis.participants import personnummer as pnr
+from stegvis.lib import crypto
+from stegvis.lib import personnummer as pnr
 from stegvis.participants.models import (
     Measurement,
     MeasurementActivity,
@@ -186,7 +186,7 @@ def masked_number(participation: Participation) -> str:
     """``19850101-****`` for a participation with identity, else an empty string."""
     if participation.person is None:
         return ""
-    return pnr.mask(identity.decrypt(participation.person.identity_ciphertext))
+    return pnr.mask(crypto.decrypt(participation.person.identity_ciphertext))
 
 
 def participation_get(*, user: Any, pk: int, purpose: str = "view") -> Participation:
@@ -378,7 +378,7 @@ def participant_search(*, user: Any, personnummer: str) -> list[Participation]:
         raise
     hits = list(
         _scoped(user)
-        .filter(person__blind_index=identity.blind_index(parsed.normalised))
+        .filter(person__blind_index=crypto.blind_index(parsed.normalised))
         .order_by("-start_date")
     )
     _audit_per_association(

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from stegvis.participants.forms import NoEchoInput, ServiceErrorsMixin
+from stegvis.lib.forms import ServiceErrorsMixin
+from stegvis.participants.forms import NoEchoInput
 
 
 class ExtractForm(ServiceErrorsMixin, forms.Form):

@@ -19,8 +19,8 @@ from stegvis.access.roles import Capability, Role
 from stegvis.associations.models import Association
 from stegvis.audit.models import Action, AuditEvent
 from stegvis.audit.services import record_event
-from stegvis.participants import identity
-from stegvis.participants import personnummer as pnr
+from stegvis.lib import crypto
+from stegvis.lib import personnummer as pnr
 from stegvis.participants.models import (
     Consent,
     Measurement,
@@ -96,7 +96,7 @@ def register_extract(*, user: Any, personnummer: str) -> RegisterExtract:
     require_officer(user=user)
     parsed = _parse_or_record(user, personnummer)
     number = f"{parsed.normalised[:8]}-{parsed.normalised[8:]}"
-    person = Person.objects.filter(blind_index=identity.blind_index(parsed.normalised)).first()
+    person = Person.objects.filter(blind_index=crypto.blind_index(parsed.normalised)).first()
     participations = _assigned_participations(user, person)
     extract = RegisterExtract(
         number=number,

@@ -22,6 +22,7 @@ from stegvis.access.roles import Capability, Role
 from stegvis.audit.models import Action, AuditEvent
 from stegvis.audit.redaction import contains_identifier
 from stegvis.audit.services import record_event
+from stegvis.lib.services import service
 from stegvis.participants.models import Consent, Measurement, Participation, Person
 from stegvis.privacy import retention
 from stegvis.privacy.models import AuditPurgeWindow, LegalHold, RetentionErasure
@@ -78,23 +79,28 @@ def legal_hold_place(*, actor: Any, participation: Participation, reason: str) -
     return hold
 
 
+def _release_guard(kwargs: dict[str, Any]) -> None:
+    _require_manager(kwargs["actor"], kwargs["hold"].participation)
+
+
+def _release_audit(hold: LegalHold, kwargs: dict[str, Any]) -> None:
+    record_event(
+        actor=kwargs["actor"],
+        action=Action.UPDATE,
+        obj=hold,
+        association=hold.participation.intervention.association_id,
+        details={"participation": hold.participation_id, "legal_hold": "released"},
+    )
+
+
+@service(_release_guard, audit=_release_audit)
 def legal_hold_release(*, actor: Any, hold: LegalHold) -> LegalHold:
     """End a hold: the participation is gallrad again when its time has come."""
-    participation = hold.participation
-    _require_manager(actor, participation)
     if hold.released_at is not None:
         raise ValidationError({"hold": _("Bevarandebeslutet är redan hävt.")})
-    with transaction.atomic():
-        hold.released_at = timezone.now()
-        hold.released_by = actor
-        hold.save(update_fields=["released_at", "released_by"])
-        record_event(
-            actor=actor,
-            action=Action.UPDATE,
-            obj=hold,
-            association=participation.intervention.association_id,
-            details={"participation": participation.pk, "legal_hold": "released"},
-        )
+    hold.released_at = timezone.now()
+    hold.released_by = actor
+    hold.save(update_fields=["released_at", "released_by"])
     return hold
 
 

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from stegvis.access.personal_data import personal_data
-from stegvis.participants import personnummer as pnr
+from stegvis.lib import personnummer as pnr
+from stegvis.lib.views import act, show_service_errors, submit
 from stegvis.participants.forms import error_links
 from stegvis.participants.selectors import require_officer
 from stegvis.privacy import selectors, services
@@ -53,17 +54,17 @@ def hold(request: HttpRequest, pk: int) -> HttpResponse:
     """Legal hold of one participation: place one, see and release the holds."""
     participation = selectors.participation_for_hold(user=request.user, pk=pk)
     form = HoldForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.legal_hold_place(
-                actor=request.user, participation=participation,
-                reason=form.cleaned_data.get("reason") or "",
-            )
-        except ValidationError as exc:
-            form.apply_service_errors(exc)
-        else:
-            messages.success(request, _("Deltagandet bevaras nu och gallras inte."))
-            return redirect("privacy:hold", pk=participation.pk)
+    if response := submit(
+        request,
+        form,
+        lambda: services.legal_hold_place(
+            actor=request.user, participation=participation,
+            reason=form.cleaned_data.get("reason") or "",
+        ),
+        success=_("Deltagandet bevaras nu och gallras inte."),
+        redirect_to=lambda _result: redirect("privacy:hold", pk=participation.pk),
+    ):
+        return response
     return render(
         request,
         "privacy/hold.html",
@@ -81,13 +82,13 @@ def hold(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def release(request: HttpRequest, pk: int) -> HttpResponse:
     found = selectors.hold_get(user=request.user, pk=pk)
-    try:
-        services.legal_hold_release(actor=request.user, hold=found)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Bevarandebeslutet är hävt."))
-    return redirect("privacy:hold", pk=found.participation_id)
+    return act(
+        request,
+        lambda: services.legal_hold_release(actor=request.user, hold=found),
+        success=_("Bevarandebeslutet är hävt."),
+        redirect_to=lambda _result: redirect("privacy:hold", pk=found.participation_id),
+        on_error=lambda: redirect("privacy:hold", pk=found.participation_id),
+    )
 
 
 @login_required
@@ -108,7 +109,7 @@ def association_holds(request: HttpRequest, association_id: int) -> HttpResponse
                 reason=form.cleaned_data.get("reason") or "",
             )
         except ValidationError as exc:
-            form.apply_service_errors(exc)
+            show_service_errors(form, exc)
         except Http404:
             form.add_error(
                 "participation", _("Deltagande-id: inget sådant deltagande i förbundet.")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pyrage
 from django.utils import timezone
 
+from stegvis.lib.dates import add_months
 from stegvis.registry import rules, services
 from stegvis.registry.models import CohortExport, CohortMember
 
@@ -33,7 +34,7 @@ def add_demo_register_import(*, actor: object) -> int:
             continue
         n = m.participation_id
         for k in rules.HORIZONS:
-            month = rules.month_of(rules.add_months(end, k))
+            month = rules.month_of(add_months(end, k))
             if month >= rules.month_of(today):
                 continue
             support = SUPPORT_CYCLE[(n + k) % len(SUPPORT_CYCLE)]

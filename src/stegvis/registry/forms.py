@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from stegvis.participants.forms import ServiceErrorsMixin
+from stegvis.lib.forms import ServiceErrorsMixin
 
 NATIONAL = "hela_landet"
 

@@ -4,7 +4,6 @@ indicators' arithmetic. No Django imports. Formats are documented in docs/regist
 
 from __future__ import annotations
 
-import calendar
 import csv
 import datetime as dt
 import hashlib
@@ -42,13 +41,6 @@ def new_key() -> str:
 
 def checksum(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Same day ``months`` later, clipped to the month's last day."""
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def month_of(day: dt.date) -> dt.date:

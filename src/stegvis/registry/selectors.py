@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from stegvis.access import scope
 from stegvis.access.roles import Capability, Role
+from stegvis.lib.dates import add_months
 from stegvis.participants.models import ParticipationFact
 from stegvis.registry import rules
 from stegvis.registry.models import CohortExport, RegisterOutcome
@@ -54,7 +55,7 @@ def register_counts(
                 .values_list("pk", "sex", basis))
     wanted: dict[int, tuple[str, dt.date]] = {}
     for pid, sex, day in rows:
-        target = rules.add_months(day, k)
+        target = add_months(day, k)
         if start <= target <= end:
             wanted[pid] = (sex, rules.month_of(target))
     out = {g: {"cohort": 0, "nps": 0, "work": 0, "wos": 0} for g in GROUPS}

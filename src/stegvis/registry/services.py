@@ -27,7 +27,8 @@ from stegvis.access.roles import Role
 from stegvis.associations.models import Association
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
-from stegvis.participants import identity
+from stegvis.lib import crypto
+from stegvis.lib.errors import Errors
 from stegvis.participants.models import ParticipationFact
 from stegvis.registry import rules
 from stegvis.registry.models import CohortExport, CohortMember, RegisterImport, RegisterOutcome
@@ -66,15 +67,14 @@ def cohort_export(
                      association=association.pk if association else None,
                      details={"purpose": "cohort_export"})
         raise PermissionDenied(_("Kohortexport: din roll får inte göra kohortexporter."))
-    errors = {}
+    errors = Errors()
     if not purpose.strip():
-        errors["purpose"] = _("Ändamål: ange ändamålet med exporten.")
+        errors.add("purpose", _("Ändamål: ange ändamålet med exporten."))
     if not legal_basis.strip():
-        errors["legal_basis"] = _("Rättslig grund: ange den rättsliga grunden.")
+        errors.add("legal_basis", _("Rättslig grund: ange den rättsliga grunden."))
     if not recipient.strip():
-        errors["recipient"] = _("Mottagare: ange mottagaren.")
-    if errors:
-        raise ValidationError(errors)
+        errors.add("recipient", _("Mottagare: ange mottagaren."))
+    errors.raise_if_any()
     target = _recipient(public_key)
     facts = ParticipationFact.objects.filter(
         is_error=False, follow_up_consent=True,
@@ -98,7 +98,7 @@ def cohort_export(
             key = rules.new_key()
             members.append(CohortMember(export=export, participation_id=fact.pk, key=key))
             rows.append(rules.CohortRow(
-                personnummer=identity.decrypt(person.identity_ciphertext),
+                personnummer=crypto.decrypt(person.identity_ciphertext),
                 key=key, start=fact.start_date, end=fact.end_date, sex=fact.sex,
                 age_group=fact.age_group,
             ))

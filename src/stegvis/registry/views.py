@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from stegvis.access import scope
 from stegvis.access.roles import Capability
+from stegvis.lib.views import show_service_errors
 from stegvis.participants.forms import error_links
 from stegvis.registry import selectors, services
 from stegvis.registry.forms import NATIONAL, ExportForm, ImportForm
@@ -42,7 +43,7 @@ def index(request: HttpRequest) -> HttpResponse:
                                    "tvåstegsinloggning, eller systemadministratör för hela "
                                    "landet."))
         except ValidationError as e:
-            form.apply_service_errors(e)
+            show_service_errors(form, e)
         else:
             response = HttpResponse(result.ciphertext, content_type="application/octet-stream")
             response["Content-Disposition"] = (

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from stegvis.access.services._common import is_system_admin
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
+from stegvis.lib import crypto
 
 # --- two-factor ------------------------------------------------------------------------------
 
@@ -77,13 +78,11 @@ def two_factor_secrets_rotate() -> int:
     """Re-encrypt every stored TOTP secret with the newest identity key (operator command)."""
     from allauth.mfa.models import Authenticator
 
-    from stegvis.participants import identity
-
     rotated = []
     for authenticator in Authenticator.objects.select_for_update().filter(
         type=Authenticator.Type.TOTP
     ):
-        authenticator.data["secret"] = identity.rotate(authenticator.data["secret"])
+        authenticator.data["secret"] = crypto.rotate(authenticator.data["secret"])
         rotated.append(authenticator)
     Authenticator.objects.bulk_update(rotated, ["data"])
     record_event(

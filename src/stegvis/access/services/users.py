@@ -24,6 +24,7 @@ from stegvis.access.services._common import (
 from stegvis.audit.models import Action
 from stegvis.audit.redaction import contains_identifier
 from stegvis.audit.services import record_event
+from stegvis.lib.errors import Errors
 
 # --- users and roles -------------------------------------------------------------------------
 
@@ -64,21 +65,21 @@ def user_create(
     password the account cannot sign in with a password until one is set.
     """
     username = (username or "").strip()
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     problem = _username_problem(username)
     if problem:
-        errors.setdefault("username", []).append(problem)
+        errors.add("username", problem)
     parsed_role = None
     if role:
         try:
             parsed_role = _parse_role(role)
         except ValidationError as e:
-            errors.setdefault("role", []).extend(e.message_dict["role"])
+            errors.add_all("role", e.message_dict["role"])
     if not is_system_admin(actor) and (association is None or parsed_role is None):
         if association is None:
             raise PermissionDenied
         if "role" not in errors:
-            errors.setdefault("role", []).append(_("Roll: välj en roll i förbundet."))
+            errors.add("role", _("Roll: välj en roll i förbundet."))
     if association is not None:
         _require_manage(actor, association)
     elif not is_system_admin(actor):
@@ -89,11 +90,10 @@ def user_create(
         try:
             validate_password(password, candidate)
         except ValidationError as e:
-            errors.setdefault("password", []).extend(
-                [_("Lösenord: %(message)s") % {"message": m} for m in e.messages]
+            errors.add_all(
+                "password", [_("Lösenord: %(message)s") % {"message": m} for m in e.messages]
             )
-    if errors:
-        raise ValidationError(errors)
+    errors.raise_if_any()
 
     with transaction.atomic():
         user = User(

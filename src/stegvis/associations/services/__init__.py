@@ -17,7 +17,6 @@ population and equal keys automatically, a custom key only from new shares given
 
 from stegvis.associations.services._common import (
     AreaInput,
-    F,
     MembershipInput,
     SharesInput,
     key_date,
@@ -41,7 +40,6 @@ from stegvis.associations.services.organisations import (
 
 __all__ = [
     "AreaInput",
-    "F",
     "MembershipInput",
     "SharesInput",
     "area_set",

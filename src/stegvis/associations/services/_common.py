@@ -5,12 +5,9 @@ transaction, and the validation of org numbers, areas and membership periods.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeVar, cast
+from collections.abc import Iterable, Mapping
+from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -22,36 +19,12 @@ from stegvis.associations.models import (
     Membership,
     Organisation,
 )
+from stegvis.lib.errors import Errors
 from stegvis.reference.models import Municipality
 
 AreaInput = Iterable[tuple[str, str]]
 MembershipInput = Iterable[tuple[Organisation, dt.date, dt.date | None]]
 SharesInput = Mapping[Any, Any] | None
-
-
-class _Errors:
-    """Collects Swedish messages per field, then raises one ValidationError with all of them."""
-
-    def __init__(self) -> None:
-        self.by_field: dict[str, list[str]] = {}
-
-    def add(self, field: str, message: str) -> None:
-        messages = self.by_field.setdefault(field, [])
-        if message not in messages:
-            messages.append(message)
-
-    def violations(self, violations: Iterable[rp.Violation], default_field: str = "") -> None:
-        for v in violations:
-            self.add(v.field or default_field or "__all__", gettext(v.template) % dict(v.params))
-
-    def __bool__(self) -> bool:
-        return bool(self.by_field)
-
-    def raise_if_any(self) -> None:
-        if self.by_field:
-            raise ValidationError(
-                {f: [ValidationError(m) for m in ms] for f, ms in self.by_field.items()}
-            )
 
 
 # --- Permissions ---------------------------------------------------------------------------
@@ -76,25 +49,6 @@ def _manage_check(kwargs: dict[str, Any]) -> None:
 
 def _manage_membership_check(kwargs: dict[str, Any]) -> None:
     _require_manage(kwargs["actor"], kwargs["membership"].association)
-
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _atomic_after(check: Callable[[dict[str, Any]], None]) -> Callable[[F], F]:
-    """Check permission first (so a refusal's audit event is kept), then run in a transaction."""
-
-    def decorate(fn: F) -> F:
-        atomic_fn = transaction.atomic(fn)
-
-        @functools.wraps(fn)
-        def wrapper(**kwargs: Any) -> Any:
-            check(kwargs)
-            return atomic_fn(**kwargs)
-
-        return cast(F, wrapper)
-
-    return decorate
 
 
 # --- Helpers -------------------------------------------------------------------------------
@@ -125,13 +79,13 @@ def _facts(memberships: Iterable[Membership]) -> list[rp.MemberFact]:
     return [_fact(m.organisation, m.valid_from, m.valid_to) for m in memberships]
 
 
-def _check_org_number(errors: _Errors, value: str, field: str = "org_number") -> str:
+def _check_org_number(errors: Errors, value: str, field: str = "org_number") -> str:
     problems = rp.org_number_violations(value, field)
-    errors.violations(problems)
+    errors.extend(problems)
     return "" if problems else rp.normalise_org_number(value)
 
 
-def _clean_area(errors: _Errors, area: AreaInput) -> list[tuple[Municipality, str]]:
+def _clean_area(errors: Errors, area: AreaInput) -> list[tuple[Municipality, str]]:
     """Validate kommunkoder and districts; return (Municipality, district) pairs."""
     pairs = [((code or "").strip(), (district or "").strip()) for code, district in area]
     known = Municipality.objects.in_bulk([c for c, _d in pairs])
@@ -166,7 +120,7 @@ def _clean_area(errors: _Errors, area: AreaInput) -> list[tuple[Municipality, st
 
 
 def _check_period(
-    errors: _Errors,
+    errors: Errors,
     name: str,
     valid_from: dt.date | None,
     valid_to: dt.date | None,

@@ -21,7 +21,9 @@ from stegvis.associations.models import (
     PartyKind,
 )
 from stegvis.associations.selectors import latest_population_year, population_16_64
-from stegvis.associations.services._common import SharesInput, _Errors, _fact, _today, key_date
+from stegvis.associations.services._common import SharesInput, _fact, _today, key_date
+from stegvis.lib import parties
+from stegvis.lib.errors import Errors
 
 
 def _to_decimal(value: Any) -> Decimal | None:
@@ -34,7 +36,7 @@ def _to_decimal(value: Any) -> Decimal | None:
 
 
 def _normalise_share_keys(
-    errors: _Errors, shares: Mapping[Any, Any], members: Sequence[Organisation], field: str
+    errors: Errors, shares: Mapping[Any, Any], members: Sequence[Organisation], field: str
 ) -> dict[Any, Decimal | None]:
     """Keys may be Organisation objects, organisation ids or kommunkoder; values numbers."""
     by_code = {o.municipality_id: o.pk for o in members if o.municipality_id}
@@ -57,7 +59,7 @@ def _normalise_share_keys(
 
 
 def _compute_key(
-    errors: _Errors,
+    errors: Errors,
     *,
     method: str,
     population_year: int | None,
@@ -103,7 +105,7 @@ def _compute_key(
     else:
         given = _normalise_share_keys(errors, custom_shares or {}, kommun_members, "custom_shares")
         problems = rp.share_violations(given, {o.pk: o.name for o in kommun_members}, names=names)
-        errors.violations(problems)
+        errors.extend(problems)
         if not problems:
             shares.update(
                 {k: v.quantize(rp.SHARE_QUANTUM) for k, v in given.items() if v is not None}
@@ -117,7 +119,7 @@ def _compute_key(
             label="regionernas",
             names=names,
         )
-        errors.violations(problems)
+        errors.extend(problems)
         if not problems:
             shares.update(
                 {k: v.quantize(rp.SHARE_QUANTUM) for k, v in given.items() if v is not None}
@@ -163,7 +165,7 @@ def _locked(association: Association) -> Association:
 
 
 def _recheck_and_rekey(
-    errors: _Errors,
+    errors: Errors,
     association: Association,
     *,
     area: Sequence[tuple[str, str]],
@@ -177,7 +179,7 @@ def _recheck_and_rekey(
     pairs = [(org, _fact(org, f, t)) for org, f, t in memberships]
     since = max(_today(), association.founded)
     if association.dissolved is None or since <= association.dissolved:
-        errors.violations(
+        errors.extend(
             rp.membership_violations(
                 area, [f for _o, f in pairs], since=since, until=association.dissolved
             )
@@ -186,8 +188,8 @@ def _recheck_and_rekey(
     if method == FundingKeyMethod.POPULATION and population_year is None:
         population_year = association.funding_key_population_year
     day = key_date(association.founded, association.dissolved)
-    kommuner = _members_on(pairs, day, rp.KOMMUN)
-    regions = _members_on(pairs, day, rp.REGION)
+    kommuner = _members_on(pairs, day, parties.KOMMUN)
+    regions = _members_on(pairs, day, parties.REGION)
     stored = list(association.funding_shares.select_related("organisation"))
     region_ids = {r.pk for r in regions}
     if method == FundingKeyMethod.CUSTOM and custom_shares is None:
@@ -205,7 +207,7 @@ def _recheck_and_rekey(
         }
         if set(stored_regions) == region_ids:
             region_shares = stored_regions
-    key_errors = _Errors()
+    key_errors = Errors()
     shares, year = _compute_key(
         key_errors,
         method=method,
@@ -215,9 +217,7 @@ def _recheck_and_rekey(
         custom_shares=custom_shares,
         region_shares=region_shares,
     )
-    for field, messages in key_errors.by_field.items():
-        for m in messages:
-            errors.add(field, m)
+    errors.merge(key_errors)
     return shares, year
 
 

@@ -20,11 +20,9 @@ from stegvis.associations.services._common import (
     AreaInput,
     MembershipInput,
     SharesInput,
-    _atomic_after,
     _check_org_number,
     _check_period,
     _clean_area,
-    _Errors,
     _fact,
     _manage_check,
     _system_admin_check,
@@ -42,13 +40,16 @@ from stegvis.associations.services._keys import (
 )
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
+from stegvis.lib import parties
+from stegvis.lib.errors import Errors
+from stegvis.lib.services import service
 from stegvis.reference.models import Municipality
 
 # --- Förbund -------------------------------------------------------------------------------
 
 
 def _check_details(
-    errors: _Errors, name: str, org_number: str, founded: dt.date | None,
+    errors: Errors, name: str, org_number: str, founded: dt.date | None,
     dissolved: dt.date | None,
 ) -> tuple[str, str]:
     """The förbund's name, org number (unique) and lifetime; returns (name, normalised)."""
@@ -70,7 +71,7 @@ def _check_details(
 
 
 def _check_members_and_key(
-    errors: _Errors,
+    errors: Errors,
     *,
     founded: dt.date,
     dissolved: dt.date | None,
@@ -85,14 +86,14 @@ def _check_members_and_key(
     funding key of today's members: (shares, population year used)."""
     area_codes = [(m.pk, d) for m, d in area_pairs]
     day = key_date(founded, dissolved if dissolved and dissolved >= founded else None)
-    errors.violations(
+    errors.extend(
         rp.membership_violations(
             area_codes, [f for _o, f in pairs], since=founded, until=dissolved
         )
     )
     # Today's kommun members must lie in the area.
     codes = {c for c, _d in area_codes}
-    for org in _members_on(pairs, day, rp.KOMMUN):
+    for org in _members_on(pairs, day, parties.KOMMUN):
         if org.municipality_id not in codes:
             errors.add(
                 "area",
@@ -103,14 +104,14 @@ def _check_members_and_key(
         errors,
         method=funding_key_method,
         population_year=funding_key_population_year,
-        kommun_members=_members_on(pairs, day, rp.KOMMUN),
-        region_members=_members_on(pairs, day, rp.REGION),
+        kommun_members=_members_on(pairs, day, parties.KOMMUN),
+        region_members=_members_on(pairs, day, parties.REGION),
         custom_shares=custom_shares,
         region_shares=region_shares,
     )
 
 
-@_atomic_after(_system_admin_check)
+@service(_system_admin_check)
 def association_create(
     *,
     actor: Any,
@@ -127,7 +128,7 @@ def association_create(
     is_demo: bool = False,
 ) -> Association:
     """Create a complete, lawful förbund; every problem is reported at once, nothing is saved."""
-    errors = _Errors()
+    errors = Errors()
     name, normalised = _check_details(errors, name, org_number, founded, dissolved)
     area_pairs = _clean_area(errors, area)
     members = list(memberships)
@@ -180,7 +181,7 @@ def association_create(
     return association
 
 
-@_atomic_after(_manage_check)
+@service(_manage_check)
 def association_update(
     *,
     actor: Any,
@@ -192,7 +193,7 @@ def association_update(
 ) -> Association:
     """Change a förbund's name, organisationsnummer and dates."""
     association = _locked(association)
-    errors = _Errors()
+    errors = Errors()
     name = (name or "").strip()
     if not name:
         errors.add("name", gettext("Ange förbundets namn."))

@@ -15,9 +15,7 @@ from stegvis.associations.models import (
 from stegvis.associations.services._common import (
     AreaInput,
     SharesInput,
-    _atomic_after,
     _clean_area,
-    _Errors,
     _manage_check,
 )
 from stegvis.associations.services._keys import (
@@ -31,9 +29,11 @@ from stegvis.associations.services._keys import (
 )
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
+from stegvis.lib.errors import Errors
+from stegvis.lib.services import service
 
 
-@_atomic_after(_manage_check)
+@service(_manage_check)
 def area_set(
     *,
     actor: Any,
@@ -43,7 +43,7 @@ def area_set(
 ) -> Association:
     """Replace the förbund's area (kommuner and kommundelar)."""
     association = _locked(association)
-    errors = _Errors()
+    errors = Errors()
     pairs = _clean_area(errors, area)
     errors.raise_if_any()
     _old_area, memberships = _current_state(association)
@@ -73,7 +73,7 @@ def area_set(
     return association
 
 
-@_atomic_after(_manage_check)
+@service(_manage_check)
 def district_population_set(
     *, actor: Any, association: Association, populations: dict[int, int | None]
 ) -> Association:
@@ -82,7 +82,7 @@ def district_population_set(
     association = _locked(association)
     parts = {p.pk: p for p in AreaPart.objects.filter(association=association).exclude(
         district="")}
-    errors = _Errors()
+    errors = Errors()
     for pk, value in populations.items():
         if pk not in parts:
             errors.add("area", gettext("Kommundelen finns inte i förbundets område."))
@@ -108,7 +108,7 @@ def district_population_set(
     return association
 
 
-@_atomic_after(_manage_check)
+@service(_manage_check)
 def funding_key_set(
     *,
     actor: Any,
@@ -120,7 +120,7 @@ def funding_key_set(
 ) -> Association:
     """Choose how the kommuner's (and regions') quarter is split, and store the shares."""
     association = _locked(association)
-    errors = _Errors()
+    errors = Errors()
     area, memberships = _current_state(association)
     if method == FundingKeyMethod.CUSTOM and custom_shares is None:
         custom_shares = {}

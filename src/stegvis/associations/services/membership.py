@@ -17,9 +17,7 @@ from stegvis.associations.models import (
 )
 from stegvis.associations.services._common import (
     SharesInput,
-    _atomic_after,
     _check_period,
-    _Errors,
     _manage_check,
     _manage_membership_check,
 )
@@ -33,9 +31,11 @@ from stegvis.associations.services._keys import (
 )
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
+from stegvis.lib.errors import Errors
+from stegvis.lib.services import service
 
 
-@_atomic_after(_manage_check)
+@service(_manage_check)
 def membership_add(
     *,
     actor: Any,
@@ -48,7 +48,7 @@ def membership_add(
 ) -> Membership:
     """Add a membership period; a kommun organisation's kommun joins the area if not in it."""
     association = _locked(association)
-    errors = _Errors()
+    errors = Errors()
     area, memberships = _current_state(association)
     if not _check_period(
         errors, organisation.name, valid_from, valid_to, association.founded, association.dissolved
@@ -96,7 +96,7 @@ def membership_add(
     return membership
 
 
-@_atomic_after(_manage_membership_check)
+@service(_manage_membership_check)
 def membership_end(
     *,
     actor: Any,
@@ -108,7 +108,7 @@ def membership_end(
     """End a membership on ``valid_to`` (inclusive). A kommun's kommun leaves the area."""
     association = membership.association
     association = _locked(association)
-    errors = _Errors()
+    errors = Errors()
     if valid_to is None:
         errors.add("valid_to", gettext("Ange sista dag för medlemskapet."))
     elif valid_to < membership.valid_from:

@@ -12,19 +12,19 @@ from stegvis.associations.models import (
     PartyKind,
 )
 from stegvis.associations.services._common import (
-    _atomic_after,
     _check_org_number,
-    _Errors,
     _system_admin_check,
 )
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
+from stegvis.lib.errors import Errors
+from stegvis.lib.services import service
 from stegvis.reference.models import County, Municipality
 
 # --- Organisations -------------------------------------------------------------------------
 
 
-@_atomic_after(_system_admin_check)
+@service(_system_admin_check)
 def organisation_create(
     *,
     actor: Any,
@@ -35,7 +35,7 @@ def organisation_create(
     county: County | str | None = None,
 ) -> Organisation:
     """A new member organisation (systemadministratör only)."""
-    errors = _Errors()
+    errors = Errors()
     name = (name or "").strip()
     if not name:
         errors.add("name", gettext("Ange organisationens namn."))

@@ -14,8 +14,8 @@ from django.conf import settings
 
 from stegvis.access.roles import Role
 from stegvis.associations.models import PartyKind
-from stegvis.associations.rules_pure import luhn_ok
 from stegvis.interventions.models import FollowUpMethod, Orientation
+from stegvis.lib import luhn
 
 DEMO_PASSWORD = "Stegvis-demo-2026"
 SYSTEM_ADMIN = "sysadmin"
@@ -145,5 +145,5 @@ def demo_totp_secret(username: str) -> str:
 def demo_org_number(prefix: str, serial: str) -> str:
     """A valid (Luhn) organisationsnummer ``prefix``-``serial``+check digit, for demo bodies."""
     body = prefix + serial
-    check = next(str(d) for d in range(10) if luhn_ok(body + str(d)))
+    check = luhn.check_digit(body)
     return f"{body[:6]}-{body[6:]}{check}"

@@ -20,7 +20,6 @@ Decisions:
 from stegvis.finance.services._common import (
     YEAR_MAX,
     YEAR_MIN,
-    F,
 )
 from stegvis.finance.services.allocation import (
     advance_notice_set,
@@ -48,7 +47,6 @@ __all__ = [
     "LOCKED",
     "YEAR_MAX",
     "YEAR_MIN",
-    "F",
     "actual_costs_set",
     "advance_notice_set",
     "allocation_decide",

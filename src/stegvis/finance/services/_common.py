@@ -5,12 +5,9 @@ guard run before the transaction, and the check of a year against the förbund's
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,31 +20,10 @@ from stegvis.finance.models import (
     FinanceYear,
 )
 from stegvis.finance.numbers import NumberError, parse_kronor
+from stegvis.lib.errors import Errors
 
 YEAR_MIN, YEAR_MAX = 2004, 2100
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-class _Errors:
-    def __init__(self) -> None:
-        self.by_field: dict[str, list[str]] = {}
-
-    def add(self, field: str, message: str) -> None:
-        self.by_field.setdefault(field, [])
-        if message not in self.by_field[field]:
-            self.by_field[field].append(message)
-
-    def __bool__(self) -> bool:
-        return bool(self.by_field)
-
-    def raise_if_any(self) -> None:
-        if self.by_field:
-            raise ValidationError(
-                {f: [ValidationError(m) for m in ms] for f, ms in self.by_field.items()}
-            )
-
-
-def _kronor(errors: _Errors, field: str, label: str, value: Any, *, required: bool = True
+def _kronor(errors: Errors, field: str, label: str, value: Any, *, required: bool = True
             ) -> int | None:
     try:
         number = parse_kronor(value)
@@ -72,22 +48,6 @@ def _require_system_admin(actor: Any) -> None:
         scope.deny(actor, Capability.MANAGE_ASSOCIATION, None)
 
 
-def _service(guard: Callable[[dict[str, Any]], None]) -> Callable[[F], F]:
-    """Check permission first (a refusal is audited and must not be rolled back), then run the
-    write in one transaction."""
-
-    def decorator(function: F) -> F:
-        @functools.wraps(function)
-        def wrapper(**kwargs: Any) -> Any:
-            guard(kwargs)
-            with transaction.atomic():
-                return function(**kwargs)
-
-        return cast(F, wrapper)
-
-    return decorator
-
-
 def _manage_of(name: str) -> Callable[[dict[str, Any]], None]:
     def guard(kwargs: dict[str, Any]) -> None:
         obj = kwargs[name]
@@ -105,7 +65,7 @@ def _national(kwargs: dict[str, Any]) -> None:
     _require_system_admin(kwargs["actor"])
 
 
-def _check_year(errors: _Errors, association: Association, year: Any) -> int | None:
+def _check_year(errors: Errors, association: Association, year: Any) -> int | None:
     try:
         year = int(year)
     except (TypeError, ValueError):

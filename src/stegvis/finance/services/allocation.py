@@ -33,19 +33,19 @@ from stegvis.finance.numbers import NumberError, parse_decimal
 from stegvis.finance.services._common import (
     YEAR_MAX,
     YEAR_MIN,
-    _Errors,
     _kronor,
     _manage_of,
     _national,
-    _service,
     _today,
 )
+from stegvis.lib.errors import Errors
+from stegvis.lib.services import service
 from stegvis.reference.models import Municipality
 
 # --- National model: parameters ------------------------------------------------------------
 
 
-def _percent(errors: _Errors, field: str, label: str, value: Any) -> Decimal | None:
+def _percent(errors: Errors, field: str, label: str, value: Any) -> Decimal | None:
     try:
         number = parse_decimal(value)
     except NumberError as error:
@@ -60,7 +60,7 @@ def _percent(errors: _Errors, field: str, label: str, value: Any) -> Decimal | N
     return number.quantize(Decimal("0.01"))
 
 
-@_service(_national)
+@service(_national)
 def parameters_create(
     *,
     actor: Any,
@@ -75,7 +75,7 @@ def parameters_create(
     note: str = "",
 ) -> AllocationParameters:
     """A new version of an allocation year's parameters."""
-    errors = _Errors()
+    errors = Errors()
     try:
         year = int(allocation_year)
         if not YEAR_MIN <= year <= YEAR_MAX:
@@ -192,7 +192,7 @@ def association_names() -> dict[int, str]:
     return dict(Association.objects.values_list("pk", "name"))
 
 
-@_service(_national)
+@service(_national)
 def allocation_inputs_import(*, actor: Any, allocation_year: Any, text: str
                              ) -> list[csv_import.Total]:
     """Replace the year's inputs with the CSV's (all or nothing)."""
@@ -248,7 +248,7 @@ def allocation_inputs_import(*, actor: Any, allocation_year: Any, text: str
 # --- Förhandsbesked and decided allocation -------------------------------------------------
 
 
-@_service(_manage_of('association'))
+@service(_manage_of('association'))
 def advance_notice_set(
     *,
     actor: Any,
@@ -258,7 +258,7 @@ def advance_notice_set(
     received_on: dt.date | None = None,
 ) -> AdvanceNotice:
     """A förbund's förhandsbesked: at most the model's amount for it."""
-    errors = _Errors()
+    errors = Errors()
     amount = _kronor(errors, "requested", _("Begärt belopp"), requested)
     if received_on is not None and received_on > _today():
         errors.add("received_on", _("Mottaget: datumet kan inte ligga i framtiden."))
@@ -299,7 +299,7 @@ def advance_notice_set(
     return notice
 
 
-@_service(_national)
+@service(_national)
 def allocation_decide(
     *,
     actor: Any,
@@ -309,7 +309,7 @@ def allocation_decide(
 ) -> list[DecidedAllocation]:
     """Decide the year's allocation per förbund (also used to enter earlier years' decisions,
     which the cap on reductions compares with). An empty amount leaves a förbund out."""
-    errors = _Errors()
+    errors = Errors()
     try:
         year = int(allocation_year)
     except (TypeError, ValueError):

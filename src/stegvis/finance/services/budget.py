@@ -18,13 +18,15 @@ from stegvis.finance.models import (
     BudgetStatus,
     FinanceYear,
 )
-from stegvis.finance.services._common import _Errors, _kronor, _manage_of, _service, _today
+from stegvis.finance.services._common import _kronor, _manage_of, _today
 from stegvis.interventions.models import BudgetLine
+from stegvis.lib.errors import Errors
+from stegvis.lib.services import service
 
 # --- Budget --------------------------------------------------------------------------------
 
 
-@_service(_manage_of('finance_year'))
+@service(_manage_of('finance_year'))
 def budget_draft_create(*, actor: Any, finance_year: FinanceYear) -> Budget:
     """A new draft version, copied from the latest version (empty if it is the first)."""
     FinanceYear.objects.select_for_update().get(pk=finance_year.pk)
@@ -53,13 +55,13 @@ LOCKED = gettext_noop(
 )
 
 
-@_service(_manage_of('budget'))
+@service(_manage_of('budget'))
 def budget_update(
     *, actor: Any, budget: Budget, board: Any, administration: Any, audit: Any
 ) -> Budget:
     """Change a draft's amounts for styrelse, administration and revision."""
     budget = Budget.objects.select_for_update().select_related("finance_year").get(pk=budget.pk)
-    errors = _Errors()
+    errors = Errors()
     if budget.is_locked:
         errors.add("__all__", _(LOCKED) % {"version": budget.version})
         errors.raise_if_any()
@@ -82,12 +84,12 @@ def budget_update(
     return budget
 
 
-@_service(_manage_of('budget'))
+@service(_manage_of('budget'))
 def budget_adopt(*, actor: Any, budget: Budget, decided_on: dt.date | None) -> Budget:
     """Adopt (fastställ) a draft on ``decided_on``: it is locked from then on."""
     association = budget.finance_year.association
     budget = Budget.objects.select_for_update().select_related("finance_year").get(pk=budget.pk)
-    errors = _Errors()
+    errors = Errors()
     if budget.is_locked:
         errors.add("__all__", _(LOCKED) % {"version": budget.version})
     if decided_on is None:

@@ -26,14 +26,10 @@ from stegvis.finance.models import (
     FinanceYear,
     MemberContribution,
 )
-from stegvis.finance.services._common import (
-    _check_year,
-    _Errors,
-    _kronor,
-    _manage_of,
-    _service,
-    _today,
-)
+from stegvis.finance.services._common import _check_year, _kronor, _manage_of, _today
+from stegvis.lib import parties
+from stegvis.lib.errors import Errors
+from stegvis.lib.services import service
 
 # --- Contributions -------------------------------------------------------------------------
 
@@ -59,7 +55,7 @@ def compute_split(association: Association, year: int, frame: int) -> money.Cont
     fk = next((o for o in members if o.kind == PartyKind.FK), None)
     regions = [o for o in members if o.kind == PartyKind.REGION]
     kommuner = [o for o in members if o.kind == PartyKind.KOMMUN]
-    errors = _Errors()
+    errors = Errors()
     if fk is None:
         errors.add(
             "frame", _("Försäkringskassan är inte medlem i förbundet år %(year)s.") % {"year": year}
@@ -80,9 +76,13 @@ def compute_split(association: Association, year: int, frame: int) -> money.Cont
     try:
         return money.split_contributions(
             frame,
-            fk=money.Party(fk.pk, fk.name, money.FK),
-            regions=[money.Party(o.pk, o.name, money.REGION, shares.get(o.pk)) for o in regions],
-            kommuner=[money.Party(o.pk, o.name, money.KOMMUN, shares.get(o.pk)) for o in kommuner],
+            fk=money.Party(fk.pk, fk.name, parties.FK),
+            regions=[
+                money.Party(o.pk, o.name, parties.REGION, shares.get(o.pk)) for o in regions
+            ],
+            kommuner=[
+                money.Party(o.pk, o.name, parties.KOMMUN, shares.get(o.pk)) for o in kommuner
+            ],
         )
     except money.MoneyError as error:
         raise ValidationError({"frame": error.messages}) from error
@@ -92,7 +92,7 @@ def _decimal4(value: Any) -> Decimal:
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.0001"))
 
 
-@_service(_manage_of('association'))
+@service(_manage_of('association'))
 def finance_year_set(
     *,
     actor: Any,
@@ -104,7 +104,7 @@ def finance_year_set(
 ) -> FinanceYear:
     """Create or change a year's frame, opening equity and other income; recompute the
     members' contributions (payment dates of members who remain are kept)."""
-    errors = _Errors()
+    errors = Errors()
     year = _check_year(errors, association, year)
     frame_kr = _kronor(errors, "frame", _("Ram"), frame)
     opening = _kronor(errors, "opening_equity", _("Ingående eget kapital"), opening_equity,
@@ -159,7 +159,7 @@ def finance_year_set(
     return fy
 
 
-@_service(_manage_of('finance_year'))
+@service(_manage_of('finance_year'))
 def contribution_payment_set(
     *,
     actor: Any,
@@ -168,7 +168,7 @@ def contribution_payment_set(
     paid_on: dt.date | None,
 ) -> MemberContribution:
     """Mark a member's contribution paid on ``paid_on`` (None: unpaid)."""
-    errors = _Errors()
+    errors = Errors()
     contribution = (
         MemberContribution.objects.select_for_update()
         .filter(finance_year=finance_year, organisation=organisation)
@@ -208,7 +208,7 @@ def contribution_payment_set(
     return contribution
 
 
-@_service(_manage_of('finance_year'))
+@service(_manage_of('finance_year'))
 def actual_costs_set(
     *,
     actor: Any,
@@ -218,7 +218,7 @@ def actual_costs_set(
     audit: Any,
 ) -> FinanceYear:
     """Actual costs of styrelse, administration and revision (empty: not yet known)."""
-    errors = _Errors()
+    errors = Errors()
     values = {
         "actual_board": _kronor(errors, "board", _("Utfall styrelse"), board, required=False),
         "actual_administration": _kronor(

@@ -21,6 +21,7 @@ from stegvis.finance import allocation as am
 from stegvis.finance import csv_import, forms, selectors, services
 from stegvis.finance.numbers import NumberError, parse_decimal, parse_kronor
 from stegvis.lib.htmx import render_page_or_region
+from stegvis.lib.views import show_service_errors, submit
 
 # --- The national model --------------------------------------------------------------------
 
@@ -64,16 +65,16 @@ def parameters(request: HttpRequest) -> HttpResponse:
             initial[f"scale_size_{n}"] = int(step.from_size)
             initial[f"scale_pct_{n}"] = _num(step.max_equity_pct)
     form = forms.ParametersForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            p = services.parameters_create(actor=request.user, **form.service_args())
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("Parametrarna för %(year)s är sparade som version "
-                                        "%(version)s.") % {"year": p.allocation_year,
-                                                           "version": p.version})
-            return redirect("finance:parameters")
+    if response := submit(
+        request,
+        form,
+        lambda: services.parameters_create(actor=request.user, **form.service_args()),
+        success=lambda p: _("Parametrarna för %(year)s är sparade som version "
+                            "%(version)s.") % {"year": p.allocation_year,
+                                               "version": p.version},
+        redirect_to=lambda _result: redirect("finance:parameters"),
+    ):
+        return response
     return render(request, "finance/parameters.html", {"form": form, "existing": existing})
 
 
@@ -93,7 +94,7 @@ def import_inputs(request: HttpRequest, year: int) -> HttpResponse:
         try:
             text = form.text()
         except ValidationError as error:
-            form.add_service_errors(error)
+            show_service_errors(form, error)
         else:
             if "commit" in request.POST:
                 try:
@@ -198,18 +199,20 @@ def notices(request: HttpRequest, year: int) -> HttpResponse:
         association = selectors.association_for_money(
             user=request.user, association_id=form.cleaned_data["association"]
         )
-        try:
-            services.advance_notice_set(
+        if response := submit(
+            request,
+            form,
+            lambda: services.advance_notice_set(
                 actor=request.user, association=association, allocation_year=year,
                 requested=form.cleaned_data["requested"],
                 received_on=form.cleaned_data["received_on"],
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("Förhandsbeskedet för %(name)s är sparat.") %
-                             {"name": association.name})
-            return redirect("finance:notices", year=year)
+            ),
+            success=lambda _result: (
+                _("Förhandsbeskedet för %(name)s är sparat.") % {"name": association.name}
+            ),
+            redirect_to=lambda _result: redirect("finance:notices", year=year),
+        ):
+            return response
     notice_rows = (
         [(r, calc.notices.get(r.key)) for r in calc.result.rows] if calc.result else []
     )
@@ -238,16 +241,16 @@ def decide(request: HttpRequest, year: int) -> HttpResponse:
             rows.append((a.pk, a.name, int(d.amount) if d else None))
     form = forms.DecideForm(request.POST or None, rows=rows,
                             initial={"decided_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.allocation_decide(actor=request.user, allocation_year=year,
-                                       amounts=form.amounts(),
-                                       decided_on=form.cleaned_data["decided_on"])
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("Beslutet för %(year)s är sparat.") % {"year": year})
-            return redirect("finance:decide", year=year)
+    if response := submit(
+        request,
+        form,
+        lambda: services.allocation_decide(actor=request.user, allocation_year=year,
+                                           amounts=form.amounts(),
+                                           decided_on=form.cleaned_data["decided_on"]),
+        success=lambda _result: _("Beslutet för %(year)s är sparat.") % {"year": year},
+        redirect_to=lambda _result: redirect("finance:decide", year=year),
+    ):
+        return response
     amount_fields = [form[k] for k in form.amount_fields]
     model_amounts = {r.key: r.amount for r in calc.result.rows} if calc.result else {}
     table = [

@@ -7,9 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from csp.decorators import csp_replace
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -22,6 +20,7 @@ from stegvis.access.rules import association_from, perm_name, permission_require
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
 from stegvis.finance import charts, exports, forms, selectors, services
+from stegvis.lib.views import act, submit
 
 
 @login_required
@@ -44,15 +43,17 @@ def association_years(request: HttpRequest, association_id: int) -> HttpResponse
     association = selectors.association_for_money(user=request.user,
                                                   association_id=association_id)
     form = forms.FinanceYearForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            fy = services.finance_year_set(actor=request.user, association=association,
-                                           **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("Året är sparat och medlemsbidragen är beräknade."))
-            return redirect("finance:year", association_id=association.pk, year=fy.year)
+    if response := submit(
+        request,
+        form,
+        lambda: services.finance_year_set(actor=request.user, association=association,
+                                          **form.cleaned_data),
+        success=_("Året är sparat och medlemsbidragen är beräknade."),
+        redirect_to=lambda fy: redirect(
+            "finance:year", association_id=association.pk, year=fy.year
+        ),
+    ):
+        return response
     return render(
         request,
         "finance/association_years.html",
@@ -114,15 +115,17 @@ def year_edit(request: HttpRequest, association_id: int, year: int) -> HttpRespo
     if request.GET.get("ram"):
         initial["frame"] = request.GET["ram"]
     form = forms.FinanceYearForm(request.POST or None, initial=initial, fixed_year=fy.year)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.finance_year_set(actor=request.user, association=fy.association,
-                                      year=fy.year, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("Året är sparat och medlemsbidragen är omräknade."))
-            return redirect("finance:year", association_id=association_id, year=year)
+    if response := submit(
+        request,
+        form,
+        lambda: services.finance_year_set(actor=request.user, association=fy.association,
+                                          year=fy.year, **form.cleaned_data),
+        success=_("Året är sparat och medlemsbidragen är omräknade."),
+        redirect_to=lambda _result: redirect(
+            "finance:year", association_id=association_id, year=year
+        ),
+    ):
+        return response
     return render(request, "finance/form_page.html", {
         "association": fy.association, "fy": fy, "form": form,
         "title": _("Ram och intäkter %(year)s") % {"year": year},
@@ -139,18 +142,19 @@ def payment(request: HttpRequest, association_id: int, year: int, organisation_i
     org = selectors.contribution_organisation(user=request.user, finance_year=fy,
                                               organisation_id=organisation_id)
     form = forms.PaymentForm(request.POST, prefix=f"p{organisation_id}")
-    if form.is_valid():
-        try:
-            services.contribution_payment_set(
-                actor=request.user, finance_year=fy, organisation=org,
-                paid_on=form.cleaned_data["paid_on"],
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("Betalningen för %(name)s är sparad.") %
-                             {"name": org.name})
-            return redirect("finance:year", association_id=association_id, year=year)
+    if response := submit(
+        request,
+        form,
+        lambda: services.contribution_payment_set(
+            actor=request.user, finance_year=fy, organisation=org,
+            paid_on=form.cleaned_data["paid_on"],
+        ),
+        success=lambda _result: _("Betalningen för %(name)s är sparad.") % {"name": org.name},
+        redirect_to=lambda _result: redirect(
+            "finance:year", association_id=association_id, year=year
+        ),
+    ):
+        return response
     return render(request, "finance/form_page.html", {
         "association": fy.association, "fy": fy, "form": form,
         "title": _("Betalning från %(name)s") % {"name": org.name},
@@ -167,14 +171,16 @@ def actual_costs(request: HttpRequest, association_id: int, year: int) -> HttpRe
         "audit": fy.actual_audit,
     }
     form = forms.ActualCostsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.actual_costs_set(actor=request.user, finance_year=fy, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("Utfallet är sparat."))
-            return redirect("finance:year", association_id=association_id, year=year)
+    if response := submit(
+        request,
+        form,
+        lambda: services.actual_costs_set(actor=request.user, finance_year=fy, **form.cleaned_data),
+        success=_("Utfallet är sparat."),
+        redirect_to=lambda _result: redirect(
+            "finance:year", association_id=association_id, year=year
+        ),
+    ):
+        return response
     return render(request, "finance/form_page.html", {
         "association": fy.association, "fy": fy, "form": form,
         "title": _("Utfall %(year)s") % {"year": year},
@@ -188,14 +194,15 @@ def actual_costs(request: HttpRequest, association_id: int, year: int) -> HttpRe
 @permission_required(perm_name(Capability.MANAGE_ASSOCIATION), association_from("association_id"))
 def budget_new(request: HttpRequest, association_id: int, year: int) -> HttpResponse:
     fy = _year(request, association_id, year)
-    try:
-        budget = services.budget_draft_create(actor=request.user, finance_year=fy)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return redirect("finance:year", association_id=association_id, year=year)
-    return redirect("finance:budget", association_id=association_id, year=year,
-                    version=budget.version)
+    return act(
+        request,
+        lambda: services.budget_draft_create(actor=request.user, finance_year=fy),
+        success=None,
+        redirect_to=lambda budget: redirect(
+            "finance:budget", association_id=association_id, year=year, version=budget.version
+        ),
+        on_error=lambda: redirect("finance:year", association_id=association_id, year=year),
+    )
 
 
 @login_required
@@ -208,15 +215,16 @@ def budget_edit(request: HttpRequest, association_id: int, year: int, version: i
                "audit": int(budget.audit)}
     form = forms.BudgetForm(request.POST or None, initial=initial)
     adopt = forms.AdoptForm()
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.budget_update(actor=request.user, budget=budget, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("Budgetutkastet är sparat."))
-            return redirect("finance:budget", association_id=association_id, year=year,
-                            version=version)
+    if response := submit(
+        request,
+        form,
+        lambda: services.budget_update(actor=request.user, budget=budget, **form.cleaned_data),
+        success=_("Budgetutkastet är sparat."),
+        redirect_to=lambda _result: redirect(
+            "finance:budget", association_id=association_id, year=year, version=version
+        ),
+    ):
+        return response
     figures = selectors.year_figures(user=request.user, finance_year=fy)
     return render(request, "finance/budget.html", {
         "association": fy.association, "fy": fy, "budget": budget, "form": form,
@@ -233,15 +241,17 @@ def budget_adopt(request: HttpRequest, association_id: int, year: int, version: 
     fy = _year(request, association_id, year)
     budget = selectors.budget_get(user=request.user, finance_year=fy, version=version)
     adopt = forms.AdoptForm(request.POST)
-    if adopt.is_valid():
-        try:
-            services.budget_adopt(actor=request.user, budget=budget,
-                                  decided_on=adopt.cleaned_data["decided_on"])
-        except ValidationError as error:
-            adopt.add_service_errors(error)
-        else:
-            messages.success(request, _("Budgeten är fastställd och låst."))
-            return redirect("finance:year", association_id=association_id, year=year)
+    if response := submit(
+        request,
+        adopt,
+        lambda: services.budget_adopt(actor=request.user, budget=budget,
+                                      decided_on=adopt.cleaned_data["decided_on"]),
+        success=_("Budgeten är fastställd och låst."),
+        redirect_to=lambda _result: redirect(
+            "finance:year", association_id=association_id, year=year
+        ),
+    ):
+        return response
     figures = selectors.year_figures(user=request.user, finance_year=fy)
     form = forms.BudgetForm(initial={"board": int(budget.board),
                                      "administration": int(budget.administration),

@@ -23,6 +23,7 @@ from stegvis.followup.models import (
 from stegvis.followup.services._common import SELF_REPORT, _consent_covers_follow_up, _resolved
 from stegvis.followup.services.closure import closure_create
 from stegvis.followup.services.contacts import erase_contact_if_done
+from stegvis.lib.errors import Errors
 from stegvis.participants.facts import refresh_participation_facts
 from stegvis.participants.models import (
     Measurement,
@@ -110,23 +111,22 @@ def self_report_submit(*, invitation: Invitation, answers: SelfReport) -> Measur
             | Q(list=CodeList.INCOME_SOURCE, key__in=answers.income_sources)
         )
     }
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     activity = codes.get((CodeList.ACTIVITY, answers.activity))
     if activity is None:
-        errors["activity"] = [_("Välj det som stämmer bäst.")]
+        errors.add("activity", _("Välj det som stämmer bäst."))
     if not 0 <= answers.extent_pct <= 100:
-        errors["extent"] = [_("Välj hur mycket.")]
+        errors.add("extent", _("Välj hur mycket."))
     sources = [
         codes.get((CodeList.INCOME_SOURCE, k)) for k in dict.fromkeys(answers.income_sources)
     ]
     if not sources or None in sources:
-        errors["income_sources"] = [_("Kryssa i minst ett alternativ.")]
+        errors.add("income_sources", _("Kryssa i minst ett alternativ."))
     for name in ("rating_work", "rating_health", "rating_future"):
         value = getattr(answers, name)
         if value is not None and not 1 <= value <= 10:
-            errors[name] = [_("Välj ett värde från 1 till 10.")]
-    if errors:
-        raise ValidationError(errors)
+            errors.add(name, _("Välj ett värde från 1 till 10."))
+    errors.raise_if_any()
     with transaction.atomic():
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if locked.answered_at is not None and locked.measurement is not None:

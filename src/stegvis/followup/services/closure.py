@@ -23,6 +23,7 @@ from stegvis.followup.services._common import (
     _resolved,
 )
 from stegvis.followup.services.contacts import erase_contact_if_done
+from stegvis.lib.errors import Errors
 from stegvis.participants import followup
 from stegvis.participants.facts import refresh_participation_facts
 from stegvis.participants.models import (
@@ -43,39 +44,39 @@ def follow_up_close(
 ) -> Closure:
     """Close a follow-up without a measurement (ej nådd, avböjt, avliden, …) on ``date``."""
     _require_assigned(actor, participation)
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     today = timezone.localdate()
     occasions = selectors.schedule_for(participation.intervention.association_id)
     if occasion not in occasions:
         months = [str(followup.FOLLOW_UP_MONTHS[o]) for o in occasions]
-        errors["occasion"] = [
+        errors.add(
+            "occasion",
             _("Uppföljning: välj %(months)s eller %(last)s månader.")
-            % {"months": ", ".join(months[:-1]), "last": months[-1]}
-        ]
+            % {"months": ", ".join(months[:-1]), "last": months[-1]},
+        )
     elif participation.end_date is None:
-        errors["occasion"] = [_("Uppföljning: deltagandet är inte avslutat.")]
+        errors.add("occasion", _("Uppföljning: deltagandet är inte avslutat."))
     elif not _consent_covers_follow_up(participation):
-        errors["occasion"] = [_("Uppföljning: samtycket omfattar inte uppföljning efter avslut.")]
+        errors.add("occasion", _("Uppföljning: samtycket omfattar inte uppföljning efter avslut."))
     elif _resolved(participation, occasion):
-        errors["occasion"] = [_("Uppföljning: uppföljningen är redan registrerad eller avslutad.")]
+        errors.add("occasion", _("Uppföljning: uppföljningen är redan registrerad eller avslutad."))
     if date is None:
-        errors["date"] = [_("Datum: ange ett datum.")]
+        errors.add("date", _("Datum: ange ett datum."))
     elif date > today:
-        errors["date"] = [_("Datum: datumet kan inte ligga i framtiden.")]
+        errors.add("date", _("Datum: datumet kan inte ligga i framtiden."))
     elif participation.end_date is not None and date < participation.end_date:
-        errors["date"] = [_("Datum: datumet kan inte vara före deltagandets slutdatum.")]
+        errors.add("date", _("Datum: datumet kan inte vara före deltagandets slutdatum."))
     code = None
     if not reason:
-        errors["reason"] = [_("Skäl: välj ett skäl.")]
+        errors.add("reason", _("Skäl: välj ett skäl."))
     else:
         code = Code.objects.filter(list=CodeList.FOLLOWUP_CLOSURE, key=reason).first()
         day = date or today
         if code is None or code.valid_from > day or (
             code.valid_to is not None and code.valid_to < day
         ):
-            errors["reason"] = [_("Skäl: välj ett giltigt skäl.")]
-    if errors:
-        raise ValidationError(errors)
+            errors.add("reason", _("Skäl: välj ett giltigt skäl."))
+    errors.raise_if_any()
     assert code is not None and date is not None
     return closure_create(actor=actor, participation=participation, occasion=occasion, code=code,
                   date=date)

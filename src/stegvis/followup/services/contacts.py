@@ -7,14 +7,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
-from stegvis.followup import contact, rules, selectors
+from stegvis.followup import rules, selectors
 from stegvis.followup.models import (
     ContactChannel,
     Invitation,
@@ -25,6 +24,8 @@ from stegvis.followup.services._common import (
     _require_assigned,
     _resolved,
 )
+from stegvis.lib import crypto
+from stegvis.lib.errors import Errors
 from stegvis.participants import followup
 from stegvis.participants.models import (
     Participation,
@@ -43,36 +44,36 @@ def contact_record(
 ) -> ContactChannel:
     """Record (or replace) where the participant agreed to be asked about follow-up."""
     _require_assigned(actor, participation)
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     if not _consent_covers_follow_up(participation):
-        errors["agreed"] = [_("Kontaktväg: samtycket omfattar inte uppföljning efter avslut.")]
+        errors.add("agreed", _("Kontaktväg: samtycket omfattar inte uppföljning efter avslut."))
     elif participation.end_date is not None and all(
         _resolved(participation, o)
         for o in selectors.schedule_for(participation.intervention.association_id)
     ):
-        errors["agreed"] = [_("Kontaktväg: alla uppföljningar är redan gjorda eller avslutade.")]
+        errors.add("agreed", _("Kontaktväg: alla uppföljningar är redan gjorda eller avslutade."))
     if not agreed:
-        errors.setdefault("agreed", []).append(
-            _("Deltagarens godkännande: kryssa i att deltagaren har godkänt kontaktvägen.")
+        errors.add(
+            "agreed",
+            _("Deltagarens godkännande: kryssa i att deltagaren har godkänt kontaktvägen."),
         )
     clean_email = rules.normalise_email(email) if email.strip() else ""
     clean_mobile = rules.normalise_mobile(mobile) if mobile.strip() else ""
     if clean_email is None:
-        errors["email"] = [_("E-post: ange en e-postadress som namn@exempel.se.")]
+        errors.add("email", _("E-post: ange en e-postadress som namn@exempel.se."))
     if clean_mobile is None:
-        errors["mobile"] = [
-            _("Mobilnummer: ange ett svenskt mobilnummer, till exempel 070-123 45 67.")
-        ]
+        errors.add(
+            "mobile", _("Mobilnummer: ange ett svenskt mobilnummer, till exempel 070-123 45 67.")
+        )
     if not email.strip() and not mobile.strip():
-        errors["email"] = [_("E-post: ange e-postadress, mobilnummer eller båda.")]
-    if errors:
-        raise ValidationError(errors)
+        errors.add("email", _("E-post: ange e-postadress, mobilnummer eller båda."))
+    errors.raise_if_any()
     with transaction.atomic():
         channel, created = ContactChannel.objects.update_or_create(
             participation=participation,
             defaults={
-                "email_ciphertext": contact.encrypt(clean_email) if clean_email else "",
-                "mobile_ciphertext": contact.encrypt(clean_mobile) if clean_mobile else "",
+                "email_ciphertext": crypto.encrypt(clean_email) if clean_email else "",
+                "mobile_ciphertext": crypto.encrypt(clean_mobile) if clean_mobile else "",
                 "agreed_on": timezone.localdate(),
                 "created_by": actor,
             },
@@ -155,9 +156,9 @@ def rotate_contact_keys(*, batch_size: int = 500) -> int:
                 return done
             for c in batch:
                 if c.email_ciphertext:
-                    c.email_ciphertext = contact.rotate(c.email_ciphertext)
+                    c.email_ciphertext = crypto.rotate(c.email_ciphertext)
                 if c.mobile_ciphertext:
-                    c.mobile_ciphertext = contact.rotate(c.mobile_ciphertext)
+                    c.mobile_ciphertext = crypto.rotate(c.mobile_ciphertext)
             ContactChannel.objects.bulk_update(batch, ["email_ciphertext", "mobile_ciphertext"])
             last_pk = batch[-1].pk
             done += len(batch)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
-from stegvis.followup import contact, delivery, rules, selectors
+from stegvis.followup import delivery, rules, selectors
 from stegvis.followup.models import (
     Channel,
     ContactChannel,
@@ -31,6 +31,7 @@ from stegvis.followup.services._common import (
 )
 from stegvis.followup.services.contacts import erase_contact_if_done
 from stegvis.followup.sms import sms_sender
+from stegvis.lib import crypto
 from stegvis.participants import followup
 from stegvis.participants.models import (
     Participation,
@@ -63,12 +64,12 @@ def _deliver(channel: ContactChannel, invitation: Invitation, token: str, *, rem
     link = delivery.link_for(token, base_url)
     until = invitation.valid_until.isoformat()
     if channel.email_ciphertext and not settings.EMAIL_BACKEND.endswith("dummy.EmailBackend"):
-        delivery.send_email(to=contact.decrypt(channel.email_ciphertext), link=link,
+        delivery.send_email(to=crypto.decrypt(channel.email_ciphertext), link=link,
                             valid_until=until, reminder=reminder)
         return Channel.EMAIL
     sender = sms_sender()
     if channel.mobile_ciphertext and sender is not None:
-        sender.send(to=contact.decrypt(channel.mobile_ciphertext),
+        sender.send(to=crypto.decrypt(channel.mobile_ciphertext),
                     text=delivery.sms_text(link=link, valid_until=until, reminder=reminder))
         return Channel.SMS
     return None

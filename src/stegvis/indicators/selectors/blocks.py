@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from stegvis.indicators import maths
 from stegvis.indicators.maths import FOLLOW_UP_MONTHS, Figure
 from stegvis.indicators.periods import Period
+from stegvis.lib.dates import add_months
 from stegvis.participants.models import ParticipationFact
 from stegvis.reference.models import Code, CodeList, Municipality
 
@@ -278,7 +279,7 @@ def relevant_q(p: Period, years: range | None = None) -> Q:
     if years is not None:
         first = min(first, dt.date(years.start, 1, 1))
         last = max(last, dt.date(years.stop - 1, 12, 31))
-    earliest_end = min(first, maths.add_months(p.start, -max(FOLLOW_UP_MONTHS)))
+    earliest_end = min(first, add_months(p.start, -max(FOLLOW_UP_MONTHS)))
     return Q(start_date__lte=last) & (Q(end_date__isnull=True) | Q(end_date__gte=earliest_end))
 
 

@@ -48,6 +48,7 @@ from stegvis.interventions.models import (
     InterventionYear,
     VolumeCount,
 )
+from stegvis.lib.dates import add_months
 from stegvis.participants.models import Measurement
 from stegvis.reference.models import Municipality, PopulationByAge
 from stegvis.registry import rules as registry_rules
@@ -294,7 +295,7 @@ def follow_up_coverage(
             part = "self_reported" if sources.get(pid) == "self_reported" else "coach"
         else:
             part = closures.get((pid, k), "open")
-        in_register = (pid, registry_rules.month_of(maths.add_months(end, k))) in matched
+        in_register = (pid, registry_rules.month_of(add_months(end, k))) in matched
         for key in ((sex,), ("T",)):
             counts = out.setdefault(key, dict.fromkeys(("due", *COVERAGE_PARTS), 0))
             counts["due"] += 1
@@ -544,7 +545,7 @@ def started_by_month(*, user: Any, query: ReportQuery) -> dict[tuple[Any, ...], 
     aggs = {}
     for month in range(1, 13):
         first = dt.date(p.start.year, month, 1)
-        last = maths.add_months(first, 1) - dt.timedelta(days=1)
+        last = add_months(first, 1) - dt.timedelta(days=1)
         aggs[f"m{month}"] = Count("pk", filter=Q(start_date__gte=first, start_date__lte=last))
     return counts_by(scoped_facts(user, query), (), aggs)
 

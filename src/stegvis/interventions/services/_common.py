@@ -1,5 +1,5 @@
-"""What the intervention services share: turning rule errors into a ValidationError, the
-permission check, the field checks and the audit snapshot of an insats.
+"""What the intervention services share: the permission check (and its guards for
+``stegvis.lib.services.service``), the field checks and the audit snapshot of an insats.
 """
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,23 +15,23 @@ from stegvis.access import scope
 from stegvis.access.roles import Capability
 from stegvis.associations.models import Association, Membership, Organisation
 from stegvis.interventions import domain
-from stegvis.interventions.domain import RuleError
 from stegvis.interventions.models import (
     Intervention,
 )
+from stegvis.lib.problems import Problem
 from stegvis.reference.models import Code, CodeList
-
-
-def _raise(errors: Sequence[RuleError]) -> None:
-    if errors:
-        grouped: dict[str, list[str]] = {}
-        for e in errors:
-            grouped.setdefault(e.field, []).append(e.message)
-        raise ValidationError(grouped)
 
 
 def _require_manage(actor: Any, association: Association) -> None:
     scope.require(actor, Capability.MANAGE_INTERVENTIONS, association)
+
+
+def _manage_intervention(kwargs: dict[str, Any]) -> None:
+    _require_manage(kwargs["actor"], kwargs["intervention"].association)
+
+
+def _manage_association(kwargs: dict[str, Any]) -> None:
+    _require_manage(kwargs["actor"], kwargs["association"])
 
 
 def _member_ids(association: Association) -> set[int]:
@@ -53,36 +52,36 @@ def _check_fields(
     start_date: dt.date | None,
     end_date: dt.date | None,
     description: str | None = None,
-) -> list[RuleError]:
-    errors: list[RuleError] = []
+) -> list[Problem]:
+    errors: list[Problem] = []
     today = timezone.localdate()
     errors += domain.text_errors(
         {"name": ("Namn", name), "description": ("Beskrivning", description)}, today=today
     )
     if not (name or "").strip():
-        errors.append(RuleError("name", _("Namn: ange insatsens namn.")))
+        errors.append(Problem("name", _("Namn: ange insatsens namn.")))
     elif len(name.strip()) > 200:
-        errors.append(RuleError("name", _("Namn: högst 200 tecken.")))
+        errors.append(Problem("name", _("Namn: högst 200 tecken.")))
     if precise_orientation is not None and precise_orientation.list != CodeList.PRECISE_ORIENTATION:
-        errors.append(RuleError("precise_orientation", _("Preciserad inriktning: okänd kod.")))
+        errors.append(Problem("precise_orientation", _("Preciserad inriktning: okänd kod.")))
     if not target_groups:
-        errors.append(RuleError("target_groups", _("Målgrupper: välj minst en målgrupp.")))
+        errors.append(Problem("target_groups", _("Målgrupper: välj minst en målgrupp.")))
     elif any(c.list != CodeList.TARGET_GROUP for c in target_groups):
-        errors.append(RuleError("target_groups", _("Målgrupper: okänd kod.")))
+        errors.append(Problem("target_groups", _("Målgrupper: okänd kod.")))
     members = _member_ids(association)
     if organiser is None:
-        errors.append(RuleError("organiser", _("Anordnare: välj den part som anordnar insatsen.")))
+        errors.append(Problem("organiser", _("Anordnare: välj den part som anordnar insatsen.")))
     elif organiser.pk not in members:
-        errors.append(RuleError("organiser", _("Anordnare: måste vara medlem i förbundet.")))
+        errors.append(Problem("organiser", _("Anordnare: måste vara medlem i förbundet.")))
     if controller is None:
-        errors.append(RuleError("controller", _("Personuppgiftsansvarig: välj en organisation.")))
+        errors.append(Problem("controller", _("Personuppgiftsansvarig: välj en organisation.")))
     elif controller.pk not in members:
         errors.append(
-            RuleError("controller", _("Personuppgiftsansvarig: måste vara medlem i förbundet."))
+            Problem("controller", _("Personuppgiftsansvarig: måste vara medlem i förbundet."))
         )
     if any(p.pk not in members for p in parties):
         errors.append(
-            RuleError(
+            Problem(
                 "parties", _("Deltagande parter: alla parter måste vara medlemmar i förbundet.")
             )
         )
@@ -92,7 +91,7 @@ def _check_fields(
     return errors
 
 
-def _combination_errors(orientation: str, precise_orientation: Code | None) -> list[RuleError]:
+def _combination_errors(orientation: str, precise_orientation: Code | None) -> list[Problem]:
     """A precise orientation must refine the insats's own orientation."""
     if precise_orientation is None:
         return []

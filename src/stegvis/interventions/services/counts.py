@@ -17,17 +17,20 @@ from stegvis.associations import versions
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
 from stegvis.interventions import domain
-from stegvis.interventions.domain import RuleError
 from stegvis.interventions.models import (
     AnonymousCount,
     FollowUpMethod,
     Intervention,
     VolumeCount,
 )
-from stegvis.interventions.services._common import _raise, _require_manage
+from stegvis.interventions.services._common import _manage_intervention, _require_manage
 from stegvis.lib import dates
+from stegvis.lib.errors import raise_problems
+from stegvis.lib.problems import Problem
+from stegvis.lib.services import service
 
 
+@service(_manage_intervention)
 def volume_count_record(
     *,
     actor: Any,
@@ -39,11 +42,10 @@ def volume_count_record(
     men: int | None = None,
 ) -> VolumeCount:
     """Record how many took part in a volume insats during a period."""
-    _require_manage(actor, intervention.association)
-    errors: list[RuleError] = []
+    errors: list[Problem] = []
     if intervention.follow_up_method != FollowUpMethod.VOLUME:
         errors.append(
-            RuleError(
+            Problem(
                 "total",
                 _(
                     "Antal totalt: volymräkning kan bara registreras för insatser som följs upp "
@@ -52,12 +54,12 @@ def volume_count_record(
             )
         )
     if period_start is None:
-        errors.append(RuleError("period_start", _("Periodens början: ange ett datum.")))
+        errors.append(Problem("period_start", _("Periodens början: ange ett datum.")))
     if period_end is None:
-        errors.append(RuleError("period_end", _("Periodens slut: ange ett datum.")))
+        errors.append(Problem("period_end", _("Periodens slut: ange ett datum.")))
     if total is None:
-        errors.append(RuleError("total", _("Antal totalt: ange ett antal.")))
-    _raise(errors)
+        errors.append(Problem("total", _("Antal totalt: ange ett antal.")))
+    raise_problems(errors)
     errors += domain.volume_errors(
         period_start, period_end, total, women, men, today=timezone.localdate()
     )
@@ -65,7 +67,7 @@ def volume_count_record(
         intervention.end_date is not None and period_end > intervention.end_date
     ):
         errors.append(
-            RuleError(
+            Problem(
                 "period_start", _("Periodens början: perioden måste ligga inom insatsens tid.")
             )
         )
@@ -74,43 +76,42 @@ def volume_count_record(
     ).exists()
     if overlapping:
         errors.append(
-            RuleError(
+            Problem(
                 "period_start",
                 _("Periodens början: perioden överlappar en redan registrerad period."),
             )
         )
-    _raise(errors)
-    with transaction.atomic():
-        vc = VolumeCount.objects.create(
-            intervention=intervention,
-            period_start=period_start,
-            period_end=period_end,
-            total=total,
-            women=women,
-            men=men,
-        )
-        record_event(
-            actor=actor,
-            action=Action.CREATE,
-            obj=vc,
-            association=intervention.association_id,
-            details={
-                "intervention": intervention.pk,
-                "period_start": period_start.isoformat(),
-                "period_end": period_end.isoformat(),
-                "total": total,
-                "women": women,
-                "men": men,
-            },
-        )
+    raise_problems(errors)
+    vc = VolumeCount.objects.create(
+        intervention=intervention,
+        period_start=period_start,
+        period_end=period_end,
+        total=total,
+        women=women,
+        men=men,
+    )
+    record_event(
+        actor=actor,
+        action=Action.CREATE,
+        obj=vc,
+        association=intervention.association_id,
+        details={
+            "intervention": intervention.pk,
+            "period_start": period_start.isoformat(),
+            "period_end": period_end.isoformat(),
+            "total": total,
+            "women": women,
+            "men": men,
+        },
+    )
     return vc
 
 
-def _check_anonymous(intervention: Intervention, start_year: int) -> list[RuleError]:
-    errors: list[RuleError] = []
+def _check_anonymous(intervention: Intervention, start_year: int) -> list[Problem]:
+    errors: list[Problem] = []
     if intervention.follow_up_method == FollowUpMethod.VOLUME:
         errors.append(
-            RuleError(
+            Problem(
                 "start_year",
                 _(
                     "Startår: anonyma räkningar kan inte registreras för en insats som följs upp "
@@ -119,14 +120,14 @@ def _check_anonymous(intervention: Intervention, start_year: int) -> list[RuleEr
             )
         )
     if start_year is None:
-        errors.append(RuleError("start_year", _("Startår: ange ett år.")))
+        errors.append(Problem("start_year", _("Startår: ange ett år.")))
     elif problem := dates.year_problem(_("Startår"), start_year, today=timezone.localdate()):
-        errors.append(RuleError("start_year", problem))
+        errors.append(Problem("start_year", problem))
     else:
         last = intervention.end_date.year if intervention.end_date else None
         if start_year < intervention.start_date.year or (last is not None and start_year > last):
             errors.append(
-                RuleError(
+                Problem(
                     "start_year",
                     _(
                         "Startår: deltagare kan bara ha startat under insatsens tid "
@@ -138,36 +139,35 @@ def _check_anonymous(intervention: Intervention, start_year: int) -> list[RuleEr
     return errors
 
 
+@service(_manage_intervention)
 def anonymous_count_set(
     *, actor: Any, intervention: Intervention, start_year: int, women: int, men: int
 ) -> AnonymousCount:
     """Set the anonymous count of women and men who started in ``start_year``."""
-    _require_manage(actor, intervention.association)
     errors = _check_anonymous(intervention, start_year)
     if women is None or men is None:
-        errors.append(RuleError("women", _("Kvinnor: ange antal kvinnor och män.")))
+        errors.append(Problem("women", _("Kvinnor: ange antal kvinnor och män.")))
     else:
         errors += domain.count_errors(women, men)
-    _raise(errors)
-    with transaction.atomic():
-        ac, created = AnonymousCount.objects.select_for_update().get_or_create(
-            intervention=intervention, start_year=start_year
-        )
-        before = None if created else {"women": ac.women, "men": ac.men}
-        ac.women, ac.men = women, men
-        ac.save()
-        record_event(
-            actor=actor,
-            action=Action.CREATE if created else Action.UPDATE,
-            obj=ac,
-            association=intervention.association_id,
-            details={
-                "intervention": intervention.pk,
-                "start_year": start_year,
-                "from": before,
-                "to": {"women": women, "men": men},
-            },
-        )
+    raise_problems(errors)
+    ac, created = AnonymousCount.objects.select_for_update().get_or_create(
+        intervention=intervention, start_year=start_year
+    )
+    before = None if created else {"women": ac.women, "men": ac.men}
+    ac.women, ac.men = women, men
+    ac.save()
+    record_event(
+        actor=actor,
+        action=Action.CREATE if created else Action.UPDATE,
+        obj=ac,
+        association=intervention.association_id,
+        details={
+            "intervention": intervention.pk,
+            "start_year": start_year,
+            "from": before,
+            "to": {"women": women, "men": men},
+        },
+    )
     return ac
 
 
@@ -184,8 +184,8 @@ def anonymous_count_add(
         _require_manage(actor, intervention.association)
     errors = _check_anonymous(intervention, start_year)
     if sex not in ("K", "M"):
-        errors.append(RuleError("sex", _("Kön: ange K (kvinna) eller M (man).")))
-    _raise(errors)
+        errors.append(Problem("sex", _("Kön: ange K (kvinna) eller M (man).")))
+    raise_problems(errors)
     field = "women" if sex == "K" else "men"
     with transaction.atomic():
         ac, _created = AnonymousCount.objects.select_for_update().get_or_create(

@@ -14,40 +14,41 @@ from django.utils.translation import gettext as _
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
 from stegvis.interventions import domain
-from stegvis.interventions.domain import RuleError
 from stegvis.interventions.models import (
     BudgetKind,
     BudgetLine,
     Intervention,
     InterventionYear,
 )
-from stegvis.interventions.services._common import _raise, _require_manage
+from stegvis.interventions.services._common import _require_manage
+from stegvis.lib.errors import raise_problems
+from stegvis.lib.problems import Problem
 
 
 def _clean_lines(
     intervention: Intervention,
     year: int,
     lines: Iterable[tuple[str, Decimal | int | None, Decimal | int | None]],
-    errors: list[RuleError],
+    errors: list[Problem],
 ) -> dict[str, tuple[Decimal, Decimal | None]]:
     """The budget lines by kind as (budget, actual); each problem is added to ``errors``."""
     cleaned: dict[str, tuple[Decimal, Decimal | None]] = {}
     labels = {BudgetKind.COST: "Insatskostnad", BudgetKind.ESF_COST: "ESF-insatskostnad"}
     for kind, budget, actual in lines:
         if kind not in BudgetKind.values:
-            errors.append(RuleError("kind", _("Typ av budgetrad: okänd typ.")))
+            errors.append(Problem("kind", _("Typ av budgetrad: okänd typ.")))
             continue
         label = str(labels[BudgetKind(kind)])
         if kind in cleaned:
             errors.append(
-                RuleError(
+                Problem(
                     f"{kind}_budget", _("%(label)s: anges bara en gång per år.") % {"label": label}
                 )
             )
             continue
         if kind == BudgetKind.ESF_COST and not intervention.esf_cofunded:
             errors.append(
-                RuleError(
+                Problem(
                     f"{kind}_budget",
                     _(
                         "%(label)s: insatsen är inte ESF-medfinansierad, så ESF-kostnader kan "
@@ -66,7 +67,7 @@ def _clean_lines(
         if actual is not None and year > timezone.localdate().year:
             # An outcome for a year that has not begun is a copy of another year's figures.
             errs.append(
-                RuleError(
+                Problem(
                     f"{kind}_actual",
                     _(
                         "%(label)s, utfall: år %(year)s har inte börjat. Lämna utfallet tomt "
@@ -142,23 +143,23 @@ def intervention_year_set(
     (a kind left out is removed). ESF lines require an ESF co-funded insats.
     """
     _require_manage(actor, intervention.association)
-    errors: list[RuleError] = []
+    errors: list[Problem] = []
     try:
         year = int(year)
     except (TypeError, ValueError):
-        errors.append(RuleError("year", _("År: ange ett årtal.")))
-        _raise(errors)
+        errors.append(Problem("year", _("År: ange ett årtal.")))
+        raise_problems(errors)
     errors += domain.year_errors(
         year, intervention.start_date, intervention.end_date, today=timezone.localdate()
     )
     if planned_participants is None or int(planned_participants) < 0:
         errors.append(
-            RuleError(
+            Problem(
                 "planned_participants",
                 _("Planerat antal deltagare: ange ett heltal som är noll eller större."),
             )
         )
     cleaned = _clean_lines(intervention, year, lines, errors)
-    _raise(errors)
+    raise_problems(errors)
     return _save_year(actor=actor, intervention=intervention, year=year,
                       planned_participants=planned_participants, cleaned=cleaned)

@@ -12,7 +12,6 @@ from stegvis.participants.services._common import (
     intervention_facts,
     measurement_snapshot,
     question_catalogue,
-    raise_problems,
     require_assigned,
 )
 from stegvis.participants.services.consent import (
@@ -54,7 +53,6 @@ __all__ = [
     "participation_start",
     "person_reveal",
     "question_catalogue",
-    "raise_problems",
     "require_assigned",
     "rotate_identity_keys",
     "supplementary_question_create",

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -82,15 +82,6 @@ def require_assigned(actor: Any, intervention: Intervention) -> None:
 
 def _today() -> dt.date:
     return timezone.localdate()
-
-
-def raise_problems(problems: Sequence[domain.Problem]) -> None:
-    """The domain's problems as one ``ValidationError`` keyed by field."""
-    if problems:
-        grouped: dict[str, list[str]] = {}
-        for p in problems:
-            grouped.setdefault(p.field, []).append(p.message)
-        raise ValidationError(grouped)
 
 
 def intervention_facts(intervention: Intervention) -> domain.InterventionFacts:

@@ -15,7 +15,8 @@ from stegvis.audit.models import Action
 from stegvis.audit.redaction import contains_identifier
 from stegvis.audit.services import record_event
 from stegvis.interventions.services import anonymous_count_add
-from stegvis.participants import hooks, identity
+from stegvis.lib import crypto
+from stegvis.participants import hooks
 from stegvis.participants.domain import (
     EXIT_REASON_ERROR,
 )
@@ -211,5 +212,5 @@ def person_reveal(*, actor: Any, participation: Participation, reason: str) -> s
             reason=reason,
             details={"revealed": "personnummer", "person": person.pk},
         )
-    normalised = identity.decrypt(person.identity_ciphertext)
+    normalised = crypto.decrypt(person.identity_ciphertext)
     return f"{normalised[:8]}-{normalised[8:]}"

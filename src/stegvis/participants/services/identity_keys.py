@@ -9,7 +9,7 @@ from django.db import transaction
 
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
-from stegvis.participants import identity
+from stegvis.lib import crypto
 from stegvis.participants.models import (
     Person,
 )
@@ -29,7 +29,7 @@ def rotate_identity_keys(*, actor: Any = None, batch_size: int = 500) -> int:
             if not batch:
                 break
             for p in batch:
-                p.identity_ciphertext = identity.rotate(p.identity_ciphertext)
+                p.identity_ciphertext = crypto.rotate(p.identity_ciphertext)
             Person.objects.bulk_update(batch, ["identity_ciphertext"])
             last_pk = batch[-1].pk
             done += len(batch)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_noop
 
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
+from stegvis.lib.errors import raise_problems
 from stegvis.participants import domain, followup, hooks
 from stegvis.participants.domain import (
     MeasurementInput,
@@ -29,7 +30,6 @@ from stegvis.participants.services._common import (
     _write_measurement,
     _write_measurement_children,
     measurement_snapshot,
-    raise_problems,
     require_assigned,
 )
 

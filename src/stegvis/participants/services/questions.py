@@ -14,12 +14,13 @@ from stegvis.access.roles import Capability
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
 from stegvis.lib import dates, freetext
+from stegvis.lib.errors import raise_problems
 from stegvis.participants import domain
 from stegvis.participants.models import (
     AnswerType,
     SupplementaryQuestion,
 )
-from stegvis.participants.services._common import _today, raise_problems
+from stegvis.participants.services._common import _today
 
 # --- supplementary questions ---------------------------------------------------------------
 

@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 from stegvis.audit.models import Action
 from stegvis.audit.services import record_event
 from stegvis.interventions.models import Intervention
-from stegvis.participants import domain, identity
-from stegvis.participants import personnummer as pnr
+from stegvis.lib import crypto
+from stegvis.lib import personnummer as pnr
+from stegvis.lib.errors import raise_problems
+from stegvis.participants import domain
 from stegvis.participants.domain import (
     MIN_AGE,
     MSG_SECOND_OPEN,
@@ -35,7 +37,6 @@ from stegvis.participants.services._common import (
     _resolve,
     _write_measurement,
     intervention_facts,
-    raise_problems,
     require_assigned,
 )
 from stegvis.reference.models import Code, CodeList, Municipality
@@ -76,7 +77,7 @@ def _checked_registration(
         intervention=intervention_facts(intervention),
         cat=catalogue,
         already_open=lambda ident: _open_participation_exists(
-            intervention, identity.blind_index(ident.normalised)
+            intervention, crypto.blind_index(ident.normalised)
         ),
     )
     if problems and problems[0].field == "protected_identity":
@@ -90,7 +91,7 @@ def _checked_registration(
 def _new_person(parsed: pnr.Identity, blind: str) -> Person:
     """A person seen for the first time: the number encrypted, found again by its blind index."""
     return Person.objects.create(
-        identity_ciphertext=identity.encrypt(parsed.normalised),
+        identity_ciphertext=crypto.encrypt(parsed.normalised),
         blind_index=blind,
         birth_month=parsed.birth_date.replace(day=1),
         sex=parsed.sex,
@@ -134,7 +135,7 @@ def _create_participation(
     )
     referred = book[(CodeList.REFERRED_BY, referred_by)] if referred_by else None
     sharing = list(dict.fromkeys(consent.sharing_parties))
-    blind = identity.blind_index(parsed.normalised)
+    blind = crypto.blind_index(parsed.normalised)
     person = Person.objects.filter(blind_index=blind).first()
 
     with transaction.atomic():

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from stegvis.access.personal_data import personal_data
+from stegvis.lib.views import submit
 from stegvis.participants import casework, selectors
 from stegvis.participants.casework_forms import (
     CoachMoveForm,
@@ -32,14 +31,14 @@ def _casework_post(
 ) -> HttpResponse:
     participation = selectors.participation_get(user=request.user, pk=pk, purpose=purpose)
     form = make(request, participation)
-    if form.is_valid():
-        try:
-            act(participation, form)
-        except ValidationError as exc:
-            form.apply_service_errors(exc)
-        else:
-            messages.success(request, done)
-            return redirect("participants:detail", pk=participation.pk)
+    if response := submit(
+        request,
+        form,
+        lambda: act(participation, form),
+        success=done,
+        redirect_to=lambda _result: redirect("participants:detail", pk=participation.pk),
+    ):
+        return response
     context = _detail_context(request, participation)
     context.update(_casework_forms(request, participation, **{name: form}))
     context["error_links"] = error_links(form)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from stegvis.access.personal_data import personal_data
-from stegvis.participants import personnummer as pnr
+from stegvis.lib import personnummer as pnr
 from stegvis.participants import selectors
 from stegvis.participants.casework_forms import (
     ParticipantFilterForm,

@@ -4,7 +4,6 @@ measurement, felregistrering and withdrawal of consent.
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from stegvis.access.personal_data import personal_data
+from stegvis.lib.views import show_service_errors, submit
 from stegvis.participants import hooks, selectors, services
 from stegvis.participants.forms import (
     CorrectionForm,
@@ -53,7 +53,7 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data.get("reason") or "",
             )
         except ValidationError as exc:
-            form.apply_service_errors(exc)
+            show_service_errors(form, exc)
     context = _detail_context(request, participation)
     context.update({"reveal_form": form, "full_number": full,
                     "error_links": error_links(form)})
@@ -71,20 +71,20 @@ def end(request: HttpRequest, pk: int) -> HttpResponse:
         association_id=intervention.association_id, occasion="end", on=timezone.localdate()
     )
     form = EndForm(request.POST or None, intervention=intervention, questions=questions)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.participation_end(
-                actor=request.user,
-                participation=participation,
-                end_date=form.cleaned_data.get("end_date"),
-                exit_reason=form.cleaned_data.get("exit_reason") or None,
-                measurement=form.measurement_input(),
-            )
-        except ValidationError as exc:
-            form.apply_service_errors(exc)
-        else:
-            messages.success(request, _("Deltagandet är avslutat."))
-            return redirect("participants:detail", pk=participation.pk)
+    if response := submit(
+        request,
+        form,
+        lambda: services.participation_end(
+            actor=request.user,
+            participation=participation,
+            end_date=form.cleaned_data.get("end_date"),
+            exit_reason=form.cleaned_data.get("exit_reason") or None,
+            measurement=form.measurement_input(),
+        ),
+        success=_("Deltagandet är avslutat."),
+        redirect_to=lambda _result: redirect("participants:detail", pk=participation.pk),
+    ):
+        return response
     return _form_page(
         request, "participants/end.html", form, participation=participation,
         masked=selectors.masked_number(participation),
@@ -117,19 +117,19 @@ def measure(request: HttpRequest, pk: int) -> HttpResponse:
         wanted = request.GET.get("occasion")
         if wanted in dict(occasions):
             form.initial["occasion"] = wanted
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.measurement_record(
-                actor=request.user,
-                participation=participation,
-                occasion=form.cleaned_data.get("occasion") or "",
-                measurement=form.measurement_input(),
-            )
-        except ValidationError as exc:
-            form.apply_service_errors(exc)
-        else:
-            messages.success(request, _("Mätningen är registrerad."))
-            return redirect("participants:detail", pk=participation.pk)
+    if response := submit(
+        request,
+        form,
+        lambda: services.measurement_record(
+            actor=request.user,
+            participation=participation,
+            occasion=form.cleaned_data.get("occasion") or "",
+            measurement=form.measurement_input(),
+        ),
+        success=_("Mätningen är registrerad."),
+        redirect_to=lambda _result: redirect("participants:detail", pk=participation.pk),
+    ):
+        return response
     return _form_page(
         request, "participants/measure.html", form, participation=participation,
         masked=selectors.masked_number(participation), occasions=occasions,
@@ -150,16 +150,16 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
             on=measurement.date,
         )
     form = CorrectionForm(request.POST or None, measurement=measurement, questions=questions)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.measurement_correct(
-                actor=request.user, measurement=measurement, values=form.measurement_input()
-            )
-        except ValidationError as exc:
-            form.apply_service_errors(exc)
-        else:
-            messages.success(request, _("Mätningen är rättad."))
-            return redirect("participants:detail", pk=participation.pk)
+    if response := submit(
+        request,
+        form,
+        lambda: services.measurement_correct(
+            actor=request.user, measurement=measurement, values=form.measurement_input()
+        ),
+        success=_("Mätningen är rättad."),
+        redirect_to=lambda _result: redirect("participants:detail", pk=participation.pk),
+    ):
+        return response
     return _form_page(
         request, "participants/correct.html", form, measurement=measurement,
         participation=participation, masked=selectors.masked_number(participation),
@@ -173,20 +173,17 @@ def mark_error(request: HttpRequest, pk: int) -> HttpResponse:
     """Felregistrering asks for a reason before the participation leaves the statistics."""
     participation = selectors.participation_get(user=request.user, pk=pk, purpose="mark_error")
     form = MarkErrorForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.participation_mark_error(
-                actor=request.user, participation=participation,
-                reason=form.cleaned_data.get("reason") or "",
-            )
-        except ValidationError as exc:
-            form.apply_service_errors(exc)
-        else:
-            messages.success(
-                request,
-                _("Deltagandet är markerat som felregistrering och räknas inte i statistiken."),
-            )
-            return redirect("participants:detail", pk=participation.pk)
+    if response := submit(
+        request,
+        form,
+        lambda: services.participation_mark_error(
+            actor=request.user, participation=participation,
+            reason=form.cleaned_data.get("reason") or "",
+        ),
+        success=_("Deltagandet är markerat som felregistrering och räknas inte i statistiken."),
+        redirect_to=lambda _result: redirect("participants:detail", pk=participation.pk),
+    ):
+        return response
     return _form_page(
         request, "participants/mark_error.html", form, participation=participation,
         masked=selectors.masked_number(participation),
@@ -200,21 +197,20 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """Withdrawn consent: name what is erased, ask for the date and an explicit confirmation."""
     participation = selectors.participation_get(user=request.user, pk=pk, purpose="withdraw")
     form = WithdrawForm(request.POST or None, initial={"withdrawn_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.consent_withdraw(
-                actor=request.user, participation=participation,
-                withdrawn_on=form.cleaned_data["withdrawn_on"],
-            )
-        except ValidationError as exc:
-            form.apply_service_errors(exc)
-        else:
-            messages.success(
-                request,
-                _("Samtycket är återkallat. Uppgifterna är raderade och deltagandet räknas "
+    if response := submit(
+        request,
+        form,
+        lambda: services.consent_withdraw(
+            actor=request.user, participation=participation,
+            withdrawn_on=form.cleaned_data["withdrawn_on"],
+        ),
+        success=_("Samtycket är återkallat. Uppgifterna är raderade och deltagandet räknas "
                   "anonymt."),
-            )
-            return redirect("participants:intervention", pk=participation.intervention_id)
+        redirect_to=lambda _result: redirect(
+            "participants:intervention", pk=participation.intervention_id
+        ),
+    ):
+        return response
     return _form_page(
         request, "participants/withdraw.html", form, participation=participation,
         masked=selectors.masked_number(participation),

@@ -16,6 +16,7 @@ from stegvis.access.personal_data import personal_data
 from stegvis.access.roles import Capability
 from stegvis.access.rules import association_from, perm_name, permission_required
 from stegvis.interventions.services import anonymous_count_add
+from stegvis.lib.views import show_service_errors, submit
 from stegvis.participants import selectors, services
 from stegvis.participants.forms import (
     AnonymousForm,
@@ -54,7 +55,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as exc:
             number = form.cleaned_data.get("personnummer") or ""
-            form.apply_service_errors(exc)  # (removes the fields in error from cleaned_data)
+            show_service_errors(form, exc)  # (removes the fields in error from cleaned_data)
             needs_young_confirmation = "confirm_young" in exc.message_dict
             protected = "protected_identity" in exc.message_dict
             if _(services.MSG_SECOND_OPEN) in exc.message_dict.get("personnummer", []):
@@ -88,19 +89,19 @@ def anonymous_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = AnonymousForm(
         request.POST or None, initial={"start_year": timezone.localdate().year}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            anonymous_count_add(
-                actor=request.user,
-                intervention=intervention,
-                start_year=form.cleaned_data["start_year"],
-                sex=form.cleaned_data["sex"],
-            )
-        except ValidationError as exc:
-            form.apply_service_errors(exc)
-        else:
-            messages.success(request, _("Personen är räknad i insatsens anonyma räkning."))
-            return redirect("participants:intervention", pk=intervention.pk)
+    if response := submit(
+        request,
+        form,
+        lambda: anonymous_count_add(
+            actor=request.user,
+            intervention=intervention,
+            start_year=form.cleaned_data["start_year"],
+            sex=form.cleaned_data["sex"],
+        ),
+        success=_("Personen är räknad i insatsens anonyma räkning."),
+        redirect_to=lambda _result: redirect("participants:intervention", pk=intervention.pk),
+    ):
+        return response
     return _form_page(
         request, "participants/anonymous.html", form, intervention=intervention
     )
@@ -115,16 +116,18 @@ def questions(request: HttpRequest, association_id: int) -> HttpResponse:
         user=request.user, association_id=association_id
     )
     form = SupplementaryQuestionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.supplementary_question_create(
-                actor=request.user, association=association, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            form.apply_service_errors(exc)
-        else:
-            messages.success(request, _("Frågan är sparad."))
-            return redirect("participants:questions", association_id=association.pk)
+    if response := submit(
+        request,
+        form,
+        lambda: services.supplementary_question_create(
+            actor=request.user, association=association, **form.cleaned_data
+        ),
+        success=_("Frågan är sparad."),
+        redirect_to=lambda _result: redirect(
+            "participants:questions", association_id=association.pk
+        ),
+    ):
+        return response
     return _form_page(
         request, "participants/questions.html", form, association=association,
         questions=existing,

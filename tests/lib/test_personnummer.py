@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stegvis.participants import personnummer as pnr
+from stegvis.lib import personnummer as pnr
 
 TODAY = dt.date(2025, 6, 15)
 
