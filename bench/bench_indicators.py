@@ -52,10 +52,9 @@ from stegvis.indicators import (  # noqa: E402
     selectors,
     tables,
 )
-from stegvis.indicators.models import ParticipationFact  # noqa: E402
 from stegvis.indicators.reports import Report  # noqa: E402
 from stegvis.lib.dates import add_months  # noqa: E402
-from stegvis.participants.models import Participation  # noqa: E402
+from stegvis.participants.models import Participation, ParticipationFact  # noqa: E402
 
 
 class BenchUser:
@@ -305,7 +304,7 @@ def main() -> None:
     participations = Participation.objects.count()
     facts = ParticipationFact.objects.count()
     if facts == 0 and participations:
-        from stegvis.indicators.facts import rebuild_all_facts
+        from stegvis.participants.facts import rebuild_all_facts
 
         t0 = time.perf_counter()
         facts = rebuild_all_facts()

@@ -60,11 +60,11 @@ def setup(out: Path) -> None:
     import django
 
     django.setup()
+    from stegvis.access.models import InterventionAssignment
     from stegvis.access.roles import Role
     from stegvis.associations.models import Association
     from stegvis.demo import generator
     from stegvis.demo.generator import DEMO_PASSWORD, DemoResult
-    from stegvis.interventions.models import InterventionAssignment
 
     assignment = (InterventionAssignment.objects.filter(user__username__startswith="bench")
                   .select_related("user", "intervention").order_by("intervention_id").first())

@@ -71,7 +71,7 @@ def main() -> None:
           f"{Measurement.objects.count():,} measurements")
 
     # Registration through the service layer, one at a time, at this size.
-    from stegvis.interventions.models import InterventionAssignment
+    from stegvis.access.models import InterventionAssignment
 
     rng = random.Random()  # fresh people on every run: earlier runs registered theirs
     today = dt.date.today()
