@@ -83,24 +83,8 @@ def parse(text: str) -> Parsed:
     delimiter = ";" if ";" in first else "\t" if "\t" in first else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = [_normalise_header(h) for h in next(reader)]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        return Parsed(
-            [],
-            [
-                _(
-                    "Kolumnen ”%(column)s” saknas. Filen ska ha kolumnerna kommunkod, "
-                    "forsorjningsmatt och befolkning (och valfritt forbund)."
-                )
-                % {"column": c}
-                for c in missing
-            ],
-        )
-    dupes = sorted({h for h in header if header.count(h) > 1})
-    if dupes:
-        return Parsed(
-            [], [_("Kolumnen ”%(column)s” finns mer än en gång.") % {"column": h} for h in dupes]
-        )
+    if problems := _header_problems(header):
+        return Parsed([], problems)
     index = {h: i for i, h in enumerate(header)}
     rows: list[Row] = []
     seen: dict[tuple[str, str], int] = {}
@@ -111,46 +95,7 @@ def parse(text: str) -> Parsed:
             return Parsed(
                 rows, [_("Filen har fler än %(max)s rader.") % {"max": MAX_ROWS}]
             )
-
-        def get(column: str, values: Sequence[str] = values) -> str:
-            i = index.get(column)
-            return values[i].strip() if i is not None and i < len(values) else ""
-
-        row = Row(line=line, kommunkod=get("kommunkod"), forbund=get("forbund").replace(" ", ""))
-        if len(values) > len(header):
-            row.problems.append(
-                _(
-                    "Raden har %(values)s värden men rubriken %(columns)s kolumner (kontrollera "
-                    "avgränsare och decimaltecken)."
-                )
-                % {"values": len(values), "columns": len(header)}
-            )
-        if not row.kommunkod and not row.forbund:
-            row.problems.append(_("Kommunkod saknas."))
-        elif row.kommunkod and not (len(row.kommunkod) == 4 and row.kommunkod.isdigit()):
-            row.problems.append(
-                _("Ogiltig kommunkod ”%(kommunkod)s”: ange fyra siffror.")
-                % {"kommunkod": row.kommunkod}
-            )
-        for column, label, parser, attr in (
-            ("forsorjningsmatt", _("Försörjningsmått"), parse_decimal, "support_measure"),
-            ("befolkning", _("Befolkning"), parse_count, "population"),
-        ):
-            raw = get(column)
-            try:
-                value = parser(raw)
-            except NumberError as error:
-                row.problems.append(error.message(label))
-                continue
-            if value is None:
-                row.problems.append(_("%(label)s saknas.") % {"label": label})
-            elif value < 0:
-                row.problems.append(
-                    _("%(label)s: får inte vara negativt (fick ”%(raw)s”).")
-                    % {"label": label, "raw": raw}
-                )
-            else:
-                setattr(row, attr, value)
+        row = _parse_row(line, values, header, index)
         key = (row.kommunkod, row.forbund)
         if key in seen:
             what = (
@@ -168,6 +113,67 @@ def parse(text: str) -> Parsed:
     if not rows:
         return Parsed([], [_("Filen har inga datarader.")])
     return Parsed(rows, [])
+
+
+def _header_problems(header: list[str]) -> list[str]:
+    """Every required column present, none twice."""
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        return [
+            _(
+                "Kolumnen ”%(column)s” saknas. Filen ska ha kolumnerna kommunkod, "
+                "forsorjningsmatt och befolkning (och valfritt forbund)."
+            )
+            % {"column": c}
+            for c in missing
+        ]
+    dupes = sorted({h for h in header if header.count(h) > 1})
+    return [_("Kolumnen ”%(column)s” finns mer än en gång.") % {"column": h} for h in dupes]
+
+
+def _parse_row(line: int, values: Sequence[str], header: list[str], index: dict[str, int]) -> Row:
+    """One data row with the problems of its own values (duplicates are the caller's)."""
+
+    def get(column: str) -> str:
+        i = index.get(column)
+        return values[i].strip() if i is not None and i < len(values) else ""
+
+    row = Row(line=line, kommunkod=get("kommunkod"), forbund=get("forbund").replace(" ", ""))
+    if len(values) > len(header):
+        row.problems.append(
+            _(
+                "Raden har %(values)s värden men rubriken %(columns)s kolumner (kontrollera "
+                "avgränsare och decimaltecken)."
+            )
+            % {"values": len(values), "columns": len(header)}
+        )
+    if not row.kommunkod and not row.forbund:
+        row.problems.append(_("Kommunkod saknas."))
+    elif row.kommunkod and not (len(row.kommunkod) == 4 and row.kommunkod.isdigit()):
+        row.problems.append(
+            _("Ogiltig kommunkod ”%(kommunkod)s”: ange fyra siffror.")
+            % {"kommunkod": row.kommunkod}
+        )
+    for column, label, parser, attr in (
+        ("forsorjningsmatt", _("Försörjningsmått"), parse_decimal, "support_measure"),
+        ("befolkning", _("Befolkning"), parse_count, "population"),
+    ):
+        raw = get(column)
+        try:
+            value = parser(raw)
+        except NumberError as error:
+            row.problems.append(error.message(label))
+            continue
+        if value is None:
+            row.problems.append(_("%(label)s saknas.") % {"label": label})
+        elif value < 0:
+            row.problems.append(
+                _("%(label)s: får inte vara negativt (fick ”%(raw)s”).")
+                % {"label": label, "raw": raw}
+            )
+        else:
+            setattr(row, attr, value)
+    return row
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,51 @@ def _percent(errors: Errors, field: str, label: str, value: Any) -> Decimal | No
     return number.quantize(Decimal("0.01"))
 
 
+def _keys_make_100(errors: Errors, ks: Decimal, kp: Decimal) -> None:
+    """The two keys of the model share 100 %."""
+    if ks + kp != 100:
+        errors.add(
+            "key_population_pct",
+            _(
+                "Nycklarna ska tillsammans bli 100 %% "
+                "(nu %(support)s + %(population)s = %(sum)s %%)."
+            )
+            % {
+                "support": f"{ks.normalize():f}".replace(".", ","),
+                "population": f"{kp.normalize():f}".replace(".", ","),
+                "sum": f"{(ks + kp).normalize():f}".replace(".", ","),
+            },
+        )
+
+
+def _equity_steps(
+    errors: Errors, equity_scale: Iterable[tuple[Any, Any]]
+) -> list[tuple[int, Decimal]]:
+    """The equity scale's filled-in steps; one starts at 0 kr and no size repeats."""
+    steps: list[tuple[int, Decimal]] = []
+    for n, (size, pct) in enumerate(equity_scale, start=1):
+        if (size in (None, "")) and (pct in (None, "")):
+            continue
+        s = _kronor(
+            errors, "equity_scale", _("Skala steg %(n)s, från medlemsbidrag") % {"n": n}, size
+        )
+        p = _percent(
+            errors, "equity_scale", _("Skala steg %(n)s, rimligt eget kapital") % {"n": n}, pct
+        )
+        if s is not None and p is not None:
+            if s in {x for x, _y in steps}:
+                errors.add(
+                    "equity_scale",
+                    _("Skala steg %(n)s: storleken %(s)s kr finns redan.") % {"n": n, "s": s},
+                )
+            steps.append((s, p))
+    if not steps:
+        errors.add("equity_scale", _("Skalan för eget kapital: ange minst ett steg."))
+    elif not any(s == 0 for s, _p in steps):
+        errors.add("equity_scale", _("Skalan för eget kapital: första steget ska börja på 0 kr."))
+    return steps
+
+
 @service(_national)
 def parameters_create(
     *,
@@ -94,40 +139,9 @@ def parameters_create(
         age = 0
     if age not in (64, 65):
         errors.add("age_to", _("Åldersspann: välj 16–64 eller 16–65 år."))
-    if ks is not None and kp is not None and ks + kp != 100:
-        errors.add(
-            "key_population_pct",
-            _(
-                "Nycklarna ska tillsammans bli 100 %% "
-                "(nu %(support)s + %(population)s = %(sum)s %%)."
-            )
-            % {
-                "support": f"{ks.normalize():f}".replace(".", ","),
-                "population": f"{kp.normalize():f}".replace(".", ","),
-                "sum": f"{(ks + kp).normalize():f}".replace(".", ","),
-            },
-        )
-    steps: list[tuple[int, Decimal]] = []
-    for n, (size, pct) in enumerate(equity_scale, start=1):
-        if (size in (None, "")) and (pct in (None, "")):
-            continue
-        s = _kronor(
-            errors, "equity_scale", _("Skala steg %(n)s, från medlemsbidrag") % {"n": n}, size
-        )
-        p = _percent(
-            errors, "equity_scale", _("Skala steg %(n)s, rimligt eget kapital") % {"n": n}, pct
-        )
-        if s is not None and p is not None:
-            if s in {x for x, _y in steps}:
-                errors.add(
-                    "equity_scale",
-                    _("Skala steg %(n)s: storleken %(s)s kr finns redan.") % {"n": n, "s": s},
-                )
-            steps.append((s, p))
-    if not steps:
-        errors.add("equity_scale", _("Skalan för eget kapital: ange minst ett steg."))
-    elif not any(s == 0 for s, _p in steps):
-        errors.add("equity_scale", _("Skalan för eget kapital: första steget ska börja på 0 kr."))
+    if ks is not None and kp is not None:
+        _keys_make_100(errors, ks, kp)
+    steps = _equity_steps(errors, equity_scale)
     errors.raise_if_any()
     # _kronor and _percent record an error for every value they return as None.
     assert total is not None and base is not None

@@ -1,30 +1,32 @@
 """The reports of indicators.md: the report model (:mod:`.report`), the six reports' table
-builders (:mod:`.builders`) and the tables sharing their counts (:mod:`.extra`), the protected
-bundle (:mod:`.protected`) and the start page, national view and yearly aggregate taken out of
-it (:mod:`.start`).
+builders (:mod:`.builders`; the Uppföljningsrapport in :mod:`.followup`) and the tables sharing
+their counts (:mod:`.extra`), the protected bundle (:mod:`.protected`) and the start page,
+national view and yearly aggregate taken out of it (:mod:`.start`).
 """
 
 
 from stegvis.indicators.reports.builders import (
-    COVERAGE_ROWS,
     COVERAGE_SHARE,
     INTERVENTION_TEXT_COLUMNS,
-    REGISTER_GROUPS,
-    REGISTER_ROWS,
     REPORTS,
     costs,
     coverage,
-    follow_up,
-    follow_up_coverage_table,
     interventions,
     participants,
-    register_tables,
     standard,
 )
 from stegvis.indicators.reports.extra import (
     MONTH_NAMES,
     national_table,
     started_by_month_table,
+)
+from stegvis.indicators.reports.followup import (
+    COVERAGE_ROWS,
+    REGISTER_GROUPS,
+    REGISTER_ROWS,
+    follow_up,
+    follow_up_coverage_table,
+    register_tables,
 )
 from stegvis.indicators.reports.protected import (
     BUNDLE_TIMEOUT,

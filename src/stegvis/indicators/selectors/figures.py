@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from stegvis.access import scope
 from stegvis.associations.models import AreaPart, Association
-from stegvis.followup.selectors import closures_by_follow_up
+from stegvis.followup.selectors import closures_by_follow_up, long_horizon_ids
 from stegvis.indicators import maths
 from stegvis.indicators.maths import Figure
 from stegvis.indicators.periods import Period
@@ -234,15 +234,11 @@ def long_horizon_q(k: int) -> Q:
     """Rows whose förbund follows up at k months (24 and 36: only those that chose it)."""
     if k not in maths.LONG_FOLLOW_UP_MONTHS:
         return Q()
-    from stegvis.followup.selectors import long_horizon_ids
-
     return Q(association_id__in=sorted(long_horizon_ids()))
 
 
 def long_horizons_in_scope(*, user: Any, query: ReportQuery) -> bool:
     """Whether any förbund of the report's scope follows up at 24 and 36 months."""
-    from stegvis.followup.selectors import long_horizon_ids
-
     ids = long_horizon_ids(query.association_ids)
     return bool(ids) and scoped_facts(user, query).filter(association_id__in=sorted(ids)).exists()
 
