@@ -222,9 +222,9 @@ def sign_in(page: Page, username: str, password: str, totp_secret: str | None = 
     submit_login(page, username, password)
     if totp_secret or page.url.endswith("/konto/2fa/authenticate/"):
         from tests.factories import TOTP_SECRET
-        from tests.support.totp import current_code
+        from tests.support.totp import lasting_code
 
-        page.get_by_label("Kod").fill(current_code(totp_secret or TOTP_SECRET))
+        page.get_by_label("Kod").fill(lasting_code(totp_secret or TOTP_SECRET))
         page.get_by_role("button", name="Logga in").click()
         page.wait_for_load_state()
     assert page.get_by_role("button", name="Logga ut").count() == 1, f"not signed in: {page.url}"
